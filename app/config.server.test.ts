@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "./config.server";
+
+const valid = {
+  SHOPIFY_API_KEY: "key",
+  SHOPIFY_API_SECRET: "secret",
+  SHOPIFY_APP_URL: "https://app.example.com",
+  DATABASE_URL: "file:./data/app.sqlite",
+  ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+};
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("configuration", () => {
+  it("GIVEN every required variable WHEN parsed THEN defaults fill the rest", () => {
+    const parsed = parseConfig(valid);
+    expect(parsed.PORT).toBe(3000);
+    expect(parsed.SCOPES).toEqual(["read_orders", "read_fulfillments"]);
+    expect(parsed.RUN_WORKER).toBe(true);
+    expect(parsed.SEND_RATE_PER_SECOND).toBe(80);
+    expect(parsed.KALEYRA_BASE_URL).toBeUndefined();
+  });
+
+  it("GIVEN no SHOPIFY_API_SECRET WHEN parsed THEN the error names it", () => {
+    const { SHOPIFY_API_SECRET: _omitted, ...env } = valid;
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^SHOPIFY_API_SECRET /);
+  });
+
+  it("GIVEN an ENCRYPTION_KEY of the wrong size WHEN parsed THEN the error names it and says how to make one", () => {
+    const problems = problemsOf({ ...valid, ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") });
+    expect(problems).toEqual([expect.stringMatching(/^ENCRYPTION_KEY must be 32 random bytes.*openssl rand -base64 32/)]);
+  });
+
+  it("GIVEN several bad variables WHEN parsed THEN every one is named at once", () => {
+    const problems = problemsOf({
+      SHOPIFY_APP_URL: "not a url",
+      DATABASE_URL: "mysql://x",
+      ENCRYPTION_KEY: "!!",
+      PORT: "99999",
+      LOG_LEVEL: "loud",
+      KALEYRA_BASE_URL: "ftp://x",
+    });
+    const names = problems.map((p) => p.split(" ")[0]).sort();
+    expect(names).toEqual(
+      [
+        "DATABASE_URL",
+        "ENCRYPTION_KEY",
+        "KALEYRA_BASE_URL",
+        "LOG_LEVEL",
+        "PORT",
+        "SHOPIFY_API_KEY",
+        "SHOPIFY_API_SECRET",
+        "SHOPIFY_APP_URL",
+      ].sort(),
+    );
+  });
+
+  it("GIVEN empty values (as a copied .env.example has) WHEN parsed THEN they count as missing", () => {
+    const problems = problemsOf({ ...valid, SHOPIFY_API_KEY: "", KALEYRA_BASE_URL: "" });
+    expect(problems).toEqual([expect.stringMatching(/^SHOPIFY_API_KEY /)]);
+  });
+
+  it("GIVEN a PostgreSQL URL WHEN parsed THEN it is accepted", () => {
+    expect(parseConfig({ ...valid, DATABASE_URL: "postgresql://u:p@db:5432/app" }).DATABASE_URL).toMatch(/^postgresql:/);
+  });
+});

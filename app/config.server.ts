@@ -1,0 +1,89 @@
+import { z } from "zod";
+
+/**
+ * The app's whole configuration, read once from the environment. A missing or invalid
+ * variable stops start-up with a message that names every one of them.
+ */
+const base64Key32 = z
+  .string({ error: "is required (32 random bytes, base64: `openssl rand -base64 32`)" })
+  .refine((value) => {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+    return Buffer.from(value, "base64").length === 32;
+  }, "must be 32 random bytes encoded as base64 (`openssl rand -base64 32`)");
+
+const databaseUrl = z
+  .string({ error: "is required (file:./data/app.sqlite or postgresql://...)" })
+  .refine(
+    (value) => /^file:.+/.test(value) || /^postgres(ql)?:\/\/.+/.test(value),
+    "must start with file: (SQLite) or postgresql:// (PostgreSQL)",
+  );
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string({ error: "is required (the app's client id)" }).min(1, "is required"),
+  SHOPIFY_API_SECRET: z
+    .string({ error: "is required (the app's client secret)" })
+    .min(1, "is required"),
+  SHOPIFY_APP_URL: httpUrl,
+  SCOPES: z
+    .string()
+    .default("read_orders,read_fulfillments")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((scope) => scope.trim())
+        .filter(Boolean),
+    ),
+  DATABASE_URL: databaseUrl,
+  ENCRYPTION_KEY: base64Key32,
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** For the local Kaleyra sandbox and tests only: replaces every pod's domain. */
+  KALEYRA_BASE_URL: httpUrl.optional(),
+  /** Run the delivery worker inside the web process (the default) or not. */
+  RUN_WORKER: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((value) => value === "true" || value === "1"),
+  /** Messages per second per WhatsApp business number (WhatsApp's default tier is 80). */
+  SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment; throws a ConfigError naming every bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
+  // An empty value in a .env file means "not set".
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = configSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "environment";
+    return `${name} ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+let cached: AppConfig | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function config(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Tests change the environment between cases. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,13 @@
+import { config } from "../config.server";
+import { openSqlDatabase, type SqlDatabase } from "./sql.server";
+
+declare global {
+  // Shared by the server entry and the Remix build, which are separate bundles.
+  var __sql: SqlDatabase | undefined;
+}
+
+/** The process's SQL handle for DATABASE_URL (see sql.server.ts for why it exists). */
+export function sql(): SqlDatabase {
+  globalThis.__sql ??= openSqlDatabase(config().DATABASE_URL);
+  return globalThis.__sql;
+}

@@ -1,0 +1,211 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { databaseProvider, sqliteFilePath, type DatabaseProvider } from "./provider";
+
+/**
+ * Plain SQL for the hot, multi-statement paths (webhook ingest, outbox claims), where the
+ * app needs real transactions and row locks on PostgreSQL and short, serialised write
+ * transactions on SQLite. Prisma serves the rest (session storage, settings, the log).
+ *
+ * Statements use `?` placeholders on both engines. Dates are passed and returned as Date.
+ */
+export interface SqlExecutor {
+  readonly provider: DatabaseProvider;
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a statement and returns the number of rows it changed. */
+  execute(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+export interface SqlDatabase extends SqlExecutor {
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A FIFO lock for one process: SQLite has one writer, and better-sqlite3 calls block. */
+export class AsyncMutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+/** SQLite's text form of a date, the same one Prisma's SQLite adapter writes. */
+export function sqliteDate(date: Date): string {
+  return date.toISOString().replace("Z", "+00:00");
+}
+
+function toSqliteParam(value: unknown): unknown {
+  if (value instanceof Date) return sqliteDate(value);
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+function fromSqliteRow(row: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(row)) {
+    if (typeof value === "string" && ISO_DATE.test(value) && /At$|Until$|expires/i.test(key)) {
+      row[key] = new Date(value);
+    } else if (typeof value === "bigint") {
+      row[key] = Number(value);
+    }
+  }
+  return row;
+}
+
+declare global {
+  var __sqliteProcessLock: AsyncMutex | undefined;
+}
+
+/**
+ * Every SQLite handle of a process shares this lock, Prisma's included (see client.server.ts).
+ * It lives on globalThis because the server entry and the Remix build are separate bundles.
+ */
+export const sqliteProcessLock: AsyncMutex = (globalThis.__sqliteProcessLock ??= new AsyncMutex());
+
+/** Runs statements on the connection as they come; used inside a held lock. */
+class SqliteExecutor implements SqlExecutor {
+  readonly provider = "sqlite" as const;
+  constructor(protected readonly db: Database.Database) {}
+
+  protected run<T>(work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.run(() => {
+      const statement = this.db.prepare(sql);
+      const bound = params.map(toSqliteParam);
+      if (!statement.reader) {
+        statement.run(...bound);
+        return [];
+      }
+      return statement.all(...bound).map((row) => fromSqliteRow(row as Record<string, unknown>) as T);
+    });
+  }
+
+  execute(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return this.run(() => this.db.prepare(sql).run(...params.map(toSqliteParam)).changes);
+  }
+}
+
+class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
+  constructor(file: string) {
+    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+    // busy timeout: another process (a CLI, a second worker) may hold the write lock briefly.
+    const db = new Database(file, { timeout: 5000 });
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    super(db);
+  }
+
+  // Outside a transaction every statement takes the process lock, so it can never run
+  // inside another caller's open transaction on the same connection.
+  protected override run<T>(work: () => T): Promise<T> {
+    return sqliteProcessLock.run(async () => work());
+  }
+
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return sqliteProcessLock.run(async () => {
+      // IMMEDIATE takes the write lock up front, so the transaction never fails half-way
+      // because another process started writing after it read.
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await work(new SqliteExecutor(this.db));
+        this.db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await sqliteProcessLock.run(async () => this.db.close());
+  }
+}
+
+// `timestamp without time zone` holds UTC (as Prisma writes it); read it as UTC whatever
+// the process's time zone.
+const pgTypes = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === 1114) return (value: string) => new Date(`${value.replace(" ", "T")}Z`);
+    if (oid === 20) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+};
+
+function toPgParam(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString().replace("Z", "") : value;
+}
+
+function numbered(sql: string): string {
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}
+
+class PgExecutor implements SqlExecutor {
+  readonly provider = "postgresql" as const;
+  constructor(private readonly client: pg.Pool | pg.PoolClient) {}
+
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const result = await this.client.query({ text: numbered(sql), values: params.map(toPgParam), types: pgTypes });
+    return result.rows as T[];
+  }
+
+  async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
+    const result = await this.client.query({ text: numbered(sql), values: params.map(toPgParam), types: pgTypes });
+    return result.rowCount ?? 0;
+  }
+}
+
+class PgDatabase extends PgExecutor implements SqlDatabase {
+  constructor(private readonly pool: pg.Pool) {
+    super(pool);
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await work(new PgExecutor(client));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+export function openSqlDatabase(url: string, options: { poolSize?: number } = {}): SqlDatabase {
+  if (databaseProvider(url) === "sqlite") return new SqliteDatabase(sqliteFilePath(url));
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    statement_timeout: 4000,
+  });
+  // An idle client whose server went away emits 'error'; the pool replaces it.
+  pool.on("error", () => {});
+  return new PgDatabase(pool);
+}

@@ -1,0 +1,121 @@
+import type { SqlDatabase } from "../db/sql.server";
+import type { SendResult } from "../kaleyra/client.server";
+import { explainOutcome, type KaleyraOutcome } from "../kaleyra/outcome";
+import { MAX_ATTEMPTS, nextAttemptDelayMs } from "./backoff";
+import { pauseShop, type Pause } from "./pause.server";
+
+/** How long a shop waits after low balance or the daily limit before the worker tries again. */
+export const LOW_BALANCE_RETRY_MS = 30 * 60_000;
+export const DAILY_LIMIT_RETRY_MS = 60 * 60_000;
+
+export interface RecordedOutcome {
+  state: "sent" | "queued" | "failed" | "paused";
+  /** False when the lease was lost: another worker owns the message now. */
+  owned: boolean;
+}
+
+const DETAIL_MAX = 1000;
+
+function detailOf(outcome: KaleyraOutcome): string {
+  const help = explainOutcome(outcome);
+  const detail = "detail" in outcome ? outcome.detail : "";
+  return `${help.title}. ${detail}`.slice(0, DETAIL_MAX);
+}
+
+function pauseFor(outcome: KaleyraOutcome, now: Date): Pause | undefined {
+  if (outcome.kind === "config_error") {
+    return { reason: "config_error", code: outcome.code, detail: detailOf(outcome) };
+  }
+  if (outcome.kind === "pause") {
+    const wait = outcome.reason === "low_balance" ? LOW_BALANCE_RETRY_MS : DAILY_LIMIT_RETRY_MS;
+    return {
+      reason: outcome.reason,
+      code: outcome.code,
+      detail: detailOf(outcome),
+      resumeAt: new Date(now.getTime() + wait),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Writes what happened to one send. Only the worker holding the message's lease may write
+ * (`lockedBy`), so a worker that lost its lease cannot overwrite a newer attempt.
+ * Configuration errors and low balance pause the whole shop and leave the attempt unburnt.
+ */
+export async function recordSendResult(
+  db: SqlDatabase,
+  message: { id: string; shopDomain: string; attempts: number },
+  workerId: string,
+  result: SendResult,
+  now: Date,
+  random?: () => number,
+): Promise<RecordedOutcome> {
+  const { outcome } = result;
+  const requestJson = result.request ? JSON.stringify(result.request) : null;
+  const httpStatus = "httpStatus" in outcome ? (outcome.httpStatus ?? null) : null;
+  const code = "code" in outcome ? outcome.code : null;
+  const common = [outcome.kind, code, httpStatus, requestJson, now];
+  const guard = `WHERE "id" = ? AND "lockedBy" = ? AND "state" = 'sending'`;
+
+  return db.transaction(async (tx) => {
+    let state: RecordedOutcome["state"];
+    let changed: number;
+    if (outcome.kind === "accepted") {
+      state = "sent";
+      changed = await tx.execute(
+        `UPDATE "Message" SET "state" = 'sent', "attempts" = "attempts" + 1, "kaleyraMessageId" = ?, "sentAt" = ?,
+           "lastDetail" = NULL, "lastOutcome" = ?, "lastCode" = ?, "lastHttpStatus" = ?, "requestJson" = ?, "updatedAt" = ?,
+           "lockedBy" = NULL, "leaseUntil" = NULL ${guard}`,
+        [outcome.messageId, now, ...common, message.id, workerId],
+      );
+    } else {
+      const pause = pauseFor(outcome, now);
+      const attempts = pause ? message.attempts : message.attempts + 1;
+      if (pause) state = "paused";
+      else if (outcome.kind === "retry" && attempts < MAX_ATTEMPTS) state = "queued";
+      else state = "failed";
+      const delay =
+        outcome.kind === "retry" ? nextAttemptDelayMs(attempts, outcome.retryAfterMs, random) : 0;
+      changed = await tx.execute(
+        `UPDATE "Message" SET "state" = ?, "attempts" = ?, "nextAttemptAt" = ?, "lastDetail" = ?,
+           "lastOutcome" = ?, "lastCode" = ?, "lastHttpStatus" = ?, "requestJson" = ?, "updatedAt" = ?,
+           "lockedBy" = NULL, "leaseUntil" = NULL ${guard}`,
+        [state, attempts, new Date(now.getTime() + delay), detailOf(outcome), ...common, message.id, workerId],
+      );
+      if (changed > 0 && pause) await pauseShop(tx, message.shopDomain, pause, now);
+    }
+    return { state, owned: changed > 0 };
+  });
+}
+
+/** Gives a claimed message back without an attempt (e.g. the shopper was messaged too recently). */
+export async function releaseMessage(
+  db: SqlDatabase,
+  id: string,
+  workerId: string,
+  notBefore: Date,
+  now: Date,
+): Promise<void> {
+  await db.execute(
+    `UPDATE "Message" SET "state" = 'queued', "nextAttemptAt" = ?, "lockedBy" = NULL, "leaseUntil" = NULL, "updatedAt" = ?
+     WHERE "id" = ? AND "lockedBy" = ? AND "state" = 'sending'`,
+    [notBefore, now, id, workerId],
+  );
+}
+
+/** Ends a claimed message without sending it (the shop switched sending off, say). */
+export async function finishUnsent(
+  db: SqlDatabase,
+  id: string,
+  workerId: string,
+  state: "skipped" | "paused" | "failed",
+  reason: string,
+  now: Date,
+): Promise<void> {
+  await db.execute(
+    `UPDATE "Message" SET "state" = ?, "skipReason" = ?, "lockedBy" = NULL, "leaseUntil" = NULL, "updatedAt" = ?
+     WHERE "id" = ? AND "lockedBy" = ? AND "state" = 'sending'`,
+    [state, reason, now, id, workerId],
+  );
+}

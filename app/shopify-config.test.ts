@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "smol-toml";
+import { describe, expect, it } from "vitest";
+import { ADMIN_API_VERSION } from "./api-version";
+import { COMPLIANCE_TOPICS, SUBSCRIBED_TOPICS } from "./webhooks/topics";
+
+interface AppToml {
+  access_scopes: { scopes: string };
+  webhooks: {
+    api_version: string;
+    subscriptions: Array<{ topics?: string[]; compliance_topics?: string[]; uri: string }>;
+  };
+}
+
+const toml = parse(readFileSync("shopify.app.toml", "utf8")) as unknown as AppToml;
+
+/** Remix flat routes: /webhooks/orders/create is app/routes/webhooks.orders.create.tsx */
+function routeFileFor(uri: string): string {
+  return path.join("app", "routes", `${uri.replace(/^\//, "").replace(/\//g, ".")}.tsx`);
+}
+
+describe("shopify.app.toml", () => {
+  it("GIVEN the one Admin API version constant THEN the webhooks use the same version", () => {
+    expect(toml.webhooks.api_version).toBe(ADMIN_API_VERSION);
+  });
+
+  it("GIVEN the topics the app handles THEN the TOML subscribes to exactly those", () => {
+    const subscribed = toml.webhooks.subscriptions.flatMap((s) => s.topics ?? []);
+    expect([...subscribed].sort()).toEqual([...SUBSCRIBED_TOPICS].sort());
+    const compliance = toml.webhooks.subscriptions.flatMap((s) => s.compliance_topics ?? []);
+    expect([...compliance].sort()).toEqual([...COMPLIANCE_TOPICS].sort());
+  });
+
+  it("GIVEN each subscription THEN its URI has a route file", () => {
+    for (const subscription of toml.webhooks.subscriptions) {
+      expect(existsSync(routeFileFor(subscription.uri)), subscription.uri).toBe(true);
+    }
+  });
+
+  it("GIVEN the scopes THEN only reading orders and fulfillments is asked for", () => {
+    expect(toml.access_scopes.scopes.split(",").sort()).toEqual(["read_fulfillments", "read_orders"]);
+  });
+});

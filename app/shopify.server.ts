@@ -1,0 +1,48 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import {
+  AppDistribution,
+  LogSeverity,
+  shopifyApp,
+} from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { ADMIN_API_VERSION } from "./api-version";
+import { config } from "./config.server";
+import { db } from "./db.server";
+import { logger } from "./logger.server";
+
+const env = config();
+const libraryLog = logger.child({ module: "shopify" });
+
+const shopify = shopifyApp({
+  apiKey: env.SHOPIFY_API_KEY,
+  apiSecretKey: env.SHOPIFY_API_SECRET,
+  apiVersion: ADMIN_API_VERSION,
+  scopes: env.SCOPES,
+  appUrl: env.SHOPIFY_APP_URL,
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(db(), { connectionRetries: 5 }),
+  distribution: AppDistribution.AppStore,
+  // The library's own messages go through the app's structured logger, not the console.
+  logger: {
+    level: LogSeverity.Info,
+    log: (severity, message) => {
+      if (severity === LogSeverity.Error) libraryLog.error(message);
+      else if (severity === LogSeverity.Warning) libraryLog.warn(message);
+      else if (severity === LogSeverity.Info) libraryLog.info(message);
+      else libraryLog.debug(message);
+    },
+  },
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+    // Left off on purpose: with it, authenticate.webhook can answer 500 forever for shops
+    // that uninstalled (shopify-app-js issue 3360).
+    expiringOfflineAccessTokens: false,
+  },
+});
+
+export default shopify;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const sessionStorage = shopify.sessionStorage;

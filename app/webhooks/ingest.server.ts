@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
+import { handleComplianceTopic } from "./compliance.server";
+import { handleOrderTopic } from "../pipeline/order-events.server";
+import { handleAppTopic } from "./shop-lifecycle.server";
+import { isOrderTopic, type Topic } from "./topics";
+
+/** An authenticated webhook as the route hands it over. */
+export interface WebhookDelivery {
+  shop: string;
+  rawTopic: string;
+  topic: Topic | undefined;
+  webhookId: string;
+  eventId?: string;
+  triggeredAt?: Date;
+  rawBody: string;
+  /** Set when the body could not be read at all; the event is kept as ignored. */
+  malformed?: string;
+}
+
+export type IngestOutcome = "processed" | "ignored" | "deferred" | "duplicate";
+
+export interface TopicResult {
+  outcome: Exclude<IngestOutcome, "duplicate">;
+  reason?: string;
+  orderId?: string;
+  enqueued: number;
+}
+
+export type IngestResult = TopicResult | { outcome: "duplicate"; enqueued: 0 };
+
+/** Same shop and event id (else webhook id): the same event, however often it is delivered. */
+export function eventKey(delivery: Pick<WebhookDelivery, "eventId" | "webhookId">): string {
+  return delivery.eventId ? `event:${delivery.eventId}` : `webhook:${delivery.webhookId}`;
+}
+
+/**
+ * Keeps one webhook delivery and everything it causes (order facts, queued messages, shop
+ * state) in one transaction. A delivery seen before changes nothing.
+ */
+export async function ingestWebhook(
+  db: SqlDatabase,
+  delivery: WebhookDelivery,
+  now: Date,
+): Promise<IngestResult> {
+  return db.transaction(async (tx) => {
+    const key = eventKey(delivery);
+    const inserted = await tx.execute(
+      `INSERT INTO "WebhookEvent" ("id", "shopDomain", "eventKey", "webhookId", "topic", "triggeredAt", "receivedAt", "outcome")
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'received')
+       ON CONFLICT ("shopDomain", "eventKey") DO NOTHING`,
+      [randomUUID(), delivery.shop, key, delivery.webhookId, delivery.rawTopic, delivery.triggeredAt ?? null, now],
+    );
+    if (inserted === 0) return { outcome: "duplicate", enqueued: 0 };
+
+    const result = await handleTopic(tx, delivery, now);
+    await tx.execute(
+      `UPDATE "WebhookEvent" SET "outcome" = ?, "reason" = ?, "orderId" = ? WHERE "shopDomain" = ? AND "eventKey" = ?`,
+      [result.outcome, result.reason ?? null, result.orderId ?? null, delivery.shop, key],
+    );
+    return result;
+  });
+}
+
+async function handleTopic(tx: SqlExecutor, delivery: WebhookDelivery, now: Date): Promise<TopicResult> {
+  if (delivery.malformed) return { outcome: "ignored", reason: delivery.malformed, enqueued: 0 };
+  const topic = delivery.topic;
+  if (!topic) {
+    return { outcome: "ignored", reason: `topic ${delivery.rawTopic} is not one the app handles`, enqueued: 0 };
+  }
+  if (topic === "app/uninstalled" || topic === "app/scopes_update") {
+    return handleAppTopic(tx, topic, delivery, now);
+  }
+  if (isOrderTopic(topic)) return handleOrderTopic(tx, topic, delivery, now);
+  return handleComplianceTopic(tx, topic, delivery, now);
+}

@@ -1,0 +1,44 @@
+/**
+ * Runs the Kaleyra sandbox: `tsx sandbox/cli.ts`. Point the app at it with
+ * KALEYRA_BASE_URL=<printed url> and use the printed demo account in Settings.
+ * Drive faults from other processes through the control API (`/__sandbox/...`).
+ *
+ * Environment: SANDBOX_PORT (4010), SANDBOX_HOST (127.0.0.1), SANDBOX_SID,
+ * SANDBOX_API_KEY, SANDBOX_NUMBER.
+ */
+import { startKaleyraSandbox, type SandboxAccount } from "./kaleyra-sandbox";
+
+const demo: SandboxAccount = {
+  sid: process.env.SANDBOX_SID || "HXSANDBOX0001IN",
+  // A fake key for the local sandbox only; printing it is the point.
+  apiKey: process.env.SANDBOX_API_KEY || "sandbox-demo-api-key-0000000000000",
+  numbers: [process.env.SANDBOX_NUMBER || "+919876543210"],
+};
+
+const sandbox = await startKaleyraSandbox({
+  port: Number(process.env.SANDBOX_PORT || 4010),
+  host: process.env.SANDBOX_HOST || "127.0.0.1",
+  accounts: [demo],
+});
+
+// One JSON line, machine-readable; not through the app logger, which would redact the demo key.
+process.stdout.write(
+  `${JSON.stringify({
+    level: "info",
+    time: new Date().toISOString(),
+    msg: "kaleyra sandbox listening",
+    url: sandbox.url,
+    env: { KALEYRA_BASE_URL: sandbox.url },
+    account: { ...demo, pod: "IN" },
+    control: `${sandbox.url}/__sandbox/`,
+  })}\n`,
+);
+
+const stop = () => {
+  sandbox.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);

@@ -1,0 +1,78 @@
+/**
+ * Production entry: serves the Remix build, answers /healthz and, unless RUN_WORKER=false,
+ * runs the delivery worker in the same process. `npm run build` bundles it to build/server.js.
+ */
+import type { Server } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { ConfigError, config } from "./app/config.server";
+import { db } from "./app/db.server";
+import { migrate } from "./app/db/migrate.server";
+import { logger } from "./app/logger.server";
+import { createHttpApp } from "./app/server/http.server";
+import { startDeliveryWorker, type DeliveryWorker } from "./app/outbox/worker.server";
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = config();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // The operator reads this on the terminal; it names every bad variable.
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const migration = await migrate(env.DATABASE_URL);
+  if (migration.applied.length > 0) {
+    logger.info({ provider: migration.provider, applied: migration.applied }, "database migrated");
+  }
+
+  const buildDir = path.resolve(process.env.REMIX_BUILD_DIR ?? "build");
+  const build = (await import(
+    pathToFileURL(path.join(buildDir, "server", "index.js")).href
+  )) as ServerBuild;
+  const app = createHttpApp({ build, clientDir: path.join(buildDir, "client"), logger });
+
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(env.PORT, () => resolve(listening));
+  });
+  // Shopify gives a webhook 5 s; keep-alive sockets from its proxy may idle longer.
+  server.keepAliveTimeout = 65_000;
+  logger.info({ port: env.PORT, worker: env.RUN_WORKER }, "server listening");
+
+  let worker: DeliveryWorker | undefined;
+  if (env.RUN_WORKER) worker = startDeliveryWorker({ logger });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const forced = setTimeout(() => {
+      logger.error("shutdown took too long; exiting");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    forced.unref();
+    // Stop taking requests, let the ones in flight finish, then let the worker finish its sends.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
+    await worker?.stop();
+    await db().$disconnect();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, "server failed to start");
+  process.exit(1);
+});

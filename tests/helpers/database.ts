@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { migrate } from "../../app/db/migrate.server";
+import type { DatabaseProvider } from "../../app/db/provider";
+
+/** Which engine the database tests run on: TEST_DB=postgresql for the PostgreSQL pass. */
+export function testProvider(): DatabaseProvider {
+  return process.env.TEST_DB === "postgresql" ? "postgresql" : "sqlite";
+}
+
+/** The server the PostgreSQL pass creates its throwaway databases on. */
+export function postgresAdminUrl(): string {
+  return process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+}
+
+export interface TestDatabase {
+  provider: DatabaseProvider;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database of the engine under test: a real SQLite file or PostgreSQL database. */
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const provider = testProvider();
+  let url: string;
+  let drop: () => Promise<void>;
+  if (provider === "sqlite") {
+    const dir = mkdtempSync(path.join(tmpdir(), "order-status-test-"));
+    url = `file:${path.join(dir, "app.sqlite")}`;
+    drop = async () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const name = `order_status_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new pg.Client({ connectionString: postgresAdminUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const target = new URL(postgresAdminUrl());
+    target.pathname = `/${name}`;
+    url = target.toString();
+    drop = async () => {
+      const client = new pg.Client({ connectionString: postgresAdminUrl() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    };
+  }
+  if (options.migrate !== false) await migrate(url);
+  return { provider, url, drop };
+}

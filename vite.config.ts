@@ -1,0 +1,39 @@
+import { vitePlugin as remix } from "@remix-run/dev";
+import { defineConfig } from "vitest/config";
+import tsconfigPaths from "vite-tsconfig-paths";
+
+// Vitest loads this file too; the Remix plugin only belongs to the app build.
+const isTest = Boolean(process.env.VITEST);
+
+export default defineConfig({
+  server: {
+    port: Number(process.env.PORT || 3000),
+    hmr: { overlay: false },
+    fs: { allow: ["app", "node_modules"] },
+  },
+  plugins: [
+    !isTest &&
+      remix({
+        ignoredRouteFiles: ["**/.*", "**/*.test.ts", "**/*.test.tsx"],
+        future: {
+          v3_fetcherPersist: true,
+          v3_relativeSplatPath: true,
+          v3_throwAbortReason: true,
+          v3_lazyRouteDiscovery: true,
+          v3_singleFetch: false,
+        },
+      }),
+    tsconfigPaths(),
+  ],
+  build: { assetsInlineLimit: 0 },
+  optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
+  test: {
+    include: ["app/**/*.test.ts", "sandbox/**/*.test.ts", "server/**/*.test.ts", "tests/**/*.test.ts", "scripts/**/*.test.ts"],
+    exclude: ["tests/browser/**", "node_modules/**"],
+    environment: "node",
+    setupFiles: ["tests/setup.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: "forks",
+  },
+});

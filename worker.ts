@@ -1,0 +1,35 @@
+/**
+ * Stand-alone delivery worker (`npm run worker`): no web server. Run as many as the
+ * database and Kaleyra's rate limits allow; they share the outbox safely.
+ */
+import { ConfigError, config } from "./app/config.server";
+import { migrate } from "./app/db/migrate.server";
+import { logger } from "./app/logger.server";
+import { startDeliveryWorker } from "./app/outbox/worker.server";
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = config();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  await migrate(env.DATABASE_URL);
+  const worker = startDeliveryWorker({ logger });
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, "worker shutting down");
+    await worker.stop();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, "worker failed to start");
+  process.exit(1);
+});
