@@ -9,7 +9,7 @@ const valid = {
   ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
 };
 
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
+function problemsOf(env: Record<string, string | undefined>): string[] {
   try {
     parseConfig(env);
   } catch (error) {

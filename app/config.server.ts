@@ -61,7 +61,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses an environment; throws a ConfigError naming every bad variable. */
-export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   // An empty value in a .env file means "not set".
   const cleaned = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),

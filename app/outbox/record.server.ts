@@ -49,7 +49,7 @@ export async function recordSendResult(
   workerId: string,
   result: SendResult,
   now: Date,
-  random?: () => number,
+  retryDelay: (attempts: number, retryAfterMs?: number) => number = nextAttemptDelayMs,
 ): Promise<RecordedOutcome> {
   const { outcome } = result;
   const requestJson = result.request ? JSON.stringify(result.request) : null;
@@ -76,7 +76,7 @@ export async function recordSendResult(
       else if (outcome.kind === "retry" && attempts < MAX_ATTEMPTS) state = "queued";
       else state = "failed";
       const delay =
-        outcome.kind === "retry" ? nextAttemptDelayMs(attempts, outcome.retryAfterMs, random) : 0;
+        outcome.kind === "retry" ? retryDelay(attempts, outcome.retryAfterMs) : 0;
       changed = await tx.execute(
         `UPDATE "Message" SET "state" = ?, "attempts" = ?, "nextAttemptAt" = ?, "lastDetail" = ?,
            "lastOutcome" = ?, "lastCode" = ?, "lastHttpStatus" = ?, "requestJson" = ?, "updatedAt" = ?,

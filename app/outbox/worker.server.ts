@@ -7,6 +7,7 @@ import type { SqlDatabase } from "../db/sql.server";
 import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
 import { isOrderStatus } from "../kaleyra/statuses";
 import { logger as rootLogger, type Logger } from "../logger.server";
+import { adminApiOrderFetcher, runDueOrderLookups, type FetchOrder } from "../pipeline/order-lookup.server";
 import { findShop, type ShopRow } from "../shops/shop-rows.server";
 import { LEASE_MS, RECIPIENT_SPACING_MS } from "./backoff";
 import {
@@ -35,6 +36,10 @@ export interface DeliveryWorkerOptions {
   /** Longest sleep when idle: timed pauses are lifted and due retries picked up on this beat. */
   idlePollMs?: number;
   now?: () => Date;
+  /** Reads an order the webhooks left incomplete (the Admin API by default). */
+  fetchOrder?: FetchOrder;
+  /** The retry schedule (backoff.ts by default; tests shorten it). */
+  retryDelay?: (attempts: number, retryAfterMs?: number) => number;
 }
 
 export interface DeliveryWorker {
@@ -45,7 +50,8 @@ export interface DeliveryWorker {
   idle(): Promise<void>;
 }
 
-const SHOP_CACHE_MS = 1000;
+/** A shop's settings are read again after this long; a change takes effect within it. */
+export const SHOP_CACHE_MS = 1000;
 
 /**
  * Claims due messages, sends them through the Kaleyra client and records each outcome.
@@ -64,6 +70,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
   const spacingMs = options.recipientSpacingMs ?? RECIPIENT_SPACING_MS;
   const idlePollMs = options.idlePollMs ?? 5000;
   const now = options.now ?? (() => new Date());
+  const fetchOrder = options.fetchOrder ?? adminApiOrderFetcher();
 
   let stopping = false;
   const inFlight = new Set<Promise<void>>();
@@ -152,7 +159,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
         ref2: message.shopDomain,
       },
     );
-    const recorded = await recordSendResult(db, message, id, result, now());
+    const recorded = await recordSendResult(db, message, id, result, now(), options.retryDelay);
     if (recorded.state === "paused") shopCache.delete(message.shopDomain);
     if (!recorded.owned) log.warn({ messageId: message.id }, "lease lost before the outcome was recorded");
   }
@@ -186,6 +193,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
         const claimed = await claimDueMessages(db, id, Math.min(free, 100), at, new Date(at.getTime() + LEASE_MS));
         for (const message of claimed) track(message);
         if (claimed.length > 0) continue;
+        const lookups = await runDueOrderLookups(db, fetchOrder, now(), log);
+        if (lookups.enqueued > 0) continue;
         if (inFlight.size > 0) {
           await Promise.race([Promise.race(inFlight), waitForWake(idlePollMs)]);
           continue;

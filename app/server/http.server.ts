@@ -24,6 +24,10 @@ export function createHttpApp({ build, clientDir, logger }: HttpAppOptions): Exp
   });
 
   app.use("/webhooks", (req, res, next) => {
+    if (req.method !== "POST") {
+      res.status(405).set("allow", "POST").end();
+      return;
+    }
     const length = Number(req.headers["content-length"] ?? 0);
     if (length > MAX_WEBHOOK_BYTES) {
       logger.warn({ path: req.path, length }, "webhook body over the size limit");

@@ -1,0 +1,474 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { STATUS_RANK } from "../kaleyra/statuses";
+import {
+  cancelledOrderPayload,
+  fulfillmentEventPayload,
+  fulfillmentPayload,
+  LINE_A,
+  LINE_B,
+  lineItem,
+  ORDER_ID,
+  orderPayload,
+  refund,
+  type FulfillmentSpec,
+} from "./__fixtures__/lifecycle";
+import { createPipeline, statusesOf, type Delivery } from "./__fixtures__/pipeline";
+import type { JsonObject } from "./__fixtures__/shopify-samples";
+import { applyFulfillment, applyFulfillmentEvent, applyOrder, emptyKnowledge } from "./knowledge";
+import { parseFulfillmentEventPayload, parseFulfillmentPayload, parseOrderPayload } from "./payloads";
+import { decideMessages, describeDecision, messageKey, type Decision } from "./status-decision";
+
+// Deliveries of the lifecycle order (line item A x2, line item B x1).
+const created = (changes: JsonObject = {}): Delivery => ({ topic: "orders/create", body: orderPayload(changes) });
+const cancelled = (minutes: number): Delivery => ({ topic: "orders/cancelled", body: cancelledOrderPayload(minutes) });
+const fCreate = (spec: FulfillmentSpec): Delivery => ({ topic: "fulfillments/create", body: fulfillmentPayload(spec) });
+const fUpdate = (spec: FulfillmentSpec): Delivery => ({ topic: "fulfillments/update", body: fulfillmentPayload(spec) });
+const fEvent = (id: string, fulfillmentId: string, status: string, happened: number): Delivery => ({
+  topic: "fulfillment_events/create",
+  body: fulfillmentEventPayload({ id, fulfillmentId, status, happened }),
+});
+
+const ALL: Array<[string, number]> = [
+  [LINE_A, 2],
+  [LINE_B, 1],
+];
+
+function expectSend(decision: Decision, status: string, fulfillmentId?: string): void {
+  expect(decision.kind, describeDecision(decision)).toBe("send");
+  if (decision.kind !== "send") return;
+  expect(decision.messages).toHaveLength(1);
+  expect(decision.messages[0]?.status).toBe(status);
+  expect(decision.messages[0]?.fulfillmentId).toBe(fulfillmentId);
+}
+
+function expectNothing(decision: Decision, reason: RegExp): void {
+  expect(decision.kind, describeDecision(decision)).toBe("nothing");
+  if (decision.kind === "nothing") expect(decision.reason).toMatch(reason);
+}
+
+describe("processing", () => {
+  it("GIVEN the shop sends processing on create WHEN orders/create arrives THEN processing is sent once", () => {
+    const p = createPipeline({ sendProcessingOnCreate: true });
+    const d = p.deliver(created());
+    expectSend(d, "processing");
+    expect(d.kind === "send" && d.messages[0]?.key).toBe(`${ORDER_ID}:processing`);
+    expectNothing(p.deliver(created()), /processing already queued/);
+    expect(statusesOf(p)).toEqual(["processing"]);
+  });
+
+  it("GIVEN the shop turned processing off WHEN orders/create arrives THEN nothing is sent, with the reason", () => {
+    const p = createPipeline({ sendProcessingOnCreate: false });
+    expectNothing(p.deliver(created()), /does not send “processing” when an order is created/);
+    expect(p.queued).toEqual([]);
+  });
+
+  it("GIVEN processing is off WHEN a first fulfillment is created but open THEN processing is sent", () => {
+    const p = createPipeline({ sendProcessingOnCreate: false });
+    p.deliver(created());
+    expectSend(p.deliver(fCreate({ id: "5001", status: "open", lines: ALL, created: 10 })), "processing");
+    expectSend(p.deliver(fUpdate({ id: "5001", status: "success", lines: ALL, created: 10, updated: 20 })), "shipped", "5001");
+    expect(statusesOf(p)).toEqual(["processing", "shipped"]);
+  });
+
+  it("GIVEN processing was sent WHEN a pending fulfillment arrives THEN nothing more is sent", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "pending", lines: ALL, created: 10 })), /processing already queued/);
+  });
+});
+
+describe("shipments", () => {
+  it("GIVEN a single shipment of everything WHEN it succeeds THEN shipped is sent (no partial first)", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    const d = p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 }));
+    expectSend(d, "shipped", "5001");
+    expect(d.kind === "send" && d.messages[0]?.key).toBe(`${ORDER_ID}:shipped`);
+  });
+
+  it("GIVEN a split shipment in two parts THEN the first part is partially_shipped and the second shipped", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    const first = p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10 }));
+    expectSend(first, "partially_shipped", "5001");
+    expect(first.kind === "send" && first.messages[0]?.key).toBe(`${ORDER_ID}:partially_shipped:5001`);
+    expectSend(p.deliver(fCreate({ id: "5002", status: "success", lines: [[LINE_B, 1]], created: 20 })), "shipped", "5002");
+    expect(statusesOf(p)).toEqual(["processing", "partially_shipped", "shipped"]);
+  });
+
+  it("GIVEN three parts THEN two partially_shipped messages keyed by fulfillment, then shipped", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 1]], created: 10 }));
+    p.deliver(fCreate({ id: "5002", status: "success", lines: [[LINE_A, 1]], created: 20 }));
+    p.deliver(fCreate({ id: "5003", status: "success", lines: [[LINE_B, 1]], created: 30 }));
+    expect(p.queued.map((m) => m.key)).toEqual([
+      `${ORDER_ID}:processing`,
+      `${ORDER_ID}:partially_shipped:5001`,
+      `${ORDER_ID}:partially_shipped:5002`,
+      `${ORDER_ID}:shipped`,
+    ]);
+  });
+
+  it("GIVEN a pending fulfillment WHEN it later succeeds for part of the order THEN partially_shipped follows processing", () => {
+    const p = createPipeline({ sendProcessingOnCreate: false });
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "pending", lines: [[LINE_B, 1]], created: 10 }));
+    expectSend(p.deliver(fUpdate({ id: "5001", status: "success", lines: [[LINE_B, 1]], created: 10, updated: 15 })), "partially_shipped", "5001");
+  });
+
+  it("GIVEN two partial shipments known at once WHEN decided THEN only the newest is announced, and the older never later", () => {
+    const p = createPipeline();
+    const both = [
+      fulfillmentPayload({ id: "5001", status: "success", lines: [[LINE_A, 1]], created: 10 }),
+      fulfillmentPayload({ id: "5002", status: "success", lines: [[LINE_A, 1]], created: 20 }),
+    ];
+    expectSend(p.deliver(created({ fulfillments: both })), "partially_shipped", "5002");
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 1]], created: 10 })), /partial shipment 5002 already announced \(older ones are not announced after it\)/);
+    expectNothing(p.deliver(fUpdate({ id: "5002", status: "success", lines: [[LINE_A, 1]], created: 20, updated: 25 })), /partial shipment 5002 already announced/);
+  });
+
+  it("GIVEN partial shipments arrive newest first THEN the older one is not announced after the newer", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    expectSend(p.deliver(fCreate({ id: "5002", status: "success", lines: [[LINE_A, 1]], created: 20 })), "partially_shipped", "5002");
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 1]], created: 10 })), /already announced/);
+  });
+
+  it("GIVEN items without shipping (a gift card) WHEN only they are fulfilled THEN nothing is announced; the physical item alone makes shipped", () => {
+    const giftCard = lineItem("111", 1, { requires_shipping: false, gift_card: true });
+    const p = createPipeline({ sendProcessingOnCreate: false });
+    p.deliver(created({ line_items: [lineItem(LINE_A, 2), giftCard] }));
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "success", lines: [["111", 1]], created: 1, tracking: null })), /nothing has shipped yet/);
+    expectSend(p.deliver(fCreate({ id: "5002", status: "success", lines: [[LINE_A, 2]], created: 10 })), "shipped", "5002");
+  });
+
+  it("GIVEN an order with nothing to ship (digital only) WHEN it is fulfilled THEN nothing is sent", () => {
+    const p = createPipeline({ sendProcessingOnCreate: false });
+    p.deliver(created({ line_items: [lineItem("111", 1, { requires_shipping: false })] }));
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "success", lines: [["111", 1]], created: 1 })), /nothing on the order needs shipping/);
+  });
+});
+
+describe("refunded and removed items", () => {
+  it("GIVEN line item B refunded (current_quantity 0) WHEN A ships THEN the order is shipped", () => {
+    const p = createPipeline();
+    p.deliver(created({ line_items: [lineItem(LINE_A, 2), lineItem(LINE_B, 1, { current_quantity: 0 })], refunds: [refund(LINE_B, 1)] }));
+    expectSend(p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10 })), "shipped", "5001");
+  });
+
+  it("GIVEN no current_quantity but a refund of one A WHEN one A and B ship THEN the order is shipped", () => {
+    const p = createPipeline();
+    const noCurrent = { current_quantity: undefined };
+    p.deliver(created({ line_items: [lineItem(LINE_A, 2, noCurrent), lineItem(LINE_B, 1, noCurrent)], refunds: [refund(LINE_A, 1)] }));
+    expectSend(p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 1], [LINE_B, 1]], created: 10 })), "shipped", "5001");
+  });
+
+  it("GIVEN B was removed by an order edit AFTER A shipped as partial WHEN the edited order arrives THEN shipped is sent", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    expectSend(p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10 })), "partially_shipped", "5001");
+    // orders/create is the only order topic besides cancelled; an Admin API read brings the edit.
+    const k = applyOrder(p.knowledge, parsed(parseOrderPayload(orderPayload({ updated_at: "2025-03-01T12:00:00Z", line_items: [lineItem(LINE_A, 2), lineItem(LINE_B, 1, { current_quantity: 0 })] }))));
+    expectSend(decideMessages({ knowledge: k, alreadyQueued: p.queued, trigger: "order_lookup", prefs: { sendProcessingOnCreate: true } }), "shipped", "5001");
+  });
+
+  it("GIVEN a shipment WHEN everything was refunded afterwards (first news of the order) THEN it is shipped, not partially shipped", () => {
+    const p = createPipeline();
+    const refunded = [lineItem(LINE_A, 2, { current_quantity: 0 }), lineItem(LINE_B, 1, { current_quantity: 0 })];
+    const shippedA = fulfillmentPayload({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10 });
+    expectSend(p.deliver(created({ line_items: refunded, fulfillments: [shippedA] })), "shipped", "5001");
+  });
+
+  it("GIVEN items in a cancelled fulfillment WHEN the rest ships THEN they are not counted as shipped", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "cancelled", lines: [[LINE_A, 2]], created: 5 }));
+    expectSend(p.deliver(fCreate({ id: "5002", status: "success", lines: [[LINE_B, 1]], created: 10 })), "partially_shipped", "5002");
+    p.deliver(fCreate({ id: "5003", status: "failure", lines: [[LINE_A, 2]], created: 15 }));
+    expect(statusesOf(p)).toEqual(["processing", "partially_shipped"]);
+  });
+});
+
+describe("delivery and completed", () => {
+  it("GIVEN everything shipped WHEN shipment_status becomes delivered THEN completed is sent", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 }));
+    expectSend(p.deliver(fUpdate({ id: "5001", status: "success", lines: ALL, created: 10, updated: 90, shipmentStatus: "delivered" })), "completed", "5001");
+    expect(statusesOf(p)).toEqual(["processing", "shipped", "completed"]);
+  });
+
+  it("GIVEN everything shipped WHEN a delivered fulfillment event arrives THEN completed is sent; in_transit before it sends nothing", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 }));
+    expectNothing(p.deliver(fEvent("9001", "5001", "in_transit", 30)), /shipped already queued/);
+    expectSend(p.deliver(fEvent("9002", "5001", "delivered", 90)), "completed", "5001");
+  });
+
+  it("GIVEN a partial shipment delivered WHEN nothing else shipped THEN it is not completed", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10 }));
+    expectNothing(p.deliver(fEvent("9001", "5001", "delivered", 60)), /partial shipment 5001 already announced/);
+    expectSend(p.deliver(fCreate({ id: "5002", status: "success", lines: [[LINE_B, 1]], created: 70 })), "shipped", "5002");
+    expectSend(p.deliver(fEvent("9002", "5002", "delivered", 120)), "completed", "5002");
+  });
+
+  it("GIVEN everything shipped in two parcels WHEN only one is delivered THEN it is not completed yet", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10 }));
+    p.deliver(fCreate({ id: "5002", status: "success", lines: [[LINE_B, 1]], created: 20 }));
+    expectNothing(p.deliver(fEvent("9002", "5002", "delivered", 60)), /shipped already queued/);
+    expectSend(p.deliver(fEvent("9001", "5001", "delivered", 80)), "completed", "5002");
+  });
+
+  it("GIVEN the first thing known is a delivered full shipment WHEN decided THEN only completed is sent", () => {
+    const p = createPipeline();
+    const delivered = fulfillmentPayload({ id: "5001", status: "success", lines: ALL, created: 10, shipmentStatus: "delivered" });
+    expectSend(p.deliver(created({ fulfillments: [delivered] })), "completed", "5001");
+    expect(statusesOf(p)).toEqual(["completed"]);
+  });
+
+  it("GIVEN completed WHEN a late in_transit event arrives THEN nothing, saying why", () => {
+    const p = createPipeline();
+    p.deliver(created({ fulfillments: [fulfillmentPayload({ id: "5001", status: "success", lines: ALL, created: 10, shipmentStatus: "delivered" })] }));
+    expectNothing(p.deliver(fEvent("9001", "5001", "in_transit", 30)), /^order already completed; late fulfillment event ignored$/);
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "pending", lines: ALL, created: 10 })), /order already completed/);
+  });
+});
+
+describe("cancellation", () => {
+  it("GIVEN processing sent WHEN the order is cancelled before shipping THEN cancelled is sent, then nothing ever again", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    const d = p.deliver(cancelled(30));
+    expectSend(d, "cancelled");
+    expect(d.kind === "send" && d.messages[0]?.key).toBe(`${ORDER_ID}:cancelled`);
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 40 })), /^order already cancelled; fulfillment update ignored$/);
+    expectNothing(p.deliver(fEvent("9001", "5001", "delivered", 90)), /^order already cancelled; fulfillment event ignored$/);
+    expectNothing(p.deliver(cancelled(30)), /already cancelled/);
+    expect(statusesOf(p)).toEqual(["processing", "cancelled"]);
+  });
+
+  it("GIVEN the order shipped WHEN it is cancelled THEN cancelled is still sent", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 }));
+    expectSend(p.deliver(cancelled(60)), "cancelled");
+    expect(statusesOf(p)).toEqual(["processing", "shipped", "cancelled"]);
+  });
+
+  it("GIVEN the first thing known is a cancelled order with shipments WHEN decided THEN only cancelled is sent", () => {
+    const p = createPipeline();
+    const body = cancelledOrderPayload(60, { fulfillments: [fulfillmentPayload({ id: "5001", status: "success", lines: ALL, created: 10 })] });
+    expectSend(p.deliver({ topic: "orders/cancelled", body }), "cancelled");
+    expect(statusesOf(p)).toEqual(["cancelled"]);
+  });
+
+  it("GIVEN a cancelled fulfillment WHEN it is the only news THEN it sends nothing by itself", () => {
+    const p = createPipeline({ sendProcessingOnCreate: false });
+    p.deliver(created());
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "cancelled", lines: ALL, created: 10 })), /cancelled or failed fulfillment sends nothing by itself/);
+  });
+
+  it("GIVEN a pending fulfillment cancelled before it arrives WHEN the late create arrives THEN no processing is sent", () => {
+    const p = createPipeline({ sendProcessingOnCreate: false });
+    p.deliver(created());
+    p.deliver(fUpdate({ id: "5001", status: "cancelled", lines: ALL, created: 10, updated: 20 }));
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "pending", lines: ALL, created: 10 })), /sends nothing by itself/);
+    expect(p.queued).toEqual([]);
+  });
+
+  it("GIVEN a shipped fulfillment WHEN it is cancelled THEN nothing is sent (no step back)", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 }));
+    expectNothing(p.deliver(fUpdate({ id: "5001", status: "cancelled", lines: ALL, created: 10, updated: 20 })), /cancelled or failed fulfillment sends nothing by itself \(order already shipped\)$/);
+  });
+});
+
+describe("duplicates and reordering", () => {
+  it("GIVEN the same fulfillment webhook twice WHEN delivered THEN the second sends nothing", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    const f = fCreate({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10 });
+    expectSend(p.deliver(f), "partially_shipped", "5001");
+    expectNothing(p.deliver(f), /already announced/);
+    expect(p.emitted.map((m) => m.key)).toEqual([`${ORDER_ID}:processing`, `${ORDER_ID}:partially_shipped:5001`]);
+  });
+
+  it("GIVEN delivered arrives before the fulfillment and the order WHEN decided THEN the app asks for the order, then sends completed only", () => {
+    const finalOrder = () => orderPayload({ fulfillments: [fulfillmentPayload({ id: "5001", status: "success", lines: ALL, created: 10 })] });
+    const p = createPipeline({ currentOrder: finalOrder });
+    expectSend(p.deliver(fEvent("9001", "5001", "delivered", 90)), "completed", "5001");
+    expect(p.lookups).toBe(1);
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "pending", lines: ALL, created: 10 })), /already completed/);
+    expectNothing(p.deliver(created()), /already completed/);
+    expect(statusesOf(p)).toEqual(["completed"]);
+  });
+
+  it("GIVEN a tracking event for a fulfillment the app has never seen WHEN decided THEN it needs the order", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    const d = p.deliver(fEvent("9001", "5001", "in_transit", 30));
+    expect(d).toEqual({ kind: "needs_order", reason: "fulfillment 5001 is known only from a tracking event" });
+  });
+
+  it("GIVEN the fulfillment arrives before orders/create WHEN decided THEN it needs the order; after the lookup it is shipped; the late create sends nothing", () => {
+    const p = createPipeline({ currentOrder: () => orderPayload() });
+    const d = p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 }));
+    expectSend(d, "shipped", "5001");
+    expect(p.lookups).toBe(1);
+    expectNothing(p.deliver(created()), /^shipped already queued for this order; orders\/create changes nothing$/);
+  });
+
+  it("GIVEN no line items are known WHEN a fulfillment succeeds THEN the decision says it needs the order", () => {
+    const k = applyFulfillment(undefined, parsed(parseFulfillmentPayload(fulfillmentPayload({ id: "5001", status: "success", lines: [[LINE_A, 1]], created: 10 }))));
+    expect(decideMessages({ knowledge: k, alreadyQueued: [], trigger: "fulfillment", prefs: { sendProcessingOnCreate: true } })).toEqual({
+      kind: "needs_order",
+      reason: "the app does not know the order's line items yet",
+    });
+  });
+
+  it("GIVEN no line items are known WHEN the fulfillment is only open THEN processing is decided without the order", () => {
+    const k = applyFulfillment(undefined, parsed(parseFulfillmentPayload(fulfillmentPayload({ id: "5001", status: "open", lines: [[LINE_A, 1]], created: 10 }))));
+    expectSend(decideMessages({ knowledge: k, alreadyQueued: [], trigger: "fulfillment", prefs: { sendProcessingOnCreate: false } }), "processing");
+  });
+
+  it("GIVEN a fulfillment that ships a line item the app does not know WHEN decided THEN it needs the (edited) order", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    const d = p.deliver(fCreate({ id: "5001", status: "success", lines: [["999", 1]], created: 10 }));
+    expect(d).toEqual({ kind: "needs_order", reason: "fulfillment 5001 ships line item 999, unknown to the app (order edited?)" });
+  });
+
+  it("GIVEN a fulfillment payload without line items WHEN decided THEN it needs the order", () => {
+    const k0 = applyOrder(undefined, parsed(parseOrderPayload(orderPayload())));
+    const k = applyFulfillment(k0, parsed(parseFulfillmentPayload({ id: 5001, order_id: ORDER_ID, status: "success" })));
+    expect(decideMessages({ knowledge: k, alreadyQueued: [], trigger: "fulfillment", prefs: { sendProcessingOnCreate: true } })).toMatchObject({
+      kind: "needs_order",
+      reason: "fulfillment 5001 arrived without its line items",
+    });
+  });
+
+  it("GIVEN the trigger order_lookup WHEN facts are still missing THEN it never asks for the order again", () => {
+    const stubOnly = applyFulfillmentEvent(undefined, parsed(parseFulfillmentEventPayload(fulfillmentEventPayload({ id: "9001", fulfillmentId: "5001", status: "delivered", happened: 90 }))));
+    const prefs = { sendProcessingOnCreate: true };
+    expectNothing(decideMessages({ knowledge: stubOnly, alreadyQueued: [], trigger: "order_lookup", prefs }), /nothing has shipped yet/);
+    const noLines = applyFulfillment(emptyKnowledge(ORDER_ID), parsed(parseFulfillmentPayload(fulfillmentPayload({ id: "5001", status: "success", lines: ALL, created: 10 }))));
+    expectNothing(decideMessages({ knowledge: noLines, alreadyQueued: [], trigger: "order_lookup", prefs }), /line items are still unknown after reading the order/);
+  });
+
+  it("GIVEN shipped already queued WHEN knowledge only shows a partial shipment THEN nothing (never a lower rank)", () => {
+    const k0 = applyOrder(undefined, parsed(parseOrderPayload(orderPayload())));
+    const k = applyFulfillment(k0, parsed(parseFulfillmentPayload(fulfillmentPayload({ id: "5001", status: "success", lines: [[LINE_A, 1]], created: 10 }))));
+    expectNothing(
+      decideMessages({ knowledge: k, alreadyQueued: [{ status: "shipped" }], trigger: "fulfillment", prefs: { sendProcessingOnCreate: true } }),
+      /^order already shipped; late fulfillment update ignored$/,
+    );
+  });
+});
+
+describe("messageKey and describeDecision", () => {
+  it("builds one key per status and one per fulfillment for partial shipments", () => {
+    expect(messageKey("42", "shipped")).toBe("42:shipped");
+    expect(messageKey("42", "partially_shipped", "7")).toBe("42:partially_shipped:7");
+    expect(messageKey("42", "completed", "7")).toBe("42:completed");
+  });
+
+  it("describes each kind of decision in one readable line", () => {
+    expect(describeDecision({ kind: "send", messages: [{ status: "shipped", key: "42:shipped" }], reason: "everything has shipped" })).toBe(
+      "send shipped (42:shipped): everything has shipped",
+    );
+    expect(describeDecision({ kind: "nothing", reason: "order already completed; late fulfillment event ignored" })).toBe(
+      "nothing to send: order already completed; late fulfillment event ignored",
+    );
+    expect(describeDecision({ kind: "needs_order", reason: "x" })).toBe("read the order from Shopify first: x");
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Property: any order of arrival, with duplicates, keeps the lifecycle sane.
+
+// Labelled, so that a failing run prints a readable counterexample.
+const THREE_PARTS: Record<string, Delivery> = {
+  "orders/create": created(),
+  "5001 pending": fCreate({ id: "5001", status: "pending", lines: [[LINE_A, 1]], created: 10 }),
+  "5001 success": fUpdate({ id: "5001", status: "success", lines: [[LINE_A, 1]], created: 10, updated: 12 }),
+  "5001 in_transit": fEvent("9001", "5001", "in_transit", 20),
+  "5002 success": fCreate({ id: "5002", status: "success", lines: [[LINE_A, 1]], created: 30 }),
+  "5009 cancelled": fCreate({ id: "5009", status: "cancelled", lines: [[LINE_B, 1]], created: 35 }),
+  "5003 open": fCreate({ id: "5003", status: "open", lines: [[LINE_B, 1]], created: 40 }),
+  "5003 success": fUpdate({ id: "5003", status: "success", lines: [[LINE_B, 1]], created: 40, updated: 45 }),
+  "5001 delivered": fEvent("9002", "5001", "delivered", 60),
+  "5002 delivered": fEvent("9003", "5002", "delivered", 70),
+  "5003 delivered": fUpdate({ id: "5003", status: "success", lines: [[LINE_B, 1]], created: 40, updated: 80, shipmentStatus: "delivered" }),
+  // 5003 is then cancelled (parcel lost) and B goes out again as 5004.
+  "5003 cancelled": fUpdate({ id: "5003", status: "cancelled", lines: [[LINE_B, 1]], created: 40, updated: 85 }),
+  "5004 success": fCreate({ id: "5004", status: "success", lines: [[LINE_B, 1]], created: 88 }),
+  "5004 delivered": fEvent("9004", "5004", "delivered", 95),
+};
+const WITH_CANCELLATION: Record<string, Delivery> = { ...THREE_PARTS, "orders/cancelled": cancelled(100) };
+
+const LOOKUPS = {
+  "the order as created": () => orderPayload(),
+  "the order as it finally is": () =>
+    orderPayload({
+      updated_at: "2025-03-01T12:00:00Z",
+      fulfillments: [
+        fulfillmentPayload({ id: "5001", status: "success", lines: [[LINE_A, 1]], created: 10, updated: 12 }),
+        fulfillmentPayload({ id: "5002", status: "success", lines: [[LINE_A, 1]], created: 30 }),
+      ],
+    }),
+};
+
+/** A permutation of all deliveries (by label), with some delivered again at random places. */
+function arrivals(labels: string[]) {
+  return fc
+    .tuple(
+      fc.shuffledSubarray(labels, { minLength: labels.length, maxLength: labels.length }),
+      fc.array(fc.tuple(fc.constantFrom(...labels), fc.nat()), { maxLength: 6 }),
+    )
+    .map(([order, repeats]) => {
+      const out = [...order];
+      for (const [label, where] of repeats) out.splice(where % (out.length + 1), 0, label);
+      return out;
+    });
+}
+
+describe.each(Object.entries(LOOKUPS))("PROPERTY with an Admin API read returning %s", (_name, currentOrder) => {
+  it.each([
+    { label: "a three-part lifecycle", pool: THREE_PARTS, last: "completed" },
+    { label: "a lifecycle ending in cancellation", pool: WITH_CANCELLATION, last: "cancelled" },
+  ] as const)("any permutation with duplicates of $label: unique keys, ranks never go back, and it ends $last", ({ pool, last }) => {
+    fc.assert(
+      fc.property(arrivals(Object.keys(pool)), fc.boolean(), (labels, sendProcessingOnCreate) => {
+        const p = createPipeline({ sendProcessingOnCreate, currentOrder });
+        for (const label of labels) p.deliver(pool[label]!);
+
+        const keys = p.emitted.map((m) => m.key);
+        expect(new Set(keys).size).toBe(keys.length);
+        p.emitted.forEach((m, i) => {
+          const previous = p.emitted[i - 1];
+          if (previous === undefined) return;
+          const bothPartial = m.status === "partially_shipped" && previous.status === "partially_shipped";
+          if (!bothPartial) expect(STATUS_RANK[m.status]).toBeGreaterThan(STATUS_RANK[previous.status]);
+        });
+        const cancelledAt = p.emitted.findIndex((m) => m.status === "cancelled");
+        if (cancelledAt !== -1) expect(cancelledAt).toBe(p.emitted.length - 1);
+        // Once everything has arrived, the order has reached its final status.
+        expect(p.emitted.at(-1)?.status).toBe(last);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+function parsed<T>(result: { ok: true; value: T } | { ok: false; reason: string }): T {
+  if (!result.ok) throw new Error(result.reason);
+  return result.value;
+}

@@ -1,0 +1,57 @@
+import type { SqlExecutor } from "../db/sql.server";
+import type { OrderKnowledge } from "../orders/knowledge";
+
+export interface StoredOrder {
+  knowledge: OrderKnowledge | undefined;
+  lookupAttempts: number;
+}
+
+/**
+ * The order's knowledge, locked for this transaction: on PostgreSQL two webhooks for the
+ * same order must not merge their facts from the same old version (a lost update).
+ */
+export async function loadOrderForUpdate(tx: SqlExecutor, shop: string, orderId: string, now: Date): Promise<StoredOrder> {
+  if (tx.provider === "postgresql") {
+    await tx.execute(
+      `INSERT INTO "OrderState" ("shopDomain", "orderId", "knowledge", "updatedAt") VALUES (?, ?, '', ?)
+       ON CONFLICT ("shopDomain", "orderId") DO NOTHING`,
+      [shop, orderId, now],
+    );
+  }
+  const lock = tx.provider === "postgresql" ? "FOR UPDATE" : "";
+  const rows = await tx.query<{ knowledge: string; lookupAttempts: number }>(
+    `SELECT "knowledge", "lookupAttempts" FROM "OrderState" WHERE "shopDomain" = ? AND "orderId" = ? ${lock}`,
+    [shop, orderId],
+  );
+  const row = rows[0];
+  return {
+    knowledge: row?.knowledge ? (JSON.parse(row.knowledge) as OrderKnowledge) : undefined,
+    lookupAttempts: Number(row?.lookupAttempts ?? 0),
+  };
+}
+
+export async function saveOrder(
+  tx: SqlExecutor,
+  shop: string,
+  knowledge: OrderKnowledge,
+  lookup: { dueAt: Date | null; attempts?: number; error?: string | null },
+  now: Date,
+): Promise<void> {
+  await tx.execute(
+    `INSERT INTO "OrderState" ("shopDomain", "orderId", "orderName", "knowledge", "lookupDueAt", "lookupAttempts", "lookupError", "updatedAt")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT ("shopDomain", "orderId") DO UPDATE SET "orderName" = excluded."orderName", "knowledge" = excluded."knowledge",
+       "lookupDueAt" = excluded."lookupDueAt", "lookupAttempts" = excluded."lookupAttempts", "lookupError" = excluded."lookupError",
+       "updatedAt" = excluded."updatedAt"`,
+    [
+      shop,
+      knowledge.orderId,
+      knowledge.orderName,
+      JSON.stringify(knowledge),
+      lookup.dueAt,
+      lookup.attempts ?? 0,
+      lookup.error ?? null,
+      now,
+    ],
+  );
+}

@@ -1,0 +1,203 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { LIMITS, visibleLength } from "../kaleyra/limits";
+import { ORDER_STATUSES } from "../kaleyra/statuses";
+import { fulfillmentPayload, LINE_A, LINE_B, orderPayload } from "../orders/__fixtures__/lifecycle";
+import { applyFulfillment, applyOrder, type OrderKnowledge } from "../orders/knowledge";
+import { parseFulfillmentPayload, parseOrderPayload } from "../orders/payloads";
+import { DEFAULT_TEMPLATES } from "./defaults";
+import { renderMessage, renderWithin, templateValuesFor } from "./render";
+import { SAMPLE_VALUES, TEMPLATE_VARIABLE_NAMES } from "./variables";
+
+const NO_TRACKING = { ...SAMPLE_VALUES, tracking_company: "", tracking_number: null, tracking_url: undefined };
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const graphemes = (text: string) => [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)].map((s) => s.segment);
+
+describe("renderMessage with the default templates", () => {
+  it.each(ORDER_STATUSES)("GIVEN the sample order WHEN %s renders THEN it is within limits with every variable filled", (status) => {
+    const { text, description } = renderMessage(DEFAULT_TEMPLATES[status], SAMPLE_VALUES);
+    expect(visibleLength(text)).toBeLessThanOrEqual(LIMITS.bodyText);
+    expect(visibleLength(description)).toBeLessThanOrEqual(LIMITS.description);
+    expect(text).not.toMatch(/[{}]/);
+    expect(text).toContain("#1001");
+    expect(description).toContain("#1001");
+  });
+
+  it("GIVEN the sample order WHEN shipped renders THEN the shopper reads a friendly message with tracking", () => {
+    expect(renderMessage(DEFAULT_TEMPLATES.shipped, SAMPLE_VALUES)).toEqual({
+      text: [
+        "Hi Priya,",
+        "Good news: your order #1001 from Sunrise Ceramics is on its way.",
+        "Carrier: Blue Dart",
+        "Tracking number: BD123456789IN",
+        "Track it here: https://bluedart.com/track?awb=BD123456789IN",
+      ].join("\n"),
+      description: "Your order #1001 is on its way.",
+    });
+  });
+
+  it("GIVEN no tracking at all WHEN shipped renders THEN the tracking lines are dropped cleanly", () => {
+    const { text } = renderMessage(DEFAULT_TEMPLATES.shipped, NO_TRACKING);
+    expect(text).toBe("Hi Priya,\nGood news: your order #1001 from Sunrise Ceramics is on its way.");
+    expect(text).not.toMatch(/Carrier|Tracking|:\s*$|with :/m);
+  });
+
+  it("GIVEN only a tracking number WHEN partially_shipped renders THEN only that tracking line stays", () => {
+    const { text } = renderMessage(DEFAULT_TEMPLATES.partially_shipped, { ...NO_TRACKING, tracking_number: "JD0001" });
+    expect(text.split("\n")).toEqual([
+      "Hi Priya,",
+      "Part of your order #1001 from Sunrise Ceramics is on its way. We'll send the rest as soon as it's ready.",
+      "Tracking number: JD0001",
+    ]);
+  });
+
+  it("GIVEN no first name WHEN rendered THEN the greeting line is dropped, not left as 'Hi ,'", () => {
+    const { text } = renderMessage(DEFAULT_TEMPLATES.completed, { ...SAMPLE_VALUES, customer_first_name: "  " });
+    expect(text.startsWith("Your order #1001 from Sunrise Ceramics has been delivered.")).toBe(true);
+    expect(text).not.toContain("Hi");
+  });
+
+  it("GIVEN a 5,000-character shop name WHEN rendered THEN the body is at most 1,024 and only the shop name is shortened", () => {
+    const shop = "S".repeat(5_000);
+    const { text, description } = renderMessage(DEFAULT_TEMPLATES.shipped, { ...SAMPLE_VALUES, shop_name: shop });
+    expect(visibleLength(text)).toBe(LIMITS.bodyText); // shortened exactly as far as needed
+    expect(text.startsWith("Hi Priya,\nGood news: your order #1001 from SSS")).toBe(true);
+    expect(text).toMatch(/S… is on its way\.\nCarrier: Blue Dart\nTracking number: BD123456789IN\nTrack it here: https:\/\/bluedart\.com\/track\?awb=BD123456789IN$/);
+    expect(description).toBe("Your order #1001 is on its way.");
+  });
+
+  it("GIVEN a huge order name WHEN rendered THEN the description is at most 120 and ends its sentence", () => {
+    const { description } = renderMessage(DEFAULT_TEMPLATES.shipped, { ...SAMPLE_VALUES, order_name: "#".repeat(500) });
+    expect(visibleLength(description)).toBe(LIMITS.description);
+    expect(description).toMatch(/^Your order #+… is on its way\.$/);
+  });
+
+  it("GIVEN a shop name of 2,000 emoji with skin tone WHEN rendered THEN each counts as one and none is split", () => {
+    const emoji = "👩🏽‍💻";
+    const { text } = renderMessage(DEFAULT_TEMPLATES.shipped, { ...SAMPLE_VALUES, shop_name: emoji.repeat(2_000) });
+    expect(visibleLength(text)).toBe(LIMITS.bodyText);
+    expect(text.length).toBeGreaterThan(LIMITS.bodyText * 2); // many UTF-16 units, still within the limit
+    const shopPart = text.slice(text.indexOf("from ") + 5, text.indexOf("…"));
+    expect(new Set(graphemes(shopPart))).toEqual(new Set([emoji]));
+  });
+});
+
+describe("renderWithin rules", () => {
+  it("GIVEN spaces inside the braces THEN the variable is still filled", () => {
+    expect(renderWithin("Order {{ order_name }} / {{order_name  }}", { order_name: "#7" }, 100)).toBe("Order #7 / #7");
+  });
+
+  it("GIVEN a value that looks like a variable or holds line breaks THEN it is inserted literally, on one line", () => {
+    expect(renderWithin("Shop: {{shop_name}}\nEnd", { shop_name: "{{order_name}}\r\nLtd" }, 100)).toBe("Shop: {{order_name}} Ltd\nEnd");
+    expect(renderWithin("{{shop_name}}", { shop_name: "$& $1 $$" }, 100)).toBe("$& $1 $$");
+  });
+
+  it("GIVEN an unknown variable THEN it renders empty (validation refuses it earlier)", () => {
+    expect(renderWithin("Hello {{nope}}!\nBye", {}, 100)).toBe("Bye");
+  });
+
+  it("GIVEN some but not all variables of a line empty THEN the line stays, without double spaces or a space before punctuation", () => {
+    expect(renderWithin("Hi {{customer_first_name}}, your order {{order_name}} is ready.", { order_name: "#9" }, 100)).toBe(
+      "Hi, your order #9 is ready.",
+    );
+  });
+
+  it("GIVEN every line would be dropped THEN the lines stay with empty values rather than an empty message", () => {
+    expect(renderWithin("Track: {{tracking_url}}", {}, 100)).toBe("Track:");
+  });
+
+  it("GIVEN dropped lines between paragraphs THEN no run of blank lines is left", () => {
+    const template = "Hi\n\n{{tracking_url}}\n\nBye\n{{tracking_number}}";
+    expect(renderWithin(template, {}, 100)).toBe("Hi\n\nBye");
+  });
+
+  it("GIVEN lines without variables THEN they are kept exactly, blank lines included", () => {
+    expect(renderWithin("A\n\n\nB  C", {}, 100)).toBe("A\n\n\nB  C");
+  });
+
+  it("GIVEN a template whose own text is too long THEN the text is cut with an ellipsis as a last resort", () => {
+    const out = renderWithin("x".repeat(2_000), {}, LIMITS.bodyText);
+    expect(out).toBe(`${"x".repeat(1_023)}…`);
+  });
+
+  it("GIVEN two long values THEN the longest is shortened first and the shorter one stays whole", () => {
+    const values = { shop_name: "S".repeat(300), tracking_url: `https://t.example/${"u".repeat(40)}` };
+    const out = renderWithin("{{shop_name}} {{tracking_url}}", values, 120);
+    expect(visibleLength(out)).toBe(120);
+    expect(out.endsWith(` ${values.tracking_url}`)).toBe(true);
+  });
+
+  it("PROPERTY: whatever the template and values, the output fits its limit and never splits a grapheme", () => {
+    const names = [...TEMPLATE_VARIABLE_NAMES, "unknown"];
+    const piece = fc.oneof(
+      fc.string({ unit: "grapheme", maxLength: 30 }),
+      fc.constantFrom(...names).map((n) => `{{ ${n} }}`),
+      fc.constantFrom("\n", "\n\n", " ", ": ", "👩🏽‍💻", "e\u0301"),
+    );
+    const value = fc.oneof(fc.constant(""), fc.string({ unit: "grapheme", maxLength: 80 }), fc.string({ unit: "grapheme", minLength: 200, maxLength: 1_500 }));
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 40 }).map((parts) => parts.join("")),
+        fc.dictionary(fc.constantFrom(...TEMPLATE_VARIABLE_NAMES), value),
+        fc.constantFrom(LIMITS.bodyText, LIMITS.description, 10),
+        (template, values, limit) => {
+          const out = renderWithin(template, values, limit);
+          expect(visibleLength(out)).toBeLessThanOrEqual(limit);
+          expect(out).not.toMatch(LONE_SURROGATE);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("PROPERTY: when everything fits, every value appears whole", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 }).filter((s) => s.trim() !== "" && !/[\n\r\t\v\f\u0085\u2028\u2029]/.test(s)), (name) => {
+        const out = renderWithin("Order {{order_name}} is ready", { order_name: name }, LIMITS.bodyText);
+        expect(out).toBe(`Order ${name.trim()} is ready`);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("templateValuesFor", () => {
+  function knowledge(): OrderKnowledge {
+    const order = parseOrderPayload(orderPayload());
+    if (!order.ok) throw new Error(order.reason);
+    let k = applyOrder(undefined, order.value);
+    for (const spec of [
+      { id: "5001", status: "success", lines: [[LINE_A, 2]] as Array<[string, number]>, created: 10, tracking: { company: "DHL", number: "JD1", url: "https://dhl.example/JD1" } },
+      { id: "5002", status: "success", lines: [[LINE_B, 1]] as Array<[string, number]>, created: 20, tracking: { company: "UPS", number: "1Z2", url: null } },
+      { id: "5003", status: "cancelled", lines: [[LINE_B, 1]] as Array<[string, number]>, created: 30 },
+    ]) {
+      const f = parseFulfillmentPayload(fulfillmentPayload(spec));
+      if (!f.ok) throw new Error(f.reason);
+      k = applyFulfillment(k, f.value);
+    }
+    return k;
+  }
+
+  it("GIVEN a fulfillment id WHEN values are built THEN tracking comes from that fulfillment", () => {
+    expect(templateValuesFor(knowledge(), { shopName: "Sunrise", fulfillmentId: "5001" })).toEqual({
+      customer_first_name: "John",
+      order_name: "#1001",
+      shop_name: "Sunrise",
+      tracking_company: "DHL",
+      tracking_number: "JD1",
+      tracking_url: "https://dhl.example/JD1",
+      order_status_url: "https://jsmith.myshopify.com/548380009/orders/123456abcd/authenticate?key=abcdefg",
+    });
+  });
+
+  it("GIVEN no fulfillment id WHEN values are built THEN the latest successful fulfillment gives tracking; a missing url is empty", () => {
+    expect(templateValuesFor(knowledge(), { shopName: "Sunrise" })).toMatchObject({ tracking_company: "UPS", tracking_number: "1Z2", tracking_url: "" });
+  });
+
+  it("GIVEN an order with no fulfillment WHEN shipped renders THEN no tracking line appears", () => {
+    const order = parseOrderPayload(orderPayload());
+    if (!order.ok) throw new Error(order.reason);
+    const values = templateValuesFor(applyOrder(undefined, order.value), { shopName: "Sunrise" });
+    expect(renderMessage(DEFAULT_TEMPLATES.shipped, values).text).toBe("Hi John,\nGood news: your order #1001 from Sunrise is on its way.");
+  });
+});

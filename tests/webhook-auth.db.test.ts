@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
+import { COMPLIANCE_TOPICS, SUBSCRIBED_TOPICS } from "../app/webhooks/topics";
+import { startTestApp, type TestApp } from "./helpers/app";
+import { postWebhook } from "./helpers/webhooks";
+
+const SHOP = "auth-test.myshopify.com";
+const TOPICS = [...SUBSCRIBED_TOPICS, ...COMPLIANCE_TOPICS];
+
+function minimalBody(topic: string): unknown {
+  if (topic === "app/scopes_update") return { current: ["read_orders"], previous: [] };
+  if (topic.startsWith("customers/") || topic.startsWith("shop/")) {
+    return { shop_id: 1, shop_domain: SHOP, customer: { id: 1 }, orders_to_redact: [], orders_requested: [] };
+  }
+  return { id: 1001, order_id: 1001 };
+}
+
+describe("webhook authentication on every subscribed route", () => {
+  let app: TestApp;
+  let db: SqlDatabase;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    db = openSqlDatabase(app.database.url);
+  });
+
+  afterAll(async () => {
+    await db.close();
+    await app.stop();
+  });
+
+  async function storedEvents(webhookId: string): Promise<number> {
+    const rows = await db.query(`SELECT "id" FROM "WebhookEvent" WHERE "webhookId" = ?`, [webhookId]);
+    return rows.length;
+  }
+
+  it.each(TOPICS)("GIVEN %s signed with the wrong secret WHEN posted THEN 401 and nothing stored", async (topic) => {
+    const webhookId = `wrong-${topic}`;
+    const response = await postWebhook(app.url, {
+      topic,
+      shop: SHOP,
+      body: minimalBody(topic),
+      secret: "not-the-app-secret",
+      webhookId,
+    });
+    expect(response.status).toBe(401);
+    expect(await storedEvents(webhookId)).toBe(0);
+  });
+
+  it.each(TOPICS)("GIVEN %s signed with the app secret WHEN posted THEN 200 and the event is kept", async (topic) => {
+    const webhookId = `valid-${topic}`;
+    const response = await postWebhook(app.url, { topic, shop: SHOP, body: minimalBody(topic), webhookId });
+    expect(response.status).toBe(200);
+    // shop/redact deletes everything of the shop, its own event included.
+    expect(await storedEvents(webhookId)).toBe(topic === "shop/redact" ? 0 : 1);
+  });
+
+  it("GIVEN a GET WHEN sent to a webhook route THEN 405", async () => {
+    const response = await fetch(`${app.url}/webhooks/orders/create`);
+    expect(response.status).toBe(405);
+  });
+});
