@@ -59,4 +59,14 @@ describe("webhook authentication on every subscribed route", () => {
     const response = await fetch(`${app.url}/webhooks/orders/create`);
     expect(response.status).toBe(405);
   });
+
+  it("GIVEN a validly signed delivery for shop A WHEN the same request is replayed with shop B's header THEN 401 and nothing stored for B", async () => {
+    const webhook = { topic: "orders/create", body: { id: 77, name: "#77" }, webhookId: "replayed-1" };
+    expect((await postWebhook(app.url, { ...webhook, shop: "shop-a.myshopify.com" })).status).toBe(200);
+    expect((await postWebhook(app.url, { ...webhook, shop: "shop-b.myshopify.com" })).status).toBe(401);
+    const rows = await db.query<{ shopDomain: string }>(`SELECT "shopDomain" FROM "WebhookEvent" WHERE "webhookId" = ?`, [
+      "replayed-1",
+    ]);
+    expect(rows).toEqual([{ shopDomain: "shop-a.myshopify.com" }]);
+  });
 });

@@ -22,7 +22,7 @@ import {
   type OrderPayload,
 } from "./payloads";
 
-export interface PhoneFact {
+export interface AddressContact {
   phone: string | null;
   /** ISO 3166-1 alpha-2 country of the address: reads national numbers, this one's and others'. */
   countryCode: string | null;
@@ -56,10 +56,10 @@ export interface FulfillmentFacts {
 
 export interface ContactFacts {
   customerFirstName: string | null;
-  shippingAddress: PhoneFact | null;
+  shippingAddress: AddressContact | null;
   customerPhone: string | null;
-  customerDefaultAddress: PhoneFact | null;
-  billingAddress: PhoneFact | null;
+  customerDefaultAddress: AddressContact | null;
+  billingAddress: AddressContact | null;
   orderPhone: string | null;
 }
 
@@ -222,7 +222,7 @@ function lineItemFactsOf(order: OrderPayload): Record<string, LineItemFacts> | n
   return facts;
 }
 
-function phoneFact(address: AddressPayload | null): PhoneFact | null {
+function addressContact(address: AddressPayload | null): AddressContact | null {
   if (address === null || (address.phone === null && address.country_code === null)) return null;
   return { phone: address.phone, countryCode: address.country_code };
 }
@@ -231,10 +231,10 @@ function contactOf(order: OrderPayload): ContactFacts {
   return {
     customerFirstName:
       order.customer?.first_name ?? order.shipping_address?.first_name ?? order.billing_address?.first_name ?? null,
-    shippingAddress: phoneFact(order.shipping_address),
+    shippingAddress: addressContact(order.shipping_address),
     customerPhone: order.customer?.phone ?? null,
-    customerDefaultAddress: phoneFact(order.customer?.default_address ?? null),
-    billingAddress: phoneFact(order.billing_address),
+    customerDefaultAddress: addressContact(order.customer?.default_address ?? null),
+    billingAddress: addressContact(order.billing_address),
     orderPhone: order.phone,
   };
 }

@@ -25,7 +25,7 @@ query OrderForStatusMessage($id: ID!) {
     customer { firstName phone defaultAddress { phone countryCodeV2 } }
     shippingAddress { firstName phone countryCodeV2 }
     billingAddress { phone countryCodeV2 }
-    lineItems(first: 250) { nodes { id quantity currentQuantity unfulfilledQuantity } }
+    lineItems(first: 250) { nodes { id quantity currentQuantity unfulfilledQuantity requiresShipping } }
     fulfillments(first: 100) {
       legacyResourceId
       status
@@ -87,6 +87,7 @@ export function orderPayloadFromGraphql(order: unknown): Json {
       quantity: item.quantity ?? null,
       current_quantity: item.currentQuantity ?? null,
       fulfillable_quantity: item.unfulfilledQuantity ?? null,
+      requires_shipping: item.requiresShipping ?? null,
     })),
     fulfillments: list(o.fulfillments).map((f) => {
       const tracking = list(f.trackingInfo)[0] ?? {};

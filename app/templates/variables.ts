@@ -35,7 +35,10 @@ export function isTemplateVariable(name: string): name is TemplateVariable {
   return (TEMPLATE_VARIABLE_NAMES as readonly string[]).includes(name);
 }
 
-/** `{{ name }}`: anything but braces between the double braces; the name is trimmed. */
+/**
+ * `{{ name }}`: anything but braces between the double braces; the name is trimmed.
+ * Global: use it with replace / matchAll (which reset or copy lastIndex), not with test().
+ */
 export const VARIABLE_TOKEN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 export interface VariableUse {

@@ -29,6 +29,17 @@ export interface TopicResult {
 
 export type IngestResult = TopicResult | { outcome: "duplicate"; enqueued: 0 };
 
+/**
+ * A webhook whose id was already delivered for another shop: its signed body is being
+ * replayed under a different X-Shopify-Shop-Domain (the signature covers the body only).
+ */
+export class WebhookReplayError extends Error {
+  override name = "WebhookReplayError";
+  constructor() {
+    super("webhook id already seen for another shop");
+  }
+}
+
 /** Same shop and event id (else webhook id): the same event, however often it is delivered. */
 export function eventKey(delivery: Pick<WebhookDelivery, "eventId" | "webhookId">): string {
   return delivery.eventId ? `event:${delivery.eventId}` : `webhook:${delivery.webhookId}`;
@@ -44,6 +55,11 @@ export async function ingestWebhook(
   now: Date,
 ): Promise<IngestResult> {
   return db.transaction(async (tx) => {
+    const elsewhere = await tx.query(
+      `SELECT 1 AS "found" FROM "WebhookEvent" WHERE "webhookId" = ? AND "shopDomain" <> ? LIMIT 1`,
+      [delivery.webhookId, delivery.shop],
+    );
+    if (elsewhere.length > 0) throw new WebhookReplayError();
     const key = eventKey(delivery);
     const inserted = await tx.execute(
       `INSERT INTO "WebhookEvent" ("id", "shopDomain", "eventKey", "webhookId", "topic", "triggeredAt", "receivedAt", "outcome")

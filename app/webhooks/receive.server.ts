@@ -4,7 +4,7 @@ import { logger } from "../logger.server";
 import { MAX_WEBHOOK_BYTES } from "../server/limits";
 import { authenticate } from "../shopify.server";
 import { hasValidHmac } from "./hmac.server";
-import { ingestWebhook, type WebhookDelivery } from "./ingest.server";
+import { ingestWebhook, WebhookReplayError, type WebhookDelivery } from "./ingest.server";
 import { normaliseTopic } from "./topics";
 import { wakeDeliveryWorkers } from "../outbox/wake.server";
 
@@ -79,6 +79,10 @@ export async function receiveWebhook(request: Request): Promise<Response> {
     );
     return status(200);
   } catch (error) {
+    if (error instanceof WebhookReplayError) {
+      log.warn({ shop: delivery.shop, topic: delivery.rawTopic, webhookId: delivery.webhookId }, error.message);
+      return status(401);
+    }
     log.error(
       { err: error, shop: delivery.shop, topic: delivery.rawTopic, webhookId: delivery.webhookId },
       "webhook not stored; asking Shopify to retry",

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "WebhookEvent_webhookId_idx" ON "WebhookEvent"("webhookId");
+
