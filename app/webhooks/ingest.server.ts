@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
 import { handleComplianceTopic } from "./compliance.server";
 import { handleOrderTopic } from "../pipeline/order-events.server";
+import { notifyOutbox } from "../outbox/notify.server";
 import { handleAppTopic } from "./shop-lifecycle.server";
 import { isOrderTopic, type Topic } from "./topics";
 
@@ -74,6 +75,8 @@ export async function ingestWebhook(
       `UPDATE "WebhookEvent" SET "outcome" = ?, "reason" = ?, "orderId" = ? WHERE "shopDomain" = ? AND "eventKey" = ?`,
       [result.outcome, result.reason ?? null, result.orderId ?? null, delivery.shop, key],
     );
+    // Worker processes elsewhere hear of the new messages when this commits (PostgreSQL).
+    if (result.enqueued > 0) await notifyOutbox(tx);
     return result;
   });
 }

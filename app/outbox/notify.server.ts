@@ -1,0 +1,128 @@
+import pg from "pg";
+import type { SqlExecutor } from "../db/sql.server";
+import type { Logger } from "../logger.server";
+import { wakeDeliveryWorkers } from "./wake.server";
+
+/**
+ * Cross-process wake-up on PostgreSQL. The transaction that queues messages calls
+ * `notifyOutbox`; PostgreSQL delivers the notification when (and only if) it commits, to
+ * every process that listens: each worker process keeps one dedicated connection for that
+ * and wakes its own workers (wake.server.ts). SQLite runs one process, whose wake-up is
+ * in-process only. The worker's idle poll stays as the safety net for a lost notification.
+ */
+export const OUTBOX_CHANNEL = "outbox";
+
+/** Inside the transaction that queued messages; a no-op on SQLite. */
+export async function notifyOutbox(tx: SqlExecutor): Promise<void> {
+  if (tx.provider !== "postgresql") return;
+  await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+}
+
+export interface OutboxListener {
+  /** True while the LISTEN connection is up. */
+  readonly listening: boolean;
+  stop(): Promise<void>;
+}
+
+export interface OutboxListenerOptions {
+  logger: Logger;
+  /** Called on every notification (this process's wake-up by default). */
+  onNotify?: () => void;
+  /** First reconnect delay; doubles up to `maxRetryMs`. */
+  retryMs?: number;
+  maxRetryMs?: number;
+}
+
+/**
+ * LISTENs on the outbox channel over one connection of its own, reconnecting (with backoff)
+ * whenever the connection drops. After every (re)connect it wakes the workers once, since
+ * notifications sent while it was away are lost.
+ */
+export function startOutboxListener(url: string, options: OutboxListenerOptions): OutboxListener {
+  const log = options.logger.child({ module: "outbox-listener" });
+  const onNotify = options.onNotify ?? wakeDeliveryWorkers;
+  const firstRetryMs = options.retryMs ?? 500;
+  const maxRetryMs = options.maxRetryMs ?? 30_000;
+
+  let stopped = false;
+  let listening = false;
+  let client: pg.Client | undefined;
+  let retryMs = firstRetryMs;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+
+  const scheduleReconnect = () => {
+    if (stopped || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void connect();
+    }, retryMs);
+    retryMs = Math.min(maxRetryMs, retryMs * 2);
+  };
+
+  const dropped = (current: pg.Client, error?: unknown) => {
+    if (client !== current) return;
+    client = undefined;
+    const wasListening = listening;
+    listening = false;
+    current.removeAllListeners("notification");
+    // A late error from the dead connection must not become an uncaught exception.
+    current.on("error", () => {});
+    void current.end().catch(() => {});
+    if (stopped) return;
+    if (wasListening) log.warn({ err: error }, "outbox listener connection lost; reconnecting");
+    scheduleReconnect();
+  };
+
+  async function connect(): Promise<void> {
+    if (stopped) return;
+    // keepAlive: a silently vanished server (network cut) is noticed by the socket, not never.
+    const current = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true });
+    client = current;
+    current.on("error", (error) => dropped(current, error));
+    current.on("end", () => dropped(current));
+    current.on("notification", (message) => {
+      if (message.channel === OUTBOX_CHANNEL) onNotify();
+    });
+    try {
+      await current.connect();
+      await current.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (error) {
+      failures += 1;
+      // One line per outage, not one per attempt.
+      if (failures === 1) log.warn({ err: error }, "outbox listener cannot connect; retrying");
+      dropped(current, error);
+      return;
+    }
+    if (stopped || client !== current) {
+      await current.end().catch(() => {});
+      return;
+    }
+    listening = true;
+    retryMs = firstRetryMs;
+    if (failures > 0) log.info({ failures }, "outbox listener connected again");
+    failures = 0;
+    onNotify();
+  }
+
+  void connect();
+
+  return {
+    get listening() {
+      return listening;
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      const current = client;
+      client = undefined;
+      listening = false;
+      if (current) {
+        current.removeAllListeners("notification");
+        current.on("error", () => {});
+        await current.end().catch(() => {});
+      }
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * `npm run demo`: the app's main job on the embedded default, with no Shopify account and no
+ * internet. It starts the production server on a fresh SQLite file and the local Kaleyra
+ * sandbox, configures one shop, then replays order lifecycles as HMAC-signed webhooks over
+ * HTTP and prints every WhatsApp message the sandbox received.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { encryptSecret } from "../app/crypto/secrets.server";
+import { openSqlDatabase } from "../app/db/sql.server";
+import {
+  cancelledOrderPayload,
+  fulfillmentEventPayload,
+  fulfillmentPayload,
+  LINE_A,
+  LINE_B,
+  orderPayload,
+} from "../app/orders/__fixtures__/lifecycle";
+import { webhookHmac } from "../app/webhooks/hmac.server";
+import { startKaleyraSandbox } from "../sandbox/kaleyra-sandbox";
+import { freePort, startProcess, waitFor } from "../tests/helpers/process";
+
+const SHOP = "demo-shop.myshopify.com";
+const ACCOUNT = { sid: "HXAP16DEMO0097IN", apiKey: `A${randomBytes(15).toString("hex")}`, number: "+919876543210" };
+const SECRET = randomBytes(24).toString("hex");
+const ENCRYPTION_KEY = randomBytes(32).toString("base64");
+
+const dir = mkdtempSync(path.join(tmpdir(), "order-status-demo-"));
+const databaseUrl = `file:${path.join(dir, "demo.sqlite")}`;
+const sandbox = await startKaleyraSandbox({
+  accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] }],
+});
+const port = await freePort();
+const appUrl = `http://127.0.0.1:${port}`;
+const server = startProcess("node", ["build/server.js"], {
+  SHOPIFY_API_KEY: "demo-client-id",
+  SHOPIFY_API_SECRET: SECRET,
+  SHOPIFY_APP_URL: appUrl,
+  DATABASE_URL: databaseUrl,
+  ENCRYPTION_KEY,
+  PORT: String(port),
+  LOG_LEVEL: "warn",
+  KALEYRA_BASE_URL: sandbox.url,
+});
+
+async function finish(code: number): Promise<never> {
+  server.child.kill("SIGTERM");
+  await server.exited;
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(code);
+}
+
+try {
+  await waitFor(async () => ((await fetch(`${appUrl}/healthz`)).ok ? true : undefined), 20_000, "the server");
+  console.log(`app ${appUrl} (SQLite ${path.basename(dir)}), Kaleyra sandbox ${sandbox.url}: healthz 200`);
+
+  // The merchant's settings, as the admin's Settings page stores them (API key encrypted).
+  const db = openSqlDatabase(databaseUrl);
+  const now = new Date();
+  await db.execute(
+    `INSERT INTO "Shop" ("domain", "name", "enabled", "kaleyraSid", "apiKeyCipher", "apiKeyLast4", "pod", "businessNumber", "createdAt", "updatedAt")
+     VALUES (?, 'Sunrise Outfitters', ?, ?, ?, ?, 'IN', ?, ?, ?)`,
+    [SHOP, true, ACCOUNT.sid, encryptSecret(ACCOUNT.apiKey, ENCRYPTION_KEY), ACCOUNT.apiKey.slice(-4), ACCOUNT.number, now, now],
+  );
+
+  async function send(topic: string, body: unknown, eventId: string = randomUUID()): Promise<void> {
+    const raw = JSON.stringify(body);
+    const response = await fetch(`${appUrl}/webhooks/${topic}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-topic": topic,
+        "x-shopify-shop-domain": SHOP,
+        "x-shopify-api-version": "2026-07",
+        "x-shopify-webhook-id": randomUUID(),
+        "x-shopify-event-id": eventId,
+        "x-shopify-triggered-at": new Date().toISOString(),
+        "x-shopify-hmac-sha256": webhookHmac(raw, SECRET),
+      },
+      body: raw,
+    });
+    console.log(`  webhook ${topic.padEnd(26)} -> ${response.status}`);
+    if (response.status !== 200) throw new Error(`${topic} answered ${response.status}`);
+  }
+
+  const split = { id: "1001", name: "#1001", phone: "+1 502 555 0147" };
+  const part1 = { id: "70011", status: "success", lines: [[LINE_A, 2]] as Array<[string, number]>, created: 10 };
+  const part2 = { id: "70012", status: "success", lines: [[LINE_B, 1]] as Array<[string, number]>, created: 30 };
+  const forOrder = (body: Record<string, unknown>, id: string) => ({ ...body, order_id: id });
+
+  console.log(`order ${split.name}: shipped in two parts, then delivered; one duplicate and one late event`);
+  await send("orders/create", orderPayload({ id: split.id, name: split.name }));
+  await send("fulfillments/create", forOrder(fulfillmentPayload(part1), split.id), "evt-part1");
+  await send("fulfillments/create", forOrder(fulfillmentPayload(part1), split.id), "evt-part1");
+  await send("fulfillments/create", forOrder(fulfillmentPayload(part2), split.id));
+  await send("fulfillment_events/create", forOrder(fulfillmentEventPayload({ id: "9001", fulfillmentId: part1.id, status: "delivered", happened: 90 }), split.id));
+  await send("fulfillment_events/create", forOrder(fulfillmentEventPayload({ id: "9002", fulfillmentId: part2.id, status: "delivered", happened: 95 }), split.id));
+  await send("fulfillment_events/create", forOrder(fulfillmentEventPayload({ id: "9003", fulfillmentId: part1.id, status: "in_transit", happened: 40 }), split.id));
+
+  console.log("order #1002: cancelled before shipping");
+  const cancelled = { id: "1002", name: "#1002", shipping_address: { phone: "+44 7400 123456", country_code: "GB" } };
+  await send("orders/create", orderPayload(cancelled));
+  await send("orders/cancelled", cancelledOrderPayload(5, cancelled));
+
+  console.log("order #1003: no phone number anywhere");
+  await send("orders/create", orderPayload({ id: "1003", name: "#1003", phone: null, customer: null, billing_address: null, shipping_address: { country_code: "US" } }));
+
+  // Per shopper, WhatsApp allows about one message per 6 seconds: the four messages of #1001 take ~20 s.
+  console.log("waiting for the delivery worker (6 s between messages to the same shopper)...");
+  await waitFor(
+    async () => {
+      const rows = await db.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "Message" WHERE "state" IN ('queued', 'sending')`);
+      return Number(rows[0]?.n) === 0 ? true : undefined;
+    },
+    60_000,
+    "the outbox to drain",
+  );
+
+  console.log("\nWhatsApp messages received by the Kaleyra sandbox:");
+  for (const message of sandbox.received) {
+    const body = message.body as {
+      messaging_object: {
+        to: string;
+        interactive: { body: { text: string }; action: { parameters: { reference_id: string; order: { status: string } } } };
+      };
+    };
+    const { to, interactive } = body.messaging_object;
+    const { reference_id, order } = interactive.action.parameters;
+    console.log(`  ${order.status.padEnd(17)} to ${to.padEnd(14)} ref ${reference_id.padEnd(5)} "${interactive.body.text.replace(/\n/g, " / ")}"`);
+  }
+  const skipped = await db.query<{ orderName: string; status: string; skipReason: string }>(
+    `SELECT "orderName", "status", "skipReason" FROM "Message" WHERE "state" = 'skipped' ORDER BY "createdAt"`,
+  );
+  for (const row of skipped) console.log(`  skipped ${row.status} for ${row.orderName}: ${row.skipReason}`);
+  await db.close();
+
+  const got = sandbox.received.map((m) => {
+    const p = (m.body as { messaging_object: { interactive: { action: { parameters: { reference_id: string; order: { status: string } } } } } })
+      .messaging_object.interactive.action.parameters;
+    return `${p.reference_id}:${p.order.status}`;
+  });
+  const expected = ["1001:processing", "1001:partially_shipped", "1001:shipped", "1001:completed", "1002:processing", "1002:cancelled"];
+  const ok =
+    got.length === expected.length &&
+    expected.every((e) => got.includes(e)) &&
+    got.filter((g) => g.startsWith("1001:")).join() === expected.slice(0, 4).join() &&
+    skipped.length === 1;
+  console.log(ok ? "\ndemo ok: every expected message sent exactly once, in lifecycle order" : `\ndemo FAILED: got ${got.join(", ")}`);
+  await finish(ok ? 0 : 1);
+} catch (error) {
+  console.error(error);
+  console.error(server.output());
+  await finish(1);
+}
