@@ -487,7 +487,11 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
           reset();
           return json(200, { ok: true });
         case "GET /__sandbox/accounts":
-          return json(200, [...accounts.values()].map(({ numberSet, v1Set, apiKey, ...a }) => ({ ...a, apiKey: "***" })));
+          // The lookup sets stay internal and the key is never echoed.
+          return json(
+            200,
+            [...accounts.values()].map(({ numberSet: _numbers, v1Set: _v1, apiKey: _key, ...a }) => ({ ...a, apiKey: "***" })),
+          );
         case "POST /__sandbox/accounts":
           addAccount(input() as SandboxAccount);
           return json(200, { ok: true });

@@ -1,7 +1,7 @@
 /**
  * Retry schedule for messages Kaleyra could not take (5xx, 429, network, timeout).
  * Exponential from 30 s, capped at 1 h, with full jitter on the upper half so that a
- * recovering Kaleyra is not hit by every shop at once. Twelve attempts span about six
+ * recovering Kaleyra is not hit by every shop at once. Twelve attempts span 2.5 to 5
  * hours, well past Kaleyra's own advice for WA500 (retry at 5, 10 and 15 minutes).
  */
 export const MAX_ATTEMPTS = 12;

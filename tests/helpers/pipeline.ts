@@ -17,7 +17,7 @@ export interface Pipeline {
   db: SqlDatabase;
   worker: DeliveryWorker;
   post(topic: string, body: unknown, extra?: Partial<SignedWebhook>): Promise<Response>;
-  /** Waits until no message is queued or in flight (paused ones wait for the merchant). */
+  /** Waits until no message is queued or in flight and no order lookup is due (paused ones wait for the merchant). */
   settle(timeoutMs?: number): Promise<void>;
   /** The sandbox's received messages as [status, to, reference_id]. */
   received(): Array<[string, string, string]>;
@@ -87,7 +87,8 @@ export async function startPipeline(
             `SELECT COUNT(*) AS "n" FROM "Message" WHERE "state" IN ('queued', 'sending')`,
           );
           const lookups = await db.query<{ n: number }>(
-            `SELECT COUNT(*) AS "n" FROM "OrderState" WHERE "lookupDueAt" IS NOT NULL`,
+            `SELECT COUNT(*) AS "n" FROM "OrderState" WHERE "lookupDueAt" <= ?`,
+            [new Date()],
           );
           return Number(rows[0]?.n) === 0 && Number(lookups[0]?.n) === 0 ? true : undefined;
         },

@@ -1,0 +1,106 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
+import { claimDueMessages, reserveRateSlot, reserveRecipient } from "../app/outbox/claim.server";
+import { recordSendResult } from "../app/outbox/record.server";
+import { createTestDatabase, type TestDatabase } from "./helpers/database";
+
+let database: TestDatabase;
+let db: SqlDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = openSqlDatabase(database.url);
+});
+
+afterAll(async () => {
+  await db.close();
+  await database.drop();
+});
+
+beforeEach(async () => {
+  await db.execute(`DELETE FROM "Message"`);
+});
+
+async function queue(orderId: string, status: string, rank: number, createdAt: Date, state = "queued"): Promise<string> {
+  const id = randomUUID();
+  await db.execute(
+    `INSERT INTO "Message" ("id", "shopDomain", "orderId", "status", "dedupeKey", "state", "rank", "recipient", "referenceId",
+       "bodyText", "nextAttemptAt", "createdAt", "updatedAt")
+     VALUES (?, 'claims.myshopify.com', ?, ?, ?, ?, ?, '+15025550147', ?, 'text', ?, ?, ?)`,
+    [id, orderId, status, `${orderId}:${status}:${id}`, state, rank, orderId, createdAt, createdAt, createdAt],
+  );
+  return id;
+}
+
+const accepted = {
+  outcome: { kind: "accepted" as const, code: "WA202", httpStatus: 202, messageId: "m1" },
+  request: null,
+  durationMs: 1,
+};
+
+describe("claiming the outbox", () => {
+  it("GIVEN an order's processing and shipped messages THEN only the earlier one is due until it is done", async () => {
+    const t = new Date(Date.now() - 1000);
+    const first = await queue("1", "processing", 0, t);
+    await queue("1", "shipped", 2, new Date(t.getTime() + 1));
+    const now = new Date();
+    const claimed = await claimDueMessages(db, "w1", 10, now, new Date(now.getTime() + 60_000));
+    expect(claimed.map((m) => m.id)).toEqual([first]);
+    expect(await claimDueMessages(db, "w2", 10, now, new Date(now.getTime() + 60_000))).toEqual([]);
+  });
+
+  it("GIVEN a message claimed by a worker THEN no other worker can claim it until the lease runs out, and the first cannot record after losing it", async () => {
+    const id = await queue("2", "processing", 0, new Date(Date.now() - 1000));
+    const now = new Date();
+    const [claimed] = await claimDueMessages(db, "dead-worker", 10, now, new Date(now.getTime() + 500));
+    expect(claimed?.id).toBe(id);
+    expect(await claimDueMessages(db, "w2", 10, now, new Date(now.getTime() + 60_000))).toEqual([]);
+    const later = new Date(now.getTime() + 1000);
+    const reclaimed = await claimDueMessages(db, "w2", 10, later, new Date(later.getTime() + 60_000));
+    expect(reclaimed.map((m) => m.id)).toEqual([id]);
+    const stale = await recordSendResult(db, { id, shopDomain: "claims.myshopify.com", attempts: 0 }, "dead-worker", accepted, later);
+    expect(stale.owned).toBe(false);
+    const fresh = await recordSendResult(db, { id, shopDomain: "claims.myshopify.com", attempts: 0 }, "w2", accepted, later);
+    expect(fresh).toEqual({ state: "sent", owned: true });
+  });
+
+  it("GIVEN many workers claiming at once THEN every message is claimed by exactly one", async () => {
+    const base = Date.now() - 10_000;
+    const ids = [];
+    for (let i = 0; i < 60; i += 1) ids.push(await queue(`o${i}`, "processing", 0, new Date(base + i)));
+    const now = new Date();
+    const batches = await Promise.all(
+      Array.from({ length: 6 }, (_, w) => claimDueMessages(db, `w${w}`, 15, now, new Date(now.getTime() + 60_000))),
+    );
+    const claimed = batches.flat().map((m) => m.id);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect([...claimed].sort()).toEqual([...ids].sort());
+  });
+});
+
+describe("pacing", () => {
+  it("GIVEN a limit of 80 per second THEN the 81st reservation in a second moves to the next second, slots spread over the second", async () => {
+    const number = `+9198${Math.floor(Math.random() * 1e8)}`;
+    const start = Math.ceil(Date.now() / 1000) * 1000 + 5000;
+    const times: number[] = [];
+    for (let i = 0; i < 100; i += 1) {
+      const at = await reserveRateSlot(db, number, 80, start);
+      expect(at).toBeDefined();
+      times.push(at ?? 0);
+    }
+    const inFirst = times.filter((t) => t < start + 1000).length;
+    expect(inFirst).toBe(80);
+    // Any sliding one-second window holds at most 80.
+    for (const t of times) expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(80);
+  });
+
+  it("GIVEN a shopper just messaged THEN the next reservation waits for the spacing", async () => {
+    const now = new Date();
+    const recipient = `+1502555${Math.floor(Math.random() * 1e4)}`;
+    expect(await reserveRecipient(db, "pace.myshopify.com", recipient, now, 6000)).toBeUndefined();
+    const busyUntil = await reserveRecipient(db, "pace.myshopify.com", recipient, new Date(now.getTime() + 2000), 6000);
+    expect(busyUntil?.getTime()).toBe(now.getTime() + 6000);
+    expect(await reserveRecipient(db, "pace.myshopify.com", recipient, new Date(now.getTime() + 6000), 6000)).toBeUndefined();
+  });
+});

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderPayload, fulfillmentPayload, LINE_A, LINE_B } from "../app/orders/__fixtures__/lifecycle";
+import { RECIPIENT_SPACING_MS } from "../app/outbox/backoff";
+import { startDeliveryWorker, type DeliveryWorker } from "../app/outbox/worker.server";
+import { startPipeline, type Pipeline } from "./helpers/pipeline";
+
+/** The worker with its production timing: a long idle poll and WhatsApp's 6 s per shopper. */
+let pipeline: Pipeline;
+let worker: DeliveryWorker;
+
+beforeAll(async () => {
+  pipeline = await startPipeline();
+  await pipeline.worker.stop();
+  worker = startDeliveryWorker({ db: pipeline.db, idlePollMs: 30_000 });
+  // Let the new worker reach its idle sleep.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await pipeline?.stop();
+});
+
+describe("delivery worker timing", () => {
+  it("GIVEN an idle worker with a 30 s poll WHEN a webhook queues a message THEN it is sent within a second (woken, not polled)", async () => {
+    const posted = Date.now();
+    expect((await pipeline.post("orders/create", orderPayload({ id: "6101" }))).status).toBe(200);
+    await pipeline.settle(5000);
+    const received = pipeline.sandbox.received.at(-1);
+    expect(received).toBeDefined();
+    expect(Date.parse(received?.receivedAt ?? "") - posted).toBeLessThan(1000);
+  });
+
+  it("GIVEN two messages for the same shopper THEN they leave at least 6 s apart, in lifecycle order", async () => {
+    const before = pipeline.sandbox.received.length;
+    const order = "6102";
+    expect((await pipeline.post("orders/create", orderPayload({ id: order }))).status).toBe(200);
+    const shipment = { ...fulfillmentPayload({ id: "610201", status: "success", lines: [[LINE_A, 2], [LINE_B, 1]], created: 5 }), order_id: order };
+    expect((await pipeline.post("fulfillments/create", shipment)).status).toBe(200);
+    await pipeline.settle(15_000);
+    const mine = pipeline.sandbox.received.slice(before);
+    expect(pipeline.received().slice(before).map(([status]) => status)).toEqual(["processing", "shipped"]);
+    const gap = Date.parse(mine[1]?.receivedAt ?? "") - Date.parse(mine[0]?.receivedAt ?? "");
+    expect(gap).toBeGreaterThanOrEqual(RECIPIENT_SPACING_MS - 50);
+  });
+});
