@@ -18,9 +18,9 @@ import {
   LINE_B,
   orderPayload,
 } from "../app/orders/__fixtures__/lifecycle";
-import { webhookHmac } from "../app/webhooks/hmac.server";
 import { startKaleyraSandbox } from "../sandbox/kaleyra-sandbox";
 import { freePort, startProcess, waitFor } from "../tests/helpers/process";
+import { postWebhook } from "../tests/helpers/webhooks";
 
 const SHOP = "demo-shop.myshopify.com";
 const ACCOUNT = { sid: "HXAP16DEMO0097IN", apiKey: `A${randomBytes(15).toString("hex")}`, number: "+919876543210" };
@@ -67,21 +67,7 @@ try {
   );
 
   async function send(topic: string, body: unknown, eventId: string = randomUUID()): Promise<void> {
-    const raw = JSON.stringify(body);
-    const response = await fetch(`${appUrl}/webhooks/${topic}`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-shopify-topic": topic,
-        "x-shopify-shop-domain": SHOP,
-        "x-shopify-api-version": "2026-07",
-        "x-shopify-webhook-id": randomUUID(),
-        "x-shopify-event-id": eventId,
-        "x-shopify-triggered-at": new Date().toISOString(),
-        "x-shopify-hmac-sha256": webhookHmac(raw, SECRET),
-      },
-      body: raw,
-    });
+    const response = await postWebhook(appUrl, { topic, shop: SHOP, body, eventId, secret: SECRET });
     console.log(`  webhook ${topic.padEnd(26)} -> ${response.status}`);
     if (response.status !== 200) throw new Error(`${topic} answered ${response.status}`);
   }

@@ -14,8 +14,8 @@ import { encryptSecret } from "../app/crypto/secrets.server";
 import { migrate } from "../app/db/migrate.server";
 import { openSqlDatabase } from "../app/db/sql.server";
 import { fulfillmentPayload, LINE_A, LINE_B, orderPayload } from "../app/orders/__fixtures__/lifecycle";
-import { webhookHmac } from "../app/webhooks/hmac.server";
 import { freePort, startProcess, waitFor } from "../tests/helpers/process";
+import { signedWebhookRequest } from "../tests/helpers/webhooks";
 
 const count = Number(process.argv[2] ?? 500);
 const SHOP = "latency.myshopify.com";
@@ -50,21 +50,9 @@ const server = startProcess("node", ["build/server.js"], {
 await waitFor(async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), 20_000, "the server");
 
 async function post(topic: string, body: unknown): Promise<number> {
-  const raw = JSON.stringify(body);
+  const request = signedWebhookRequest(url, { topic, shop: SHOP, body, eventId: randomUUID(), secret: SECRET });
   const started = performance.now();
-  const response = await fetch(`${url}/webhooks/${topic}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-shopify-topic": topic,
-      "x-shopify-shop-domain": SHOP,
-      "x-shopify-api-version": "2026-07",
-      "x-shopify-webhook-id": randomUUID(),
-      "x-shopify-event-id": randomUUID(),
-      "x-shopify-hmac-sha256": webhookHmac(raw, SECRET),
-    },
-    body: raw,
-  });
+  const response = await fetch(request);
   await response.arrayBuffer();
   if (response.status !== 200) throw new Error(`${topic} answered ${response.status}`);
   return performance.now() - started;
