@@ -25,6 +25,10 @@ export const REDACT_PATHS = [
   "*.password",
   "authorization",
   "*.authorization",
+  "headers.authorization",
+  "*.headers.authorization",
+  'headers["x-shopify-access-token"]',
+  '*.headers["x-shopify-access-token"]',
 ];
 
 export type { Logger };
