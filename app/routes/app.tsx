@@ -22,6 +22,9 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/settings">Settings</Link>
+        <Link to="/app/templates">Templates</Link>
+        <Link to="/app/messages">Messages</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -1,0 +1,118 @@
+/**
+ * The Home page's server side: the shop's setup state, the last seven days' counts, the
+ * banners, and "resume sending" for pauses the merchant may lift.
+ */
+import { resumeShop } from "../outbox/pause.server";
+import { wakeDeliveryWorkers } from "../outbox/wake.server";
+import { attentionBanners, missingScopes, setupChecklist, type AttentionBanner, type ChecklistItem, type ShopStatus } from "./dashboard";
+import type { AdminDeps } from "./deps.server";
+import { isKeyUnreadable } from "./settings.server";
+
+export const COUNT_WINDOW_DAYS = 7;
+
+export interface MessageCounts {
+  sent: number;
+  failed: number;
+  skipped: number;
+  /** Waiting to be sent: queued, being sent, or paused. */
+  queued: number;
+  paused: number;
+}
+
+export interface Dashboard {
+  checklist: ChecklistItem[];
+  counts: MessageCounts;
+  banners: AttentionBanner[];
+  enabled: boolean;
+}
+
+function shopStatus(
+  shop: Awaited<ReturnType<AdminDeps["prisma"]["shop"]["findUnique"]>>,
+  encryptionKey: string,
+): ShopStatus {
+  return {
+    kaleyraSid: shop?.kaleyraSid ?? null,
+    apiKeyStored: Boolean(shop?.apiKeyCipher),
+    apiKeyUnreadable: isKeyUnreadable(shop?.apiKeyCipher ?? null, encryptionKey),
+    businessNumber: shop?.businessNumber ?? null,
+    enabled: shop?.enabled ?? false,
+    installed: shop?.installed ?? true,
+    pausedReason: shop?.pausedReason ?? null,
+    pausedCode: shop?.pausedCode ?? null,
+    pausedDetail: shop?.pausedDetail ?? null,
+    pausedAt: shop?.pausedAt ?? null,
+    resumeAt: shop?.resumeAt ?? null,
+    credentialsVerifiedAt: shop?.credentialsVerifiedAt ?? null,
+    testMessageSentAt: shop?.testMessageSentAt ?? null,
+    templatesReviewedAt: shop?.templatesReviewedAt ?? null,
+  };
+}
+
+export async function messageCounts(deps: AdminDeps, shopDomain: string, since: Date): Promise<MessageCounts> {
+  const groups = await deps.prisma.message.groupBy({
+    by: ["state"],
+    where: { shopDomain, createdAt: { gte: since } },
+    _count: { _all: true },
+  });
+  const of = (state: string) => groups.find((group) => group.state === state)?._count._all ?? 0;
+  return {
+    sent: of("sent"),
+    failed: of("failed"),
+    skipped: of("skipped"),
+    queued: of("queued") + of("sending") + of("paused"),
+    paused: of("paused"),
+  };
+}
+
+export async function loadDashboard(
+  deps: AdminDeps,
+  shopDomain: string,
+  scopes: { required: readonly string[]; granted: string | null | undefined },
+): Promise<Dashboard> {
+  const now = deps.now();
+  const since = new Date(now.getTime() - COUNT_WINDOW_DAYS * 24 * 60 * 60 * 1000);
+  const [shop, counts, waitingMessages] = await Promise.all([
+    deps.prisma.shop.findUnique({ where: { domain: shopDomain } }),
+    messageCounts(deps, shopDomain, since),
+    // Paused messages of any age wait for the merchant, not only the last week's.
+    deps.prisma.message.count({ where: { shopDomain, state: "paused" } }),
+  ]);
+  const status = shopStatus(shop, deps.encryptionKey);
+  return {
+    checklist: setupChecklist(status),
+    counts,
+    banners: attentionBanners(status, { missingScopes: missingScopes(scopes.required, scopes.granted), waitingMessages }),
+    enabled: status.enabled,
+  };
+}
+
+/** Pauses the merchant may lift from Home; a configuration error is lifted by fixing Settings. */
+const RESUMABLE = ["low_balance", "daily_limit", "uninstalled"];
+
+/**
+ * Lifts a balance, daily-limit or uninstall pause now. Opening the app proves it is
+ * installed again, so the uninstall mark goes too. Returns the messages queued again.
+ */
+export async function resumeSending(deps: AdminDeps, shopDomain: string): Promise<{ resumed: boolean; messages: number }> {
+  const now = deps.now();
+  const result = await deps.sql.transaction(async (tx) => {
+    const lock = tx.provider === "postgresql" ? "FOR UPDATE" : "";
+    const rows = await tx.query<{ pausedReason: string | null; installed: unknown }>(
+      `SELECT "pausedReason", "installed" FROM "Shop" WHERE "domain" = ? ${lock}`,
+      [shopDomain],
+    );
+    const row = rows[0];
+    if (!row) return { resumed: false, messages: 0 };
+    const paused = row.pausedReason !== null && RESUMABLE.includes(row.pausedReason);
+    if (!paused && Boolean(row.installed)) return { resumed: false, messages: 0 };
+    await tx.execute(`UPDATE "Shop" SET "installed" = ?, "uninstalledAt" = NULL, "updatedAt" = ? WHERE "domain" = ?`, [
+      true,
+      now,
+      shopDomain,
+    ]);
+    const messages = paused ? await resumeShop(tx, shopDomain, now) : 0;
+    return { resumed: true, messages };
+  });
+  if (result.messages > 0) wakeDeliveryWorkers();
+  return result;
+}

@@ -1,0 +1,162 @@
+/**
+ * The Home page's pure parts: the setup checklist and the banners for what needs the
+ * merchant, both derived from the shop's row, the session's granted scopes and the counts.
+ */
+import { OUTCOME_HELP } from "../kaleyra/outcome";
+import { storedOutcomeHelp } from "./outcome-help";
+
+export interface ShopStatus {
+  kaleyraSid: string | null;
+  apiKeyStored: boolean;
+  apiKeyUnreadable: boolean;
+  businessNumber: string | null;
+  enabled: boolean;
+  installed: boolean;
+  pausedReason: string | null;
+  pausedCode: string | null;
+  pausedDetail: string | null;
+  pausedAt: Date | null;
+  resumeAt: Date | null;
+  credentialsVerifiedAt: Date | null;
+  testMessageSentAt: Date | null;
+  templatesReviewedAt: Date | null;
+}
+
+export interface ChecklistItem {
+  id: "credentials" | "business_number" | "templates" | "test_message";
+  label: string;
+  done: boolean;
+  detail: string;
+  url: string;
+}
+
+export function setupChecklist(shop: ShopStatus): ChecklistItem[] {
+  const saved = Boolean(shop.kaleyraSid) && shop.apiKeyStored && !shop.apiKeyUnreadable;
+  const verified = saved && shop.credentialsVerifiedAt !== null;
+  let credentialsDetail = "Saved and verified by Kaleyra.";
+  if (shop.apiKeyUnreadable) credentialsDetail = "The stored API key can no longer be read: enter it again in Settings.";
+  else if (!saved) credentialsDetail = "Enter your Kaleyra SID and API key in Settings.";
+  else if (!verified) credentialsDetail = "Saved. Send a test message to check them with Kaleyra.";
+  return [
+    { id: "credentials", label: "Kaleyra credentials saved and verified", done: verified, detail: credentialsDetail, url: "/app/settings" },
+    {
+      id: "business_number",
+      label: "WhatsApp business number added",
+      done: Boolean(shop.businessNumber),
+      detail: shop.businessNumber ? `Sending from ${shop.businessNumber}.` : "Enter the number registered in your Kaleyra account.",
+      url: "/app/settings",
+    },
+    {
+      id: "templates",
+      label: "Message templates reviewed",
+      done: shop.templatesReviewedAt !== null,
+      detail: shop.templatesReviewedAt ? "Saved." : "Read the five messages your shoppers will get and save them.",
+      url: "/app/templates",
+    },
+    {
+      id: "test_message",
+      label: "Test message sent",
+      done: shop.testMessageSentAt !== null,
+      detail: shop.testMessageSentAt ? "Kaleyra accepted a test message." : "Send one to your own WhatsApp from Settings.",
+      url: "/app/settings",
+    },
+  ];
+}
+
+export interface AttentionBanner {
+  id: "key_unreadable" | "config_error" | "low_balance" | "daily_limit" | "uninstalled" | "missing_scopes" | "sending_off";
+  tone: "critical" | "warning" | "info";
+  title: string;
+  lines: string[];
+  /** A link to the page that fixes it, or the Home page's "resume sending" action. */
+  action?: { label: string; url: string } | { label: string; intent: "resume" };
+  /** When a timed pause lifts by itself (ISO). */
+  resumeAt?: string;
+}
+
+/** Scopes the app asks for that the stored session lacks; `write_x` grants `read_x`. */
+export function missingScopes(required: readonly string[], granted: string | null | undefined): string[] {
+  const have = new Set((granted ?? "").split(",").map((scope) => scope.trim()).filter(Boolean));
+  return required.filter((scope) => {
+    if (have.has(scope)) return false;
+    return !(scope.startsWith("read_") && have.has(`write_${scope.slice("read_".length)}`));
+  });
+}
+
+export function attentionBanners(
+  shop: ShopStatus,
+  context: { missingScopes: string[]; waitingMessages: number },
+): AttentionBanner[] {
+  const banners: AttentionBanner[] = [];
+  if (shop.apiKeyUnreadable) {
+    banners.push({
+      id: "key_unreadable",
+      tone: "critical",
+      title: "Re-enter your Kaleyra API key",
+      lines: [
+        "The stored API key can no longer be read, so no message can be sent. This happens when the app's encryption key changed.",
+      ],
+      action: { label: "Open Settings", url: "/app/settings" },
+    });
+  }
+  const waiting = context.waitingMessages === 1 ? "1 message is waiting." : `${context.waitingMessages} messages are waiting.`;
+  if (shop.pausedReason === "config_error") {
+    const help = storedOutcomeHelp({ kind: "config_error", code: shop.pausedCode, detail: shop.pausedDetail });
+    const fromKaleyra = shop.pausedCode !== null && help !== null;
+    banners.push({
+      id: "config_error",
+      tone: "critical",
+      title: fromKaleyra ? `Sending is paused: ${help.title}` : "Sending is paused: Kaleyra settings need attention",
+      lines: [
+        ...(shop.pausedDetail ? [shop.pausedDetail] : []),
+        fromKaleyra ? help.action : "Check the SID, API key and WhatsApp business number in Settings and save them.",
+        waiting,
+      ],
+      action: { label: "Open Settings", url: "/app/settings" },
+    });
+  }
+  if (shop.pausedReason === "low_balance" || shop.pausedReason === "daily_limit") {
+    const help = OUTCOME_HELP[`pause:${shop.pausedReason}`];
+    banners.push({
+      id: shop.pausedReason,
+      tone: "warning",
+      title: `Sending is paused: ${help.title}`,
+      lines: [help.explanation, help.action, waiting],
+      action: { label: "Try again now", intent: "resume" },
+      ...(shop.resumeAt ? { resumeAt: shop.resumeAt.toISOString() } : {}),
+    });
+  }
+  if (shop.pausedReason === "uninstalled" || !shop.installed) {
+    banners.push({
+      id: "uninstalled",
+      tone: "warning",
+      title: "Sending is paused since the app was uninstalled",
+      lines: [
+        "Messages planned before the app was removed, and orders since, wait until you resume sending. Check your settings and templates first: some of these updates may be out of date.",
+        waiting,
+      ],
+      action: { label: "Resume sending", intent: "resume" },
+    });
+  }
+  if (context.missingScopes.length > 0) {
+    banners.push({
+      id: "missing_scopes",
+      tone: "warning",
+      title: "The app is missing permissions",
+      lines: [
+        `Shopify has not granted: ${context.missingScopes.join(", ")}. Without them the app cannot read orders or shipments, so updates are not sent.`,
+        "Open the app from your Shopify admin and approve the requested permissions, or reinstall the app.",
+      ],
+    });
+  }
+  if (!shop.enabled && shop.kaleyraSid) {
+    banners.push({
+      id: "sending_off",
+      tone: "info",
+      title: "WhatsApp updates are switched off",
+      lines: ["Orders are logged as skipped until you switch sending on in Settings."],
+      action: { label: "Open Settings", url: "/app/settings" },
+    });
+  }
+  return banners;
+}

@@ -1,0 +1,183 @@
+/**
+ * The message log: one shop's outbox rows, newest first, and one row in detail. Every query
+ * is scoped by the shop of the session; a message id of another shop reads as "not found".
+ */
+import type { Prisma } from "@prisma/client";
+import { isOrderStatus, STATUS_LABEL } from "../kaleyra/statuses";
+import type { OutcomeHelp } from "../kaleyra/outcome";
+import type { AdminDeps } from "./deps.server";
+import {
+  isRetryable,
+  maskedRecipient,
+  orderAdminUrl,
+  PAGE_SIZE,
+  requestForDisplay,
+  statesFor,
+  type MessageFilter,
+} from "./messages";
+import { MESSAGE_STATE_LABEL } from "./message-states";
+import { kaleyraWords, storedOutcomeHelp } from "./outcome-help";
+
+export interface MessageRow {
+  id: string;
+  orderId: string;
+  orderName: string;
+  statusLabel: string;
+  state: string;
+  recipient: string;
+  attempts: number;
+  createdAt: string;
+}
+
+export interface MessagePage {
+  rows: MessageRow[];
+  page: number;
+  hasNext: boolean;
+  hasPrevious: boolean;
+}
+
+function statusLabel(status: string): string {
+  return isOrderStatus(status) ? STATUS_LABEL[status] : status;
+}
+
+export async function listMessages(deps: AdminDeps, shopDomain: string, filter: MessageFilter): Promise<MessagePage> {
+  const where: Prisma.MessageWhereInput = { shopDomain };
+  if (filter.state) where.state = { in: statesFor(filter.state) };
+  if (filter.q) {
+    const q = filter.q;
+    // SQLite's LIKE ignores ASCII case and PostgreSQL's does not: the upper-case variant
+    // makes "sc1001" find "#SC1001" on both. The order id matches exactly.
+    where.OR = [
+      { orderName: { contains: q } },
+      { orderName: { contains: q.toUpperCase() } },
+      { orderId: q.replace(/^#/, "") },
+    ];
+  }
+  const found = await deps.prisma.message.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: (filter.page - 1) * PAGE_SIZE,
+    // One more than a page tells whether a next page exists without counting the whole log.
+    take: PAGE_SIZE + 1,
+    select: {
+      id: true,
+      orderId: true,
+      orderName: true,
+      status: true,
+      state: true,
+      recipient: true,
+      attempts: true,
+      createdAt: true,
+    },
+  });
+  return {
+    rows: found.slice(0, PAGE_SIZE).map((row) => ({
+      id: row.id,
+      orderId: row.orderId,
+      orderName: row.orderName ?? row.orderId,
+      statusLabel: statusLabel(row.status),
+      state: row.state,
+      recipient: maskedRecipient(row.recipient),
+      attempts: row.attempts,
+      createdAt: row.createdAt.toISOString(),
+    })),
+    page: filter.page,
+    hasNext: found.length > PAGE_SIZE,
+    hasPrevious: filter.page > 1,
+  };
+}
+
+export interface MessageDetail {
+  id: string;
+  orderId: string;
+  orderName: string;
+  orderUrl: string;
+  statusLabel: string;
+  state: string;
+  stateLabel: string;
+  recipient: string;
+  recipientSource: string | null;
+  referenceId: string | null;
+  bodyText: string | null;
+  description: string | null;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+  nextAttemptAt: string | null;
+  kaleyraMessageId: string | null;
+  skipReason: string | null;
+  /** Kaleyra's last answer, if a send was attempted. */
+  answer: { code: string | null; httpStatus: number | null; words: string | null } | null;
+  help: OutcomeHelp | null;
+  /** The request as sent, without secrets and with the shopper's number masked. */
+  request: string | null;
+  canRetry: boolean;
+}
+
+/** Advice for a message that has no Kaleyra answer to explain it. */
+function helpWithoutAnswer(state: string, skipReason: string | null): OutcomeHelp | null {
+  if (state === "skipped") {
+    return {
+      title: "Not sent",
+      explanation: skipReason ? `The app did not send this message: ${skipReason}.` : "The app did not send this message.",
+      action: "Fix the cause (for example the shopper's phone number on the order, or switch the template or sending on), then retry.",
+    };
+  }
+  if (state === "paused") {
+    return {
+      title: "Waiting: sending is paused",
+      explanation: skipReason ? `Sending is paused for your shop (${skipReason}).` : "Sending is paused for your shop.",
+      action: "See the banner on the Home page for what to do; the message is sent when sending resumes.",
+    };
+  }
+  if (state === "queued" || state === "sending") {
+    return {
+      title: "Waiting to be sent",
+      explanation: "The message is in the queue and is sent within moments.",
+      action: "Nothing to do.",
+    };
+  }
+  if (state === "failed" && skipReason) {
+    return { title: "Not sent", explanation: `The message could not be sent: ${skipReason}.`, action: "Check the order, then retry." };
+  }
+  return null;
+}
+
+export async function getMessage(deps: AdminDeps, shopDomain: string, id: string): Promise<MessageDetail | null> {
+  const row = await deps.prisma.message.findFirst({ where: { id, shopDomain } });
+  if (!row) return null;
+  const stored = { kind: row.lastOutcome, code: row.lastCode, detail: row.lastDetail };
+  // A retried message keeps its last answer for the record, but the advice follows its state
+  // now: skipped says why, and a message queued again (attempts back at 0) is just waiting.
+  const retriedAndWaiting = (row.state === "queued" || row.state === "sending") && row.attempts === 0;
+  const answerExplains = row.lastOutcome !== null && row.state !== "skipped" && !retriedAndWaiting;
+  return {
+    id: row.id,
+    orderId: row.orderId,
+    orderName: row.orderName ?? row.orderId,
+    orderUrl: orderAdminUrl(shopDomain, row.orderId),
+    statusLabel: statusLabel(row.status),
+    state: row.state,
+    stateLabel: MESSAGE_STATE_LABEL[row.state] ?? row.state,
+    recipient: maskedRecipient(row.recipient),
+    recipientSource: row.recipientSource,
+    referenceId: row.referenceId,
+    bodyText: row.bodyText,
+    description: row.description,
+    attempts: row.attempts,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    sentAt: row.sentAt?.toISOString() ?? null,
+    nextAttemptAt: row.state === "queued" ? row.nextAttemptAt.toISOString() : null,
+    kaleyraMessageId: row.kaleyraMessageId,
+    skipReason: row.skipReason,
+    answer:
+      row.lastOutcome !== null
+        ? { code: row.lastCode, httpStatus: row.lastHttpStatus, words: kaleyraWords(stored) }
+        : null,
+    help: answerExplains ? storedOutcomeHelp(stored) : helpWithoutAnswer(row.state, row.skipReason),
+    request: requestForDisplay(row.requestJson),
+    canRetry: isRetryable(row.state),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The message log's pure parts: the list's filters, how a row is shown, the link to the
+ * order in the Shopify admin and the request as the merchant may see it. Server side only
+ * (zod); the page's labels are in message-states.ts.
+ */
+import { z } from "zod";
+import { maskPhone } from "../orders/recipient";
+import { MESSAGE_FILTER_STATES, type MessageFilterState } from "./message-states";
+
+export const PAGE_SIZE = 20;
+
+/** Query parameters of the log; anything malformed falls back to "no filter" instead of an error page. */
+export const messageFilterSchema = z.object({
+  state: z.enum(MESSAGE_FILTER_STATES).optional().catch(undefined),
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .catch(undefined)
+    .transform((value) => (value ? value : undefined)),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+});
+
+export type MessageFilter = z.infer<typeof messageFilterSchema>;
+
+export function parseMessageFilter(params: URLSearchParams): MessageFilter {
+  return messageFilterSchema.parse({
+    state: params.get("state") ?? undefined,
+    q: params.get("q") ?? undefined,
+    page: params.get("page") ?? undefined,
+  });
+}
+
+/** The states a filter matches. */
+export function statesFor(filter: MessageFilterState): string[] {
+  return filter === "queued" ? ["queued", "sending"] : [filter];
+}
+
+/** The order's page in the Shopify admin (opened in the top window, out of the app's frame). */
+export function orderAdminUrl(shopDomain: string, orderId: string): string {
+  const handle = shopDomain.replace(/\.myshopify\.com$/, "");
+  return `https://admin.shopify.com/store/${encodeURIComponent(handle)}/orders/${encodeURIComponent(orderId)}`;
+}
+
+export function maskedRecipient(recipient: string | null): string {
+  return recipient ? maskPhone(recipient) : "—";
+}
+
+export function isRetryable(state: string): boolean {
+  return state === "failed" || state === "skipped";
+}
+
+const SECRET_HEADERS = new Set(["api-key", "authorization"]);
+
+/**
+ * The stored request, pretty-printed for the detail page: secret headers are left out
+ * entirely and the shopper's number is masked like everywhere else in the admin.
+ */
+export function requestForDisplay(requestJson: string | null): string | null {
+  if (!requestJson) return null;
+  let request: { url?: unknown; headers?: unknown; body?: unknown };
+  try {
+    request = JSON.parse(requestJson) as typeof request;
+  } catch {
+    return null;
+  }
+  const headers =
+    request.headers && typeof request.headers === "object"
+      ? Object.fromEntries(
+          Object.entries(request.headers as Record<string, unknown>).filter(([name]) => !SECRET_HEADERS.has(name.toLowerCase())),
+        )
+      : undefined;
+  const body = structuredClone(request.body) as { messaging_object?: { to?: unknown } } | undefined;
+  if (body?.messaging_object && typeof body.messaging_object.to === "string") {
+    body.messaging_object.to = maskPhone(body.messaging_object.to);
+  }
+  return JSON.stringify({ method: "POST", url: request.url, headers, body }, null, 2);
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SHIPPING_PHONE_E164 } from "../orders/__fixtures__/lifecycle";
+import { retryMessage } from "./retry.server";
+import { openAdminTestDatabase, seedMessage, seedOrder, seedShop, type AdminTestDatabase } from "./testing.server";
+
+let t: AdminTestDatabase;
+let counter = 0;
+let shop: string;
+
+beforeAll(async () => {
+  t = await openAdminTestDatabase();
+});
+afterAll(async () => {
+  await t?.close();
+});
+beforeEach(() => {
+  shop = `retry-${++counter}.myshopify.com`;
+});
+
+async function message(id: string) {
+  return t.deps.prisma.message.findUniqueOrThrow({ where: { id } });
+}
+
+async function messageCount(domain: string): Promise<number> {
+  return t.deps.prisma.message.count({ where: { shopDomain: domain } });
+}
+
+describe("retryMessage", () => {
+  it("GIVEN a failed message WHEN retried THEN the same row is queued now with its attempts reset", async () => {
+    await seedShop(t.deps, shop);
+    const id = await seedMessage(t.deps, shop, { state: "failed", attempts: 8, lastOutcome: "rejected", lastCode: "WA400" });
+    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: true, state: "queued", skipReason: null });
+    expect(await message(id)).toMatchObject({ state: "queued", attempts: 0, nextAttemptAt: t.clock.now, lastCode: "WA400" });
+    expect(await messageCount(shop)).toBe(1);
+  });
+
+  it("GIVEN a paused shop WHEN a failed message is retried THEN it waits with the others for the pause to lift", async () => {
+    await seedShop(t.deps, shop, { pausedReason: "low_balance" });
+    const id = await seedMessage(t.deps, shop, { state: "failed" });
+    expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "paused" });
+    expect((await message(id)).state).toBe("paused");
+  });
+
+  it("GIVEN a message skipped while sending was off WHEN retried after switching it on THEN it is planned again from the order and queued", async () => {
+    await seedShop(t.deps, shop, { enabled: false, name: "Sunrise Ceramics" });
+    await seedOrder(t.deps, shop, { id: "4001", name: "#4001" });
+    const id = await seedMessage(t.deps, shop, {
+      orderId: "4001",
+      status: "processing",
+      state: "skipped",
+      attempts: 0,
+      recipient: null,
+      referenceId: null,
+      bodyText: null,
+      skipReason: "sending is switched off for this shop",
+    });
+    expect((await retryMessage(t.deps, shop, id)).ok).toBe(true);
+    expect((await message(id)).state).toBe("skipped");
+
+    await t.deps.prisma.shop.update({ where: { domain: shop }, data: { enabled: true } });
+    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: true, state: "queued", skipReason: null });
+    const row = await message(id);
+    expect(row).toMatchObject({ state: "queued", recipient: SHIPPING_PHONE_E164, referenceId: "4001", skipReason: null, attempts: 0 });
+    expect(row.bodyText).toContain("Thank you for your order #4001 from Sunrise Ceramics!");
+    expect(await messageCount(shop)).toBe(1);
+  });
+
+  it("GIVEN a skipped message that still cannot be sent WHEN retried THEN it stays skipped with the reason as it is now", async () => {
+    await seedShop(t.deps, shop);
+    await t.deps.prisma.template.create({
+      data: { shopDomain: shop, status: "shipped", enabled: false, body: "Shipped {{order_name}}", description: null },
+    });
+    await seedOrder(t.deps, shop, { id: "4002" });
+    const id = await seedMessage(t.deps, shop, { orderId: "4002", status: "shipped", state: "skipped", skipReason: "an older reason" });
+    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: true, state: "skipped", skipReason: "the shipped template is switched off" });
+    expect(await message(id)).toMatchObject({ state: "skipped", skipReason: "the shipped template is switched off" });
+  });
+
+  it("GIVEN a skipped message whose order the app no longer has WHEN retried THEN it stays skipped and says so", async () => {
+    await seedShop(t.deps, shop);
+    const id = await seedMessage(t.deps, shop, { orderId: "4003", state: "skipped", skipReason: "x" });
+    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: true, state: "skipped", skipReason: "the app no longer has this order's details" });
+  });
+
+  it.each(["sent", "queued", "sending", "paused"])("GIVEN a %s message WHEN retried THEN it is refused and unchanged", async (state) => {
+    await seedShop(t.deps, shop);
+    const id = await seedMessage(t.deps, shop, { state, attempts: 2 });
+    const before = await message(id);
+    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: false, reason: "not_retryable" });
+    expect(await message(id)).toEqual(before);
+  });
+
+  it("GIVEN another shop's failed message WHEN retried by this shop THEN it is not found and stays failed", async () => {
+    const owner = `${shop}-owner`;
+    await seedShop(t.deps, owner);
+    const id = await seedMessage(t.deps, owner, { state: "failed" });
+    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: false, reason: "not_found" });
+    expect((await message(id)).state).toBe("failed");
+  });
+});

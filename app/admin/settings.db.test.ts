@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
+import { decryptSecret, encryptSecret } from "../crypto/secrets.server";
+import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
+import { OUTCOME_HELP } from "../kaleyra/outcome";
+import { loadSettings, saveSettings, sendTestMessage, TEST_REFERENCE_ID } from "./settings.server";
+import { openAdminTestDatabase, seedMessage, seedShop, TEST_ACCOUNT, TEST_ENCRYPTION_KEY, type AdminTestDatabase } from "./testing.server";
+
+let t: AdminTestDatabase;
+let sandbox: KaleyraSandbox;
+let kaleyra: KaleyraClient;
+let shopCounter = 0;
+let shop: string;
+
+const FORM = {
+  intent: "save",
+  kaleyraSid: TEST_ACCOUNT.sid,
+  apiKey: TEST_ACCOUNT.apiKey,
+  pod: "IN",
+  businessNumber: TEST_ACCOUNT.number,
+  enabled: "true",
+  referenceIdSource: "order_id",
+  referenceIdAttribute: "",
+  sendProcessingOnCreate: "true",
+};
+
+beforeAll(async () => {
+  t = await openAdminTestDatabase();
+  sandbox = await startKaleyraSandbox({
+    accounts: [{ sid: TEST_ACCOUNT.sid, apiKey: TEST_ACCOUNT.apiKey, numbers: [TEST_ACCOUNT.number] }],
+  });
+  kaleyra = createKaleyraClient({ baseUrlOverride: sandbox.url });
+});
+
+afterAll(async () => {
+  await kaleyra?.close();
+  await sandbox?.close();
+  await t?.close();
+});
+
+beforeEach(() => {
+  shop = `settings-${++shopCounter}.myshopify.com`;
+  sandbox.reset();
+});
+
+async function rawShop(domain: string): Promise<Record<string, unknown> | undefined> {
+  return (await t.deps.sql.query(`SELECT * FROM "Shop" WHERE "domain" = ?`, [domain]))[0];
+}
+
+describe("saveSettings", () => {
+  it("GIVEN a new shop WHEN valid settings are saved THEN one row holds them and the key only as AES-GCM ciphertext", async () => {
+    const result = await saveSettings(t.deps, shop, FORM);
+    expect(result).toEqual({ ok: true, credentialsChanged: true, resumedMessages: 0 });
+    const row = await rawShop(shop);
+    expect(row).toMatchObject({ kaleyraSid: TEST_ACCOUNT.sid, businessNumber: TEST_ACCOUNT.number, pod: "IN", apiKeyLast4: "4242" });
+    expect(JSON.stringify(row)).not.toContain(TEST_ACCOUNT.apiKey);
+    expect(decryptSecret(String(row?.apiKeyCipher), TEST_ENCRYPTION_KEY)).toBe(TEST_ACCOUNT.apiKey);
+    const view = await loadSettings(t.deps, shop);
+    expect(view).toMatchObject({ apiKeyLast4: "4242", apiKeyUnreadable: false, enabled: true });
+    expect(JSON.stringify(view)).not.toContain(TEST_ACCOUNT.apiKey);
+  });
+
+  it("GIVEN invalid fields WHEN saved THEN every error is returned and nothing is written", async () => {
+    const result = await saveSettings(t.deps, shop, { ...FORM, kaleyraSid: "", apiKey: "", businessNumber: "555" });
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        kaleyraSid: "Enter your Kaleyra SID.",
+        apiKey: "Enter your Kaleyra API key.",
+        businessNumber: "Must be a valid phone number in E.164 form, e.g. +919876543210.",
+      },
+    });
+    expect(await rawShop(shop)).toBeUndefined();
+  });
+
+  it("GIVEN a stored shop WHEN one field is invalid THEN no field changes, not even the valid ones", async () => {
+    await saveSettings(t.deps, shop, FORM);
+    const before = await rawShop(shop);
+    const result = await saveSettings(t.deps, shop, { ...FORM, enabled: "false", pod: "EU", businessNumber: "+1 555" });
+    expect(result.ok).toBe(false);
+    expect(await rawShop(shop)).toEqual(before);
+  });
+
+  it("GIVEN a stored key WHEN saved with the key field empty THEN the key is kept and the credentials still count as verified", async () => {
+    await saveSettings(t.deps, shop, FORM);
+    await t.deps.prisma.shop.update({ where: { domain: shop }, data: { credentialsVerifiedAt: new Date() } });
+    const before = await rawShop(shop);
+    const result = await saveSettings(t.deps, shop, { ...FORM, apiKey: "", enabled: "false" });
+    expect(result).toMatchObject({ ok: true, credentialsChanged: false });
+    const after = await rawShop(shop);
+    expect(after?.apiKeyCipher).toBe(before?.apiKeyCipher);
+    expect(after?.credentialsVerifiedAt).not.toBeNull();
+    expect(Boolean(after?.enabled)).toBe(false);
+  });
+
+  it.each([
+    ["the SID", { kaleyraSid: "HXOTHER" }],
+    ["the key", { apiKey: "Aanother-key-0000" }],
+    ["the pod", { pod: "NA" }],
+    ["the number", { businessNumber: "+919876500002" }],
+  ])("GIVEN verified credentials WHEN %s changes THEN the verification is cleared", async (_what, change) => {
+    await saveSettings(t.deps, shop, FORM);
+    await t.deps.prisma.shop.update({ where: { domain: shop }, data: { credentialsVerifiedAt: new Date() } });
+    const result = await saveSettings(t.deps, shop, { ...FORM, ...change });
+    expect(result).toMatchObject({ ok: true, credentialsChanged: true });
+    expect((await rawShop(shop))?.credentialsVerifiedAt).toBeNull();
+  });
+
+  it("GIVEN the same key typed again WHEN saved THEN it is not a change, yet the stored text is new (fresh nonce)", async () => {
+    await saveSettings(t.deps, shop, FORM);
+    const before = await rawShop(shop);
+    const result = await saveSettings(t.deps, shop, FORM);
+    expect(result).toMatchObject({ ok: true, credentialsChanged: false });
+    expect((await rawShop(shop))?.apiKeyCipher).not.toBe(before?.apiKeyCipher);
+  });
+
+  it("GIVEN a shop paused for a configuration error WHEN its credentials change THEN the pause lifts and its messages are queued again", async () => {
+    await seedShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "RBC001", pausedDetail: "rejected" });
+    const paused = await seedMessage(t.deps, shop, { state: "paused" });
+    expect((await loadSettings(t.deps, shop)).configErrorDetail).toBe("rejected");
+    const result = await saveSettings(t.deps, shop, { ...FORM, apiKey: "Afixed-key-0001" });
+    expect(result).toEqual({ ok: true, credentialsChanged: true, resumedMessages: 1 });
+    expect((await loadSettings(t.deps, shop)).configErrorDetail).toBeNull();
+    expect((await rawShop(shop))?.pausedReason).toBeNull();
+    expect((await t.deps.prisma.message.findUnique({ where: { id: paused } }))?.state).toBe("queued");
+  });
+
+  it("GIVEN a shop paused for a configuration error WHEN only the switches change THEN it stays paused", async () => {
+    await seedShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "RBC001" });
+    const paused = await seedMessage(t.deps, shop, { state: "paused" });
+    const result = await saveSettings(t.deps, shop, { ...FORM, apiKey: "", sendProcessingOnCreate: "false" });
+    expect(result).toEqual({ ok: true, credentialsChanged: false, resumedMessages: 0 });
+    expect((await rawShop(shop))?.pausedReason).toBe("config_error");
+    expect((await t.deps.prisma.message.findUnique({ where: { id: paused } }))?.state).toBe("paused");
+  });
+
+  it("GIVEN a shop paused for low balance WHEN the credentials change THEN the balance pause stays", async () => {
+    await seedShop(t.deps, shop, { pausedReason: "low_balance", pausedCode: "E110" });
+    await saveSettings(t.deps, shop, { ...FORM, kaleyraSid: "HXNEWSID" });
+    expect((await rawShop(shop))?.pausedReason).toBe("low_balance");
+  });
+
+  it("GIVEN a key stored under another ENCRYPTION_KEY WHEN loaded THEN the page learns it is unreadable; saving needs the key again", async () => {
+    await seedShop(t.deps, shop, { encryptionKey: Buffer.alloc(32, 1).toString("base64") });
+    expect(await loadSettings(t.deps, shop)).toMatchObject({ apiKeyUnreadable: true, apiKeyLast4: "4242" });
+    expect(await saveSettings(t.deps, shop, { ...FORM, apiKey: "" })).toEqual({
+      ok: false,
+      errors: { apiKey: "The stored API key can no longer be read. Enter your Kaleyra API key again." },
+    });
+    expect(await saveSettings(t.deps, shop, FORM)).toMatchObject({ ok: true, credentialsChanged: true });
+    expect((await loadSettings(t.deps, shop)).apiKeyUnreadable).toBe(false);
+  });
+
+  it("GIVEN form fields naming another shop WHEN saved THEN only the session's shop is written", async () => {
+    const other = `${shop}.other`;
+    await saveSettings(t.deps, shop, { ...FORM, domain: other, shop: other, shopDomain: other });
+    expect(await rawShop(other)).toBeUndefined();
+    expect(await rawShop(shop)).toBeDefined();
+  });
+});
+
+describe("sendTestMessage", () => {
+  it("GIVEN saved credentials WHEN a test is sent THEN Kaleyra gets the sample, WA202 is explained and the shop is marked verified", async () => {
+    await seedShop(t.deps, shop, { name: "Sunrise Ceramics" });
+    const result = await sendTestMessage(t.deps, shop, { to: "+91 98123 45678" }, kaleyra);
+    expect(result).toMatchObject({
+      ok: true,
+      report: { ok: true, code: "WA202", httpStatus: 202, title: OUTCOME_HELP.accepted.title, action: OUTCOME_HELP.accepted.action },
+    });
+    const [received] = sandbox.received;
+    const body = JSON.stringify(received?.body);
+    expect(body).toContain('"to":"+919812345678"');
+    expect(body).toContain(`"reference_id":"${TEST_REFERENCE_ID}"`);
+    expect(body).toContain('"status":"processing"');
+    expect(body).toContain("from Sunrise Ceramics");
+    const row = await rawShop(shop);
+    expect(row?.credentialsVerifiedAt).toEqual(t.clock.now);
+    expect(row?.testMessageSentAt).toEqual(t.clock.now);
+  });
+
+  it("GIVEN a wrong key WHEN a test is sent THEN RBC001 is explained and any earlier verification is cleared", async () => {
+    await seedShop(t.deps, shop, { apiKey: "Awrong-key-0000" });
+    await t.deps.prisma.shop.update({ where: { domain: shop }, data: { credentialsVerifiedAt: new Date() } });
+    const result = await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra);
+    const help = OUTCOME_HELP["config_error:credentials"];
+    expect(result).toMatchObject({
+      ok: true,
+      report: { ok: false, code: "RBC001", httpStatus: 401, title: help.title, explanation: help.explanation, action: help.action },
+    });
+    expect(JSON.stringify(result)).not.toContain("Awrong-key-0000");
+    const row = await rawShop(shop);
+    expect(row?.credentialsVerifiedAt).toBeNull();
+    expect(row?.testMessageSentAt).toBeNull();
+  });
+
+  it("GIVEN a shop paused for rejected credentials WHEN a test is accepted THEN the pause lifts and waiting messages are queued", async () => {
+    await seedShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "WA-401" });
+    const waiting = await seedMessage(t.deps, shop, { state: "paused" });
+    await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra);
+    expect((await rawShop(shop))?.pausedReason).toBeNull();
+    expect((await t.deps.prisma.message.findUnique({ where: { id: waiting } }))?.state).toBe("queued");
+  });
+
+  it("GIVEN no saved credentials, a bad number or an unreadable key WHEN a test is sent THEN nothing is sent and the page is told why", async () => {
+    expect(await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra)).toEqual({
+      ok: false,
+      errors: { form: "Save your Kaleyra SID, API key and WhatsApp business number first." },
+    });
+    await seedShop(t.deps, shop, { encryptionKey: Buffer.alloc(32, 1).toString("base64") });
+    expect(await sendTestMessage(t.deps, shop, { to: "12" }, kaleyra)).toMatchObject({ ok: false, errors: { to: expect.stringContaining("E.164") } });
+    expect(await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra)).toMatchObject({
+      ok: false,
+      errors: { form: expect.stringContaining("can no longer be read") },
+    });
+    expect(sandbox.received).toHaveLength(0);
+  });
+
+  it("GIVEN the credentials changed while the test was out WHEN Kaleyra accepts THEN the new credentials are not marked verified", async () => {
+    await seedShop(t.deps, shop);
+    const racing: KaleyraClient = {
+      async sendOrderStatus(creds, message) {
+        await t.deps.prisma.shop.update({
+          where: { domain: shop },
+          data: { apiKeyCipher: encryptSecret("Anew-key-1111", TEST_ENCRYPTION_KEY) },
+        });
+        return kaleyra.sendOrderStatus(creds, message);
+      },
+      close: async () => {},
+    };
+    const result = await sendTestMessage(t.deps, shop, { to: "+919812345678" }, racing);
+    expect(result).toMatchObject({ ok: true, report: { ok: true } });
+    expect((await rawShop(shop))?.credentialsVerifiedAt).toBeNull();
+  });
+});

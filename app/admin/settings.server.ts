@@ -1,0 +1,292 @@
+/**
+ * The Settings page's server side: reading the shop's settings for the form, saving them in
+ * one atomic write, and the test send.
+ *
+ * The API key is write-only: it is encrypted before it is stored, only its last four
+ * characters ever leave this module, and an empty key field keeps the stored key.
+ */
+import type { Shop } from "@prisma/client";
+import { config } from "../config.server";
+import { decryptSecret, encryptSecret, lastFour, SecretDecryptionError } from "../crypto/secrets.server";
+import type { SqlExecutor } from "../db/sql.server";
+import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
+import { explainOutcome } from "../kaleyra/outcome";
+import { isPod, type Pod } from "../kaleyra/pods";
+import { resumeShop } from "../outbox/pause.server";
+import { wakeDeliveryWorkers } from "../outbox/wake.server";
+import { shopDisplayName } from "../pipeline/enqueue.server";
+import { DEFAULT_TEMPLATES } from "../templates/defaults";
+import { renderMessage } from "../templates/render";
+import { SAMPLE_VALUES } from "../templates/variables";
+import type { AdminDeps } from "./deps.server";
+import { fieldErrorsOf, type FieldErrors } from "./form-data";
+import { settingsFormSchema, testSendFormSchema } from "./settings";
+import { REFERENCE_ID_SOURCES, type ReferenceIdSourceName, type TestSendReport } from "./settings-options";
+
+/** The reference id of test messages: valid for WhatsApp and never an order's id. */
+export const TEST_REFERENCE_ID = "test-message";
+
+export interface SettingsView {
+  kaleyraSid: string;
+  pod: Pod;
+  businessNumber: string;
+  enabled: boolean;
+  referenceIdSource: ReferenceIdSourceName;
+  referenceIdAttribute: string;
+  sendProcessingOnCreate: boolean;
+  /** Last four characters of the stored key, or null when none is stored. */
+  apiKeyLast4: string | null;
+  /** A key is stored but cannot be decrypted with the current ENCRYPTION_KEY. */
+  apiKeyUnreadable: boolean;
+  credentialsVerifiedAt: string | null;
+  testMessageSentAt: string | null;
+  /** What the worker recorded when Kaleyra refused the settings (sending waits until they change). */
+  configErrorDetail: string | null;
+}
+
+/** True when a stored key exists and the current ENCRYPTION_KEY cannot open it. */
+export function isKeyUnreadable(cipher: string | null, encryptionKey: string): boolean {
+  if (!cipher) return false;
+  try {
+    decryptSecret(cipher, encryptionKey);
+    return false;
+  } catch (error) {
+    if (error instanceof SecretDecryptionError) return true;
+    throw error;
+  }
+}
+
+function referenceIdSourceName(value: string): ReferenceIdSourceName {
+  return (REFERENCE_ID_SOURCES as readonly string[]).includes(value) ? (value as ReferenceIdSourceName) : "order_id";
+}
+
+export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise<SettingsView> {
+  const shop = await deps.prisma.shop.findUnique({ where: { domain: shopDomain } });
+  return {
+    kaleyraSid: shop?.kaleyraSid ?? "",
+    pod: shop && isPod(shop.pod) ? shop.pod : "IN",
+    businessNumber: shop?.businessNumber ?? "",
+    enabled: shop?.enabled ?? false,
+    referenceIdSource: referenceIdSourceName(shop?.referenceIdSource ?? "order_id"),
+    referenceIdAttribute: shop?.referenceIdAttribute ?? "",
+    sendProcessingOnCreate: shop?.sendProcessingOnCreate ?? true,
+    apiKeyLast4: shop?.apiKeyCipher ? (shop.apiKeyLast4 ?? "") : null,
+    apiKeyUnreadable: isKeyUnreadable(shop?.apiKeyCipher ?? null, deps.encryptionKey),
+    credentialsVerifiedAt: shop?.credentialsVerifiedAt?.toISOString() ?? null,
+    testMessageSentAt: shop?.testMessageSentAt?.toISOString() ?? null,
+    configErrorDetail: shop?.pausedReason === "config_error" ? (shop.pausedDetail ?? "") : null,
+  };
+}
+
+export type SaveSettingsResult =
+  | { ok: true; credentialsChanged: boolean; resumedMessages: number }
+  | { ok: false; errors: FieldErrors };
+
+interface StoredCredentials {
+  kaleyraSid: string | null;
+  apiKeyCipher: string | null;
+  pod: string;
+  businessNumber: string | null;
+  pausedReason: string | null;
+}
+
+async function storedCredentials(tx: SqlExecutor, shopDomain: string): Promise<StoredCredentials | undefined> {
+  // On PostgreSQL the row stays locked until the write, so a test send finishing meanwhile
+  // cannot mark credentials verified that this save is about to replace.
+  const lock = tx.provider === "postgresql" ? "FOR UPDATE" : "";
+  const rows = await tx.query<StoredCredentials>(
+    `SELECT "kaleyraSid", "apiKeyCipher", "pod", "businessNumber", "pausedReason" FROM "Shop" WHERE "domain" = ? ${lock}`,
+    [shopDomain],
+  );
+  return rows[0];
+}
+
+/** Why an empty or missing key field cannot be saved, given what is stored; undefined when it can. */
+function apiKeyProblem(typedKey: string, storedCipher: string | null, encryptionKey: string): string | undefined {
+  if (typedKey !== "") return undefined;
+  if (!storedCipher) return "Enter your Kaleyra API key.";
+  if (isKeyUnreadable(storedCipher, encryptionKey)) {
+    return "The stored API key can no longer be read. Enter your Kaleyra API key again.";
+  }
+  return undefined;
+}
+
+/**
+ * Validates the whole form first, then writes the shop's settings in one transaction: the
+ * row, and — when the credentials changed while the shop was paused for a configuration
+ * error — the resumption of its paused messages. Either all of it is stored or nothing.
+ */
+export async function saveSettings(
+  deps: AdminDeps,
+  shopDomain: string,
+  raw: Record<string, unknown>,
+): Promise<SaveSettingsResult> {
+  // Every field is checked before anything is written, and every problem is reported at once.
+  const parsed = settingsFormSchema.safeParse(raw);
+  const errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+  const typedKey = typeof raw.apiKey === "string" ? raw.apiKey.trim() : "";
+  const current = await deps.prisma.shop.findUnique({ where: { domain: shopDomain }, select: { apiKeyCipher: true } });
+  const keyProblem = apiKeyProblem(typedKey, current?.apiKeyCipher ?? null, deps.encryptionKey);
+  if (keyProblem) errors.apiKey ??= keyProblem;
+  if (!parsed.success || keyProblem) return { ok: false, errors };
+  const form = parsed.data;
+  const now = deps.now();
+
+  const result = await deps.sql.transaction(async (tx): Promise<SaveSettingsResult> => {
+    const stored = await storedCredentials(tx, shopDomain);
+    const storedCipher = stored?.apiKeyCipher ?? null;
+    // Checked again under the lock: the key may have been replaced since the check above.
+    const problem = apiKeyProblem(form.apiKey, storedCipher, deps.encryptionKey);
+    if (problem) return { ok: false, errors: { apiKey: problem } };
+    const storedUnreadable = isKeyUnreadable(storedCipher, deps.encryptionKey);
+
+    const keyChanged =
+      form.apiKey !== "" &&
+      (!storedCipher || storedUnreadable || decryptSecret(storedCipher, deps.encryptionKey) !== form.apiKey);
+    const credentialsChanged =
+      keyChanged ||
+      stored?.kaleyraSid !== form.kaleyraSid ||
+      stored?.pod !== form.pod ||
+      stored?.businessNumber !== form.businessNumber;
+    // A fresh nonce per write even for the same key: nothing about the key can be read from the row.
+    const cipher = form.apiKey !== "" ? encryptSecret(form.apiKey, deps.encryptionKey) : (storedCipher as string);
+    const last4 = form.apiKey !== "" ? lastFour(form.apiKey) : null;
+
+    const values: Record<string, unknown> = {
+      kaleyraSid: form.kaleyraSid,
+      apiKeyCipher: cipher,
+      pod: form.pod,
+      businessNumber: form.businessNumber,
+      enabled: form.enabled,
+      referenceIdSource: form.referenceIdSource,
+      referenceIdAttribute: form.referenceIdSource === "note_attribute" ? form.referenceIdAttribute : null,
+      sendProcessingOnCreate: form.sendProcessingOnCreate,
+      updatedAt: now,
+    };
+    if (last4 !== null) values.apiKeyLast4 = last4;
+    // Verification belongs to the credentials it was made with.
+    if (credentialsChanged) values.credentialsVerifiedAt = null;
+
+    const columns = Object.keys(values);
+    await tx.execute(
+      `INSERT INTO "Shop" ("domain", "createdAt", ${columns.map((c) => `"${c}"`).join(", ")})
+       VALUES (?, ?, ${columns.map(() => "?").join(", ")})
+       ON CONFLICT ("domain") DO UPDATE SET ${columns.map((c) => `"${c}" = excluded."${c}"`).join(", ")}`,
+      [shopDomain, now, ...Object.values(values)],
+    );
+
+    let resumedMessages = 0;
+    if (credentialsChanged && stored?.pausedReason === "config_error") {
+      resumedMessages = await resumeShop(tx, shopDomain, now);
+    }
+    return { ok: true, credentialsChanged, resumedMessages };
+  });
+
+  if (result.ok && result.resumedMessages > 0) wakeDeliveryWorkers();
+  return result;
+}
+
+export type TestSendResult = { ok: true; report: TestSendReport } | { ok: false; errors: FieldErrors };
+
+/** The message a test send carries: the shop's own processing template filled with the sample order. */
+async function testMessageText(deps: AdminDeps, shop: Shop): Promise<{ bodyText: string; description: string }> {
+  const row = await deps.prisma.template.findUnique({
+    where: { shopDomain_status: { shopDomain: shop.domain, status: "processing" } },
+  });
+  const template = row ? { body: row.body, description: row.description ?? "" } : DEFAULT_TEMPLATES.processing;
+  const rendered = renderMessage(template, { ...SAMPLE_VALUES, shop_name: shopDisplayName(shop) });
+  return { bodyText: rendered.text, description: rendered.description };
+}
+
+/**
+ * Sends one sample order_status message with the saved credentials to the number the
+ * merchant typed, and reports Kaleyra's answer. An accepted send marks the credentials
+ * verified (and lifts a configuration-error pause); a rejection of the SID or key clears
+ * the mark. Both only if the credentials are still the ones the test used.
+ */
+export async function sendTestMessage(
+  deps: AdminDeps,
+  shopDomain: string,
+  raw: Record<string, unknown>,
+  kaleyra?: KaleyraClient,
+): Promise<TestSendResult> {
+  const parsed = testSendFormSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
+
+  const shop = await deps.prisma.shop.findUnique({ where: { domain: shopDomain } });
+  if (!shop?.kaleyraSid || !shop.apiKeyCipher || !shop.businessNumber) {
+    return { ok: false, errors: { form: "Save your Kaleyra SID, API key and WhatsApp business number first." } };
+  }
+  let apiKey: string;
+  try {
+    apiKey = decryptSecret(shop.apiKeyCipher, deps.encryptionKey);
+  } catch (error) {
+    if (!(error instanceof SecretDecryptionError)) throw error;
+    return {
+      ok: false,
+      errors: { form: "The stored API key can no longer be read. Enter your Kaleyra API key again and save." },
+    };
+  }
+
+  const text = await testMessageText(deps, shop);
+  const client = kaleyra ?? createKaleyraClient({ baseUrlOverride: config().KALEYRA_BASE_URL });
+  let outcome;
+  try {
+    ({ outcome } = await client.sendOrderStatus(
+      { sid: shop.kaleyraSid, apiKey, businessNumber: shop.businessNumber, pod: shop.pod },
+      {
+        to: parsed.data.to,
+        bodyText: text.bodyText,
+        description: text.description,
+        referenceId: TEST_REFERENCE_ID,
+        status: "processing",
+        ref: TEST_REFERENCE_ID,
+        ref2: shopDomain,
+      },
+    ));
+  } finally {
+    if (!kaleyra) await client.close();
+  }
+
+  const sameCredentials = {
+    domain: shopDomain,
+    kaleyraSid: shop.kaleyraSid,
+    apiKeyCipher: shop.apiKeyCipher,
+    pod: shop.pod,
+    businessNumber: shop.businessNumber,
+  };
+  const now = deps.now();
+  if (outcome.kind === "accepted") {
+    const resumed = await deps.sql.transaction(async (tx) => {
+      const marked = await tx.execute(
+        `UPDATE "Shop" SET "credentialsVerifiedAt" = ?, "testMessageSentAt" = ?, "updatedAt" = ?
+         WHERE "domain" = ? AND "kaleyraSid" = ? AND "apiKeyCipher" = ? AND "pod" = ? AND "businessNumber" = ?`,
+        [now, now, now, shopDomain, shop.kaleyraSid, shop.apiKeyCipher, shop.pod, shop.businessNumber],
+      );
+      if (marked === 0) return 0;
+      // Kaleyra just accepted these credentials: a configuration-error pause no longer holds.
+      const rows = await tx.query<{ pausedReason: string | null }>(`SELECT "pausedReason" FROM "Shop" WHERE "domain" = ?`, [
+        shopDomain,
+      ]);
+      return rows[0]?.pausedReason === "config_error" ? resumeShop(tx, shopDomain, now) : 0;
+    });
+    if (resumed > 0) wakeDeliveryWorkers();
+  } else if (outcome.kind === "config_error" && outcome.reason === "credentials") {
+    await deps.prisma.shop.updateMany({ where: sameCredentials, data: { credentialsVerifiedAt: null } });
+  }
+
+  const help = explainOutcome(outcome);
+  return {
+    ok: true,
+    report: {
+      ok: outcome.kind === "accepted",
+      code: "code" in outcome ? outcome.code : null,
+      httpStatus: "httpStatus" in outcome ? (outcome.httpStatus ?? null) : null,
+      title: help.title,
+      explanation: help.explanation,
+      action: help.action,
+      detail: "detail" in outcome ? outcome.detail : null,
+      messageId: outcome.kind === "accepted" ? outcome.messageId : null,
+    },
+  };
+}

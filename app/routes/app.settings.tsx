@@ -1,0 +1,309 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useFetcher, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { SaveBar } from "@shopify/app-bridge-react";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useCallback, useEffect, useState } from "react";
+import { adminDeps } from "../admin/deps.server";
+import { formToObject, type FieldErrors } from "../admin/form-data";
+import { POD_OPTIONS, REFERENCE_ID_SOURCE_LABEL, REFERENCE_ID_SOURCES, type ReferenceIdSourceName } from "../admin/settings-options";
+import { loadSettings, saveSettings, sendTestMessage, type SettingsView } from "../admin/settings.server";
+import { DateTime } from "../components/DateTime";
+import { TestSendReportBanner } from "../components/TestSendReport";
+import { useResetAfterSave } from "../components/useResetAfterSave";
+import { useToast } from "../components/useToast";
+import { podDomain, type Pod } from "../kaleyra/pods";
+import { authenticate } from "../shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return { settings: await loadSettings(adminDeps(), session.shop) };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = formToObject(await request.formData());
+  const deps = adminDeps();
+  // A refused form is an answer, not a failure: field errors come back with 200, so a typo
+  // does not put a red "failed to load resource" in the browser's console.
+  if (form.intent === "test") {
+    const result = await sendTestMessage(deps, session.shop, form);
+    if (!result.ok) return json({ intent: "test" as const, ok: false as const, errors: result.errors });
+    return json({ intent: "test" as const, ok: true as const, report: result.report });
+  }
+  if (form.intent === "save") {
+    const result = await saveSettings(deps, session.shop, form);
+    if (!result.ok) return json({ intent: "save" as const, ok: false as const, errors: result.errors });
+    return json({ intent: "save" as const, ok: true as const, savedAt: Date.now() });
+  }
+  return json({ intent: "unknown" as const, ok: false as const, errors: { form: "Unknown action." } as FieldErrors }, { status: 400 });
+};
+
+interface FormValues {
+  kaleyraSid: string;
+  apiKey: string;
+  pod: Pod;
+  businessNumber: string;
+  enabled: boolean;
+  referenceIdSource: ReferenceIdSourceName;
+  referenceIdAttribute: string;
+  sendProcessingOnCreate: boolean;
+}
+
+function valuesOf(settings: SettingsView): FormValues {
+  return {
+    kaleyraSid: settings.kaleyraSid,
+    apiKey: "",
+    pod: settings.pod,
+    businessNumber: settings.businessNumber,
+    enabled: settings.enabled,
+    referenceIdSource: settings.referenceIdSource,
+    referenceIdAttribute: settings.referenceIdAttribute,
+    sendProcessingOnCreate: settings.sendProcessingOnCreate,
+  };
+}
+
+function apiKeyHelp(settings: SettingsView): string {
+  if (settings.apiKeyUnreadable) return "The stored key can no longer be read. Enter your API key again.";
+  if (settings.apiKeyLast4 !== null) return `Stored key ends in ${settings.apiKeyLast4}. Leave empty to keep it.`;
+  return "From your Kaleyra account (Developers, API keys). Stored encrypted; it is never shown again.";
+}
+
+const REFERENCE_OPTIONS = REFERENCE_ID_SOURCES.map((value) => ({ value, label: REFERENCE_ID_SOURCE_LABEL[value] }));
+
+function SettingsForm({
+  settings,
+  errors,
+  saving,
+  savedAt,
+}: {
+  settings: SettingsView;
+  errors: FieldErrors;
+  saving: boolean;
+  savedAt: number | null;
+}) {
+  const submit = useSubmit();
+  const initial = valuesOf(settings);
+  const [values, setValues] = useState<FormValues>(initial);
+  // After a save the form shows what is stored now, with the write-only key field empty.
+  useResetAfterSave(
+    savedAt,
+    useCallback(() => setValues(valuesOf(settings)), [settings]),
+  );
+  const set = <K extends keyof FormValues>(key: K) => (value: FormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
+  const dirty = JSON.stringify(values) !== JSON.stringify(initial);
+
+  const save = () => {
+    const form = new FormData();
+    form.set("intent", "save");
+    for (const [key, value] of Object.entries(values)) form.set(key, String(value));
+    submit(form, { method: "post" });
+  };
+  const discard = () => setValues(initial);
+
+  return (
+    <>
+      <SaveBar id="settings-save-bar" open={dirty}>
+        <button variant="primary" onClick={save} disabled={saving}></button>
+        <button onClick={discard}></button>
+      </SaveBar>
+      <Layout.AnnotatedSection
+        title="Kaleyra account"
+        description="The WhatsApp account messages are sent from. Find these values in your Kaleyra console."
+      >
+        <Card>
+          <FormLayout>
+            <TextField
+              label="Kaleyra SID"
+              name="kaleyraSid"
+              autoComplete="off"
+              value={values.kaleyraSid}
+              onChange={set("kaleyraSid")}
+              error={errors.kaleyraSid}
+            />
+            <TextField
+              label="API key"
+              name="apiKey"
+              type="password"
+              autoComplete="new-password"
+              value={values.apiKey}
+              onChange={set("apiKey")}
+              helpText={apiKeyHelp(settings)}
+              placeholder={settings.apiKeyLast4 !== null && !settings.apiKeyUnreadable ? `•••• ${settings.apiKeyLast4}` : undefined}
+              error={errors.apiKey}
+            />
+            <Select
+              label="Region (pod)"
+              name="pod"
+              options={[...POD_OPTIONS]}
+              value={values.pod}
+              onChange={(value) => set("pod")(value as Pod)}
+              helpText={`Requests go to https://${podDomain(values.pod)}`}
+              error={errors.pod}
+            />
+            <TextField
+              label="WhatsApp business number"
+              name="businessNumber"
+              type="tel"
+              autoComplete="off"
+              value={values.businessNumber}
+              onChange={set("businessNumber")}
+              helpText="The number registered in your Kaleyra account, with country code, for example +919876543210."
+              error={errors.businessNumber}
+            />
+          </FormLayout>
+        </Card>
+      </Layout.AnnotatedSection>
+      <Layout.AnnotatedSection title="Sending" description="When and how order updates go out.">
+        <Card>
+          <FormLayout>
+            <Checkbox
+              label="Send WhatsApp order updates"
+              helpText="The master switch. While it is off, orders are logged as skipped."
+              checked={values.enabled}
+              onChange={set("enabled")}
+              error={errors.enabled}
+            />
+            <Checkbox
+              label="Send a “processing” update when an order is placed"
+              helpText="Off: the first message a shopper gets is the shipping update."
+              checked={values.sendProcessingOnCreate}
+              onChange={set("sendProcessingOnCreate")}
+              error={errors.sendProcessingOnCreate}
+            />
+            <Select
+              label="Order reference sent to WhatsApp"
+              name="referenceIdSource"
+              options={REFERENCE_OPTIONS}
+              value={values.referenceIdSource}
+              onChange={(value) => set("referenceIdSource")(value as ReferenceIdSourceName)}
+              helpText="WhatsApp links the update to the order details message that started the order by this reference."
+              error={errors.referenceIdSource}
+            />
+            {values.referenceIdSource === "note_attribute" && (
+              <TextField
+                label="Note attribute name"
+                name="referenceIdAttribute"
+                autoComplete="off"
+                value={values.referenceIdAttribute}
+                onChange={set("referenceIdAttribute")}
+                error={errors.referenceIdAttribute}
+              />
+            )}
+          </FormLayout>
+        </Card>
+      </Layout.AnnotatedSection>
+      <Layout.Section>
+        <InlineStack align="end">
+          <Button variant="primary" onClick={save} loading={saving} disabled={!dirty}>
+            Save
+          </Button>
+        </InlineStack>
+      </Layout.Section>
+    </>
+  );
+}
+
+function TestSend({ settings }: { settings: SettingsView }) {
+  const fetcher = useFetcher<typeof action>();
+  const [to, setTo] = useState("");
+  const data = fetcher.state === "idle" ? fetcher.data : undefined;
+  const errors: FieldErrors = data && !data.ok ? data.errors : {};
+  const report = data && data.ok && data.intent === "test" ? data.report : undefined;
+  return (
+    <Layout.AnnotatedSection
+      title="Send a test message"
+      description="Sends a sample “processing” update with your saved settings, and shows Kaleyra's answer."
+    >
+      <Card>
+        <fetcher.Form method="post">
+          <input type="hidden" name="intent" value="test" />
+          <BlockStack gap="300">
+            {errors.form && <Banner tone="critical">{errors.form}</Banner>}
+            <TextField
+              label="WhatsApp number to send to"
+              name="to"
+              type="tel"
+              autoComplete="off"
+              value={to}
+              onChange={setTo}
+              helpText="Your own number, with country code."
+              error={errors.to}
+            />
+            <InlineStack align="space-between" blockAlign="center">
+              <Text as="span" tone="subdued">
+                {settings.credentialsVerifiedAt ? (
+                  <>
+                    Credentials verified <DateTime value={settings.credentialsVerifiedAt} />
+                  </>
+                ) : (
+                  "Credentials not verified yet"
+                )}
+              </Text>
+              <Button submit loading={fetcher.state !== "idle"}>
+                Send test message
+              </Button>
+            </InlineStack>
+            {report && <TestSendReportBanner report={report} />}
+          </BlockStack>
+        </fetcher.Form>
+      </Card>
+    </Layout.AnnotatedSection>
+  );
+}
+
+export default function Settings() {
+  const { settings } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const toast = useToast();
+  const saving = navigation.state !== "idle" && navigation.formMethod === "POST";
+  const saved = actionData?.intent === "save" && actionData.ok ? actionData.savedAt : null;
+  const errors: FieldErrors = actionData && !actionData.ok ? actionData.errors : {};
+
+  useEffect(() => {
+    if (saved !== null) toast("Settings saved");
+  }, [saved, toast]);
+
+  return (
+    <Page title="Settings">
+      <BlockStack gap="400">
+        {settings.apiKeyUnreadable && (
+          <Banner tone="critical" title="Re-enter your Kaleyra API key">
+            <p>
+              The stored API key can no longer be read (the app&apos;s encryption key changed), so no message can be sent.
+              Enter the key again and save.
+            </p>
+          </Banner>
+        )}
+        {settings.configErrorDetail !== null && (
+          <Banner tone="critical" title="Sending is paused until these settings are fixed">
+            <p>{settings.configErrorDetail || "Kaleyra refused the saved settings."}</p>
+            <p>Correct the SID, API key, region or number and save: waiting messages are sent then.</p>
+          </Banner>
+        )}
+        {Object.keys(errors).length > 0 && (
+          <Banner tone="critical" title="Nothing was saved">
+            <p>Fix the fields marked below, then save again.</p>
+          </Banner>
+        )}
+        <Layout>
+          <SettingsForm settings={settings} errors={errors} saving={saving} savedAt={saved} />
+          <TestSend settings={settings} />
+        </Layout>
+      </BlockStack>
+    </Page>
+  );
+}

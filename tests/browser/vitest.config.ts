@@ -1,0 +1,19 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * The browser tests: Debian's Chromium against the production build (run `npm run build`
+ * first), with a real database, the delivery worker and the Kaleyra sandbox in-process.
+ * One file at a time: they share the machine's two cores with the browser.
+ */
+export default defineConfig({
+  test: {
+    root: new URL("../..", import.meta.url).pathname,
+    include: ["tests/browser/**/*.test.ts"],
+    environment: "node",
+    setupFiles: ["tests/setup.ts"],
+    pool: "forks",
+    fileParallelism: false,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
