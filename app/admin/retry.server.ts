@@ -9,15 +9,11 @@
  *   still cannot be sent it stays skipped with the new reason.
  */
 import type { SqlExecutor } from "../db/sql.server";
-import { isOrderStatus, type OrderStatus } from "../kaleyra/statuses";
+import { isOrderStatus } from "../kaleyra/statuses";
 import type { OrderKnowledge } from "../orders/knowledge";
-import { pickRecipient } from "../orders/recipient";
-import { referenceIdFor } from "../orders/reference-id";
 import { wakeDeliveryWorkers } from "../outbox/wake.server";
-import { referenceIdSourceOf, shopDisplayName } from "../pipeline/enqueue.server";
+import { planMessageContent } from "../pipeline/enqueue.server";
 import { findShop, type ShopRow } from "../shops/shop-rows.server";
-import { DEFAULT_TEMPLATES, type MessageTemplate } from "../templates/defaults";
-import { renderMessage, templateValuesFor } from "../templates/render";
 import type { AdminDeps } from "./deps.server";
 
 export type RetryResult =
@@ -31,16 +27,6 @@ interface RetryCandidate {
   status: string;
   fulfillmentId: string | null;
   state: string;
-}
-
-async function templateOf(tx: SqlExecutor, shop: string, status: OrderStatus): Promise<{ enabled: boolean; template: MessageTemplate }> {
-  const rows = await tx.query<{ enabled: unknown; body: string; description: string | null }>(
-    `SELECT "enabled", "body", "description" FROM "Template" WHERE "shopDomain" = ? AND "status" = ?`,
-    [shop, status],
-  );
-  const row = rows[0];
-  if (!row) return { enabled: true, template: DEFAULT_TEMPLATES[status] };
-  return { enabled: Boolean(row.enabled), template: { body: row.body, description: row.description ?? "" } };
 }
 
 async function knowledgeOf(tx: SqlExecutor, shop: string, orderId: string): Promise<OrderKnowledge | undefined> {
@@ -74,26 +60,9 @@ async function replanSkipped(tx: SqlExecutor, message: RetryCandidate, shop: Sho
     await tx.execute(`UPDATE "Message" SET "skipReason" = ?, "updatedAt" = ? WHERE "id" = ?`, [reason, now, message.id]);
     return { ok: true, state: "skipped", skipReason: reason };
   }
-  const { enabled, template } = await templateOf(tx, shop.domain, message.status);
-  const recipient = pickRecipient(knowledge);
-  const reference = referenceIdFor(referenceIdSourceOf(shop), knowledge);
-  const rendered = renderMessage(
-    template,
-    templateValuesFor(knowledge, { shopName: shopDisplayName(shop), fulfillmentId: message.fulfillmentId ?? undefined }),
-  );
-  let skipReason: string | null = null;
-  if (!shop.installed || !shop.enabled) skipReason = "sending is switched off for this shop";
-  else if (!enabled) skipReason = `the ${message.status} template is switched off`;
-  else if (!recipient.ok) skipReason = recipient.reason;
-  else if (!reference.ok) skipReason = reference.reason;
-
-  const planned = [
-    recipient.ok ? recipient.e164 : null,
-    recipient.ok ? recipient.source : null,
-    reference.ok ? reference.referenceId : null,
-    rendered.text,
-    rendered.description || null,
-  ];
+  const content = await planMessageContent(tx, shop, knowledge, message.status, message.fulfillmentId ?? undefined);
+  const { skipReason } = content;
+  const planned = [content.recipient, content.recipientSource, content.referenceId, content.bodyText, content.description];
   if (skipReason) {
     await tx.execute(
       `UPDATE "Message" SET "skipReason" = ?, "recipient" = ?, "recipientSource" = ?, "referenceId" = ?, "bodyText" = ?,

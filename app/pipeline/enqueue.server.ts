@@ -45,6 +45,47 @@ async function templateFor(
   return { enabled: Boolean(row.enabled), template: { body: row.body, description: row.description ?? "" } };
 }
 
+/** What one message will say and to whom, or why it cannot be sent. */
+export interface PlannedContent {
+  skipReason: string | null;
+  recipient: string | null;
+  recipientSource: string | null;
+  referenceId: string | null;
+  bodyText: string;
+  description: string | null;
+}
+
+/**
+ * Fixes a message's recipient, reference id and text from the order's knowledge and the
+ * shop's current settings and template. Used when a message is queued and when a skipped
+ * one is retried, so both follow the same rules.
+ */
+export async function planMessageContent(
+  tx: SqlExecutor,
+  shop: ShopRow,
+  knowledge: OrderKnowledge,
+  status: OrderStatus,
+  fulfillmentId: string | undefined,
+): Promise<PlannedContent> {
+  const { enabled, template } = await templateFor(tx, shop.domain, status);
+  const recipient = pickRecipient(knowledge);
+  const reference = referenceIdFor(referenceIdSourceOf(shop), knowledge);
+  const rendered = renderMessage(template, templateValuesFor(knowledge, { shopName: shopDisplayName(shop), fulfillmentId }));
+  let skipReason: string | null = null;
+  if (!shop.installed || !shop.enabled) skipReason = "sending is switched off for this shop";
+  else if (!enabled) skipReason = `the ${status} template is switched off`;
+  else if (!recipient.ok) skipReason = recipient.reason;
+  else if (!reference.ok) skipReason = reference.reason;
+  return {
+    skipReason,
+    recipient: recipient.ok ? recipient.e164 : null,
+    recipientSource: recipient.ok ? recipient.source : null,
+    referenceId: reference.ok ? reference.referenceId : null,
+    bodyText: rendered.text,
+    description: rendered.description || null,
+  };
+}
+
 /**
  * Decides which messages an order needs now and writes them to the outbox under their
  * unique key, with the recipient, reference id and text fixed at this moment (the log shows
@@ -74,20 +115,9 @@ export async function planAndEnqueue(
 
   let enqueued = 0;
   let skipped = 0;
-  const recipient = pickRecipient(knowledge);
-  const reference = referenceIdFor(referenceIdSourceOf(shop), knowledge);
   for (const [index, planned] of decision.messages.entries()) {
-    const { enabled, template } = await templateFor(tx, shop.domain, planned.status);
-    const rendered = renderMessage(
-      template,
-      templateValuesFor(knowledge, { shopName: shopDisplayName(shop), fulfillmentId: planned.fulfillmentId }),
-    );
-    let skipReason: string | undefined;
-    if (!shop.enabled) skipReason = "sending is switched off for this shop";
-    else if (!enabled) skipReason = `the ${planned.status} template is switched off`;
-    else if (!recipient.ok) skipReason = recipient.reason;
-    else if (!reference.ok) skipReason = reference.reason;
-    const state = skipReason ? "skipped" : shop.pausedReason ? "paused" : "queued";
+    const content = await planMessageContent(tx, shop, knowledge, planned.status, planned.fulfillmentId);
+    const state = content.skipReason ? "skipped" : shop.pausedReason ? "paused" : "queued";
     // Messages planned together keep their lifecycle order through createdAt.
     const createdAt = new Date(now.getTime() + index);
     const inserted = await tx.execute(
@@ -106,12 +136,12 @@ export async function planAndEnqueue(
         planned.key,
         state,
         STATUS_RANK[planned.status],
-        recipient.ok ? recipient.e164 : null,
-        recipient.ok ? recipient.source : null,
-        reference.ok ? reference.referenceId : null,
-        rendered.text,
-        rendered.description || null,
-        skipReason ?? null,
+        content.recipient,
+        content.recipientSource,
+        content.referenceId,
+        content.bodyText,
+        content.description,
+        content.skipReason,
         now,
         createdAt,
         now,
