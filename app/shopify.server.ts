@@ -8,7 +8,9 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { ADMIN_API_VERSION } from "./api-version";
 import { config } from "./config.server";
 import { db } from "./db.server";
+import { sql } from "./db/sql-instance.server";
 import { logger } from "./logger.server";
+import { markShopInstalled } from "./shops/install.server";
 
 const env = config();
 const libraryLog = logger.child({ module: "shopify" });
@@ -30,6 +32,23 @@ const shopify = shopifyApp({
       else if (severity === LogSeverity.Warning) libraryLog.warn(message);
       else if (severity === LogSeverity.Info) libraryLog.info(message);
       else libraryLog.debug(message);
+    },
+  },
+  hooks: {
+    // Runs after every (re)installation and token exchange: the shop is installed again,
+    // a pause caused by an earlier uninstall lifts, and the shop's name fills {{shop_name}}.
+    afterAuth: async ({ session, admin }) => {
+      let name: string | null = null;
+      try {
+        const response = await admin.graphql(`#graphql
+          query ShopName { shop { name } }`);
+        const body = (await response.json()) as { data?: { shop?: { name?: string } } };
+        name = body.data?.shop?.name ?? null;
+      } catch (error) {
+        libraryLog.warn({ err: error, shop: session.shop }, "could not read the shop's name");
+      }
+      const result = await markShopInstalled(sql(), session.shop, name, new Date());
+      libraryLog.info({ shop: session.shop, ...result }, "shop installed");
     },
   },
   future: {

@@ -68,7 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pipeline?.stop();
   setGlobalDispatcher(previous);
-  await mock.close();
+  await mock.destroy();
 });
 
 describe("order lookup through the Admin API", () => {
