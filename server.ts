@@ -1,6 +1,8 @@
 /**
  * Production entry: serves the Remix build, answers /healthz and, unless RUN_WORKER=false,
  * runs the delivery worker in the same process. `npm run build` bundles it to build/server.js.
+ * With RUN_WORKER=false it only takes webhooks and serves the admin; `npm run worker`
+ * processes (any number, on PostgreSQL) send the messages.
  */
 import type { Server } from "node:http";
 import path from "node:path";
@@ -11,6 +13,8 @@ import { db } from "./app/db.server";
 import { migrate } from "./app/db/migrate.server";
 import { logger } from "./app/logger.server";
 import { createHttpApp } from "./app/server/http.server";
+import { databaseProvider } from "./app/db/provider";
+import { startOutboxListener, type OutboxListener } from "./app/outbox/notify.server";
 import { startDeliveryWorker, type DeliveryWorker } from "./app/outbox/worker.server";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -47,7 +51,12 @@ async function main(): Promise<void> {
   logger.info({ port: env.PORT, worker: env.RUN_WORKER }, "server listening");
 
   let worker: DeliveryWorker | undefined;
-  if (env.RUN_WORKER) worker = startDeliveryWorker({ logger });
+  let listener: OutboxListener | undefined;
+  if (env.RUN_WORKER) {
+    worker = startDeliveryWorker({ logger });
+    // Messages queued by other web processes wake this worker at once (PostgreSQL only).
+    if (databaseProvider(env.DATABASE_URL) === "postgresql") listener = startOutboxListener(env.DATABASE_URL, { logger });
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -63,6 +72,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;
+    await listener?.stop();
     await worker?.stop();
     await db().$disconnect();
     logger.info("stopped");

@@ -4,7 +4,9 @@
  */
 import { ConfigError, config } from "./app/config.server";
 import { migrate } from "./app/db/migrate.server";
+import { databaseProvider } from "./app/db/provider";
 import { logger } from "./app/logger.server";
+import { startOutboxListener } from "./app/outbox/notify.server";
 import { startDeliveryWorker } from "./app/outbox/worker.server";
 
 async function main(): Promise<void> {
@@ -20,8 +22,12 @@ async function main(): Promise<void> {
   }
   await migrate(env.DATABASE_URL);
   const worker = startDeliveryWorker({ logger });
+  // The web processes' webhooks wake this process through PostgreSQL's LISTEN/NOTIFY.
+  const listener =
+    databaseProvider(env.DATABASE_URL) === "postgresql" ? startOutboxListener(env.DATABASE_URL, { logger }) : undefined;
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "worker shutting down");
+    await listener?.stop();
     await worker.stop();
     process.exit(0);
   };

@@ -30,9 +30,15 @@ describe("Shopify's sample payloads", () => {
     "GIVEN the 2025-10 sample of %s WHEN delivered signed THEN it is answered without a 5xx and kept",
     async (topic) => {
       const [resource, action] = topic.split("/") as [string, string];
-      const shop = `samples-${resource.replace(/_/g, "-")}-${action.replace(/_/g, "-")}.myshopify.com`;
+      // One shop for all: Shopify's samples repeat the same body across topics, and a body
+      // already accepted for one shop is refused for another (a replay).
+      const shop = "samples.myshopify.com";
       const webhookId = `sample-${topic}`;
-      const response = await pipeline.post(topic, loadSample(resource, action), { shop, webhookId });
+      const sample = loadSample(resource, action);
+      // Bodies that name their shop must name the shop in the header (the app checks it).
+      if ("shop_domain" in sample) sample.shop_domain = shop;
+      if ("myshopify_domain" in sample) sample.myshopify_domain = shop;
+      const response = await pipeline.post(topic, sample, { shop, webhookId });
       expect(response.status).toBe(200);
       const events = await pipeline.db.query<{ outcome: string }>(
         `SELECT "outcome" FROM "WebhookEvent" WHERE "webhookId" = ?`,

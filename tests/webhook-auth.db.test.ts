@@ -60,6 +60,24 @@ describe("webhook authentication on every subscribed route", () => {
     expect(response.status).toBe(405);
   });
 
+  it("GIVEN a body accepted for shop A WHEN it is replayed under shop B's header with a fresh webhook id THEN 401 and nothing of B changes", async () => {
+    const body = { id: 78, name: "#78", line_items: [] };
+    expect((await postWebhook(app.url, { topic: "orders/create", shop: "shop-a.myshopify.com", body, webhookId: "original-78" })).status).toBe(200);
+    const replay = await postWebhook(app.url, { topic: "orders/create", shop: "shop-b.myshopify.com", body, webhookId: "fresh-78" });
+    expect(replay.status).toBe(401);
+    expect(await db.query(`SELECT 1 FROM "WebhookEvent" WHERE "shopDomain" = 'shop-b.myshopify.com' AND "webhookId" = 'fresh-78'`)).toHaveLength(0);
+  });
+
+  it("GIVEN shop A's shop/redact WHEN replayed under shop B's header after A's data is gone THEN 401 and B keeps its data", async () => {
+    const now = new Date();
+    await db.execute(`INSERT INTO "Shop" ("domain", "createdAt", "updatedAt") VALUES ('shop-d.myshopify.com', ?, ?)`, [now, now]);
+    const redact = { shop_id: 3, shop_domain: "shop-c.myshopify.com" };
+    expect((await postWebhook(app.url, { topic: "shop/redact", shop: "shop-c.myshopify.com", body: redact, webhookId: "redact-c" })).status).toBe(200);
+    expect((await postWebhook(app.url, { topic: "shop/redact", shop: "shop-d.myshopify.com", body: redact, webhookId: "redact-c" })).status).toBe(401);
+    expect((await postWebhook(app.url, { topic: "shop/redact", shop: "shop-d.myshopify.com", body: redact, webhookId: "redact-fresh" })).status).toBe(401);
+    expect(await db.query(`SELECT 1 FROM "Shop" WHERE "domain" = 'shop-d.myshopify.com'`)).toHaveLength(1);
+  });
+
   it("GIVEN a validly signed delivery for shop A WHEN the same request is replayed with shop B's header THEN 401 and nothing stored for B", async () => {
     const webhook = { topic: "orders/create", body: { id: 77, name: "#77" }, webhookId: "replayed-1" };
     expect((await postWebhook(app.url, { ...webhook, shop: "shop-a.myshopify.com" })).status).toBe(200);

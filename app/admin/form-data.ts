@@ -7,6 +7,21 @@ import type { z } from "zod";
 
 export type FieldErrors = Record<string, string>;
 
+/** What a page answers when the request's body is no form at all. */
+export const UNREADABLE_FORM = "The form could not be read. Reload the page and try again.";
+
+/**
+ * The posted form, or null when the body is not one (JSON, plain text, a broken multipart
+ * body): that is the sender's mistake, answered with 400, not a server error.
+ */
+export async function readForm(request: Request): Promise<FormData | null> {
+  try {
+    return await request.formData();
+  } catch {
+    return null;
+  }
+}
+
 /** FormData as a plain object; a repeated name keeps its last value (no field here repeats). */
 export function formToObject(form: FormData): Record<string, string> {
   const out: Record<string, string> = {};
@@ -32,6 +47,21 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
     errors[field] ??= asSentence(issue.message);
   }
   return errors;
+}
+
+/**
+ * The first C0 control character or DEL in `text` as "U+0000", or undefined when there is
+ * none. Tab and line breaks are text; the others are invisible, never typed, and NUL
+ * cannot be stored in PostgreSQL.
+ */
+export function controlCharacterIn(text: string): string | undefined {
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    if ((unit < 0x20 && unit !== 0x09 && unit !== 0x0a && unit !== 0x0d) || unit === 0x7f) {
+      return `U+${unit.toString(16).toUpperCase().padStart(4, "0")}`;
+    }
+  }
+  return undefined;
 }
 
 /** A checkbox posts "true" (our forms) or "on" (a plain HTML checkbox) when ticked, nothing when not. */

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { credentialsSchema } from "../kaleyra/request";
-import { isTicked } from "./form-data";
+import { controlCharacterIn, isTicked } from "./form-data";
 import { REFERENCE_ID_SOURCES } from "./settings-options";
 
 /** Spaces, dashes, dots and brackets are how people write numbers; E.164 has none of them. */
@@ -42,6 +42,9 @@ export const settingsFormSchema = z
       .string()
       .trim()
       .max(100, "Use at most 100 characters.")
+      .refine((value) => controlCharacterIn(value) === undefined, {
+        error: (issue) => `Remove the invisible control character ${controlCharacterIn(String(issue.input))} from the attribute name.`,
+      })
       .optional()
       .transform((value) => value ?? ""),
     sendProcessingOnCreate: checkbox,

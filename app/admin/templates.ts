@@ -4,15 +4,56 @@
  * (unknown variables, limits) as refinements. Used by the server module and tests.
  */
 import { z } from "zod";
+import { LIMITS } from "../kaleyra/limits";
 import { ORDER_STATUSES, type OrderStatus } from "../kaleyra/statuses";
 import { validateTemplate } from "../templates/validate";
-import { fieldErrorsOf, isTicked, type FieldErrors } from "./form-data";
+import { controlCharacterIn, fieldErrorsOf, isTicked, type FieldErrors } from "./form-data";
 import { normaliseLineBreaks, type TemplatesInput } from "./template-editing";
 
 const templateText = z
   .string()
   .optional()
   .transform((value) => normaliseLineBreaks(value ?? ""));
+
+/**
+ * Bounds on what the template validator is given, so that one posted form cannot stall the
+ * server for every shop. Counting graphemes (Intl.Segmenter) takes time growing with the
+ * square of the text's length (seconds for 100,000 characters), and the variable pattern
+ * backtracks with the cube of the text between a `{{` and the next brace (minutes for
+ * `{{` and 8,000 spaces). Past these bounds a text is refused with the validator's own
+ * words, and the validator sees a harmless stand-in for it.
+ */
+const COUNTED_UNITS_PER_CHARACTER = 8; // 1,024 joined family emoji still fit
+const LONGEST_VARIABLE = 32; // the longest variable name has 19 characters
+const BROKEN_VARIABLE = "A variable is not written correctly: write variables with double braces, like {{order_name}}.";
+const NUMBER = new Intl.NumberFormat("en");
+
+const PARTS = [
+  { field: "body", label: "message body", name: "The body", limit: LIMITS.bodyText, standIn: "x" },
+  { field: "description", label: "description", name: "The description", limit: LIMITS.description, standIn: "" },
+] as const;
+
+/** The text's length in code points when it is far past `limit`, else undefined (then it is counted exactly). */
+function farTooLong(text: string, limit: number): number | undefined {
+  if (text.length <= limit * COUNTED_UNITS_PER_CHARACTER) return undefined;
+  let codePoints = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    const trailing = unit >= 0xdc00 && unit <= 0xdfff && i > 0 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800;
+    if (!trailing) codePoints += 1;
+  }
+  return codePoints;
+}
+
+/** A `{{` followed by more than LONGEST_VARIABLE characters before the next brace: never a variable. */
+function hasOverlongVariable(text: string): boolean {
+  for (let open = text.indexOf("{{"); open >= 0; open = text.indexOf("{{", open + 1)) {
+    let end = open + 2;
+    while (end < text.length && text[end] !== "{" && text[end] !== "}") end += 1;
+    if (end - open - 2 > LONGEST_VARIABLE) return true;
+  }
+  return false;
+}
 
 const templateSchema = z
   .object({
@@ -21,7 +62,30 @@ const templateSchema = z
     description: templateText,
   })
   .superRefine((template, ctx) => {
-    for (const error of validateTemplate(template).errors) {
+    const checked = { ...template };
+    for (const { field, label, name, limit, standIn } of PARTS) {
+      const control = controlCharacterIn(template[field]);
+      if (control) {
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `Remove the invisible control character ${control} from the ${label}: it cannot be stored or sent.`,
+        });
+      }
+      const length = farTooLong(template[field], limit);
+      if (length !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `${name} is ${NUMBER.format(length)} characters long; the limit is ${NUMBER.format(limit)}.`,
+        });
+        checked[field] = standIn;
+      } else if (hasOverlongVariable(template[field])) {
+        ctx.addIssue({ code: "custom", path: [field], message: BROKEN_VARIABLE });
+        checked[field] = standIn;
+      }
+    }
+    for (const error of validateTemplate(checked).errors) {
       ctx.addIssue({ code: "custom", path: [error.field], message: error.message });
     }
   });
@@ -39,7 +103,9 @@ export function nestTemplateFields(raw: Record<string, unknown>): Record<string,
   for (const status of ORDER_STATUSES) nested[status] = {};
   for (const [name, value] of Object.entries(raw)) {
     const dot = name.indexOf(".");
-    const group = dot > 0 ? nested[name.slice(0, dot)] : undefined;
+    const prefix = name.slice(0, Math.max(dot, 0));
+    // Own statuses only: `__proto__.x` or `constructor.x` must not reach Object.prototype.
+    const group = dot > 0 && Object.hasOwn(nested, prefix) ? nested[prefix] : undefined;
     if (group) group[name.slice(dot + 1)] = value;
   }
   return nested;

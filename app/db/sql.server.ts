@@ -149,7 +149,12 @@ const pgTypes = {
 };
 
 function toPgParam(value: unknown): unknown {
-  return value instanceof Date ? value.toISOString().replace("Z", "") : value;
+  if (value instanceof Date) return value.toISOString().replace("Z", "");
+  // PostgreSQL text cannot hold U+0000 (SQLite can), not even as a WHERE parameter: one NUL
+  // in a webhook (a name, an id, a reason quoting them) would fail its whole transaction and
+  // Shopify would retry it for ever. It is stored as U+FFFD, the replacement character.
+  if (typeof value === "string" && value.includes("\u0000")) return value.replaceAll("\u0000", "\uFFFD");
+  return value;
 }
 
 function numbered(sql: string): string {
@@ -179,6 +184,14 @@ class PgDatabase extends PgExecutor implements SqlDatabase {
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // The pool stops listening for a client's errors while it is checked out: a connection
+    // killed between two statements (a restart, pg_terminate_backend) would be an unhandled
+    // 'error' event and end the process. The failure reaches the caller through its query.
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const result = await work(new PgExecutor(client));
@@ -188,7 +201,9 @@ class PgDatabase extends PgExecutor implements SqlDatabase {
       await client.query("ROLLBACK").catch(() => {});
       throw error;
     } finally {
-      client.release();
+      // A broken connection is destroyed (keeping the listener for its last words), not pooled.
+      if (!broken) client.off("error", onError);
+      client.release(broken);
     }
   }
 

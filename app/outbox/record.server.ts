@@ -119,3 +119,42 @@ export async function finishUnsent(
     [state, reason, now, id, workerId],
   );
 }
+
+/**
+ * Parks a claimed message as `paused` because its shop is paused, but only if the shop still
+ * is, read under the shop row's lock (SQLite's write lock serialises the same way). A resume
+ * at the same moment then either sees the parked message and requeues it, or has already
+ * lifted the pause and the message goes back to the queue here. Without that check, a worker
+ * whose view of the shop was a moment old parked messages after the resume, where nothing
+ * would ever lift them. Returns true when parked.
+ */
+export async function parkWhilePaused(
+  db: SqlDatabase,
+  id: string,
+  workerId: string,
+  shop: string,
+  now: Date,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const lock = tx.provider === "postgresql" ? "FOR UPDATE" : "";
+    const rows = await tx.query<{ pausedReason: string | null }>(
+      `SELECT "pausedReason" FROM "Shop" WHERE "domain" = ? ${lock}`,
+      [shop],
+    );
+    const reason = rows[0]?.pausedReason;
+    if (reason) {
+      await tx.execute(
+        `UPDATE "Message" SET "state" = 'paused', "skipReason" = ?, "lockedBy" = NULL, "leaseUntil" = NULL, "updatedAt" = ?
+         WHERE "id" = ? AND "lockedBy" = ? AND "state" = 'sending'`,
+        [`shop paused: ${reason}`, now, id, workerId],
+      );
+      return true;
+    }
+    await tx.execute(
+      `UPDATE "Message" SET "state" = 'queued', "nextAttemptAt" = ?, "lockedBy" = NULL, "leaseUntil" = NULL, "updatedAt" = ?
+       WHERE "id" = ? AND "lockedBy" = ? AND "state" = 'sending'`,
+      [now, now, id, workerId],
+    );
+    return false;
+  });
+}

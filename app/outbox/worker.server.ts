@@ -4,7 +4,8 @@ import { config } from "../config.server";
 import { decryptSecret, SecretDecryptionError } from "../crypto/secrets.server";
 import { sql } from "../db/sql-instance.server";
 import type { SqlDatabase } from "../db/sql.server";
-import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
+import { createKaleyraClient, type KaleyraClient, type SendResult } from "../kaleyra/client.server";
+import type { KaleyraCredentialsInput, OrderStatusMessageInput } from "../kaleyra/request";
 import { isOrderStatus } from "../kaleyra/statuses";
 import { logger as rootLogger, type Logger } from "../logger.server";
 import { adminApiOrderFetcher, runDueOrderLookups, type FetchOrder } from "../pipeline/order-lookup.server";
@@ -14,12 +15,17 @@ import {
   claimDueMessages,
   nextDueAt,
   pruneRateWindows,
-  reserveRateSlot,
-  reserveRecipient,
+  moveRecipientTurn,
+  reserveRateSlots,
+  reserveRateSlotsFor,
+  reserveRecipients,
+  shopperKey,
+  slotsPerSecond,
   type ClaimedMessage,
+  type Shopper,
 } from "./claim.server";
 import { pauseShop, resumeShop } from "./pause.server";
-import { finishUnsent, recordSendResult, releaseMessage } from "./record.server";
+import { finishUnsent, parkWhilePaused, recordSendResult, releaseMessage } from "./record.server";
 import { waitForWake, wakeDeliveryWorkers } from "./wake.server";
 
 export interface DeliveryWorkerOptions {
@@ -28,7 +34,10 @@ export interface DeliveryWorkerOptions {
   kaleyra?: KaleyraClient;
   encryptionKey?: string;
   workerId?: string;
-  /** Messages in flight at once (each waits on Kaleyra's answer). */
+  /**
+   * Messages in flight at once (each waits on Kaleyra's answer or its rate slot). With
+   * Kaleyra answering in 200 ms, 200 in flight allow up to 1,000 messages a second.
+   */
   concurrency?: number;
   /** Per business number, per second. */
   ratePerSecond?: number;
@@ -40,6 +49,12 @@ export interface DeliveryWorkerOptions {
   fetchOrder?: FetchOrder;
   /** The retry schedule (backoff.ts by default; tests shorten it). */
   retryDelay?: (attempts: number, retryAfterMs?: number) => number;
+  /**
+   * How long a claimed message belongs to this worker (LEASE_MS by default, or the optional
+   * WORKER_LEASE_MS environment variable). A worker that dies mid-send leaves its messages to
+   * be sent again once the lease runs out: the shorter the lease, the sooner they go.
+   */
+  leaseMs?: number;
 }
 
 export interface DeliveryWorker {
@@ -54,6 +69,25 @@ export interface DeliveryWorker {
 export const SHOP_CACHE_MS = 1000;
 
 /**
+ * Rate slots are taken at least this far ahead (more when the database is slow to answer),
+ * so that a send is not already late for its slot by the time the reservation is answered.
+ */
+const SLOT_LEAD_MS = 40;
+/** How far a send may trail its slot; within claim.server's RATE_JITTER_MS, with room for the network. */
+const SEND_TOLERANCE_MS = 20;
+/** A send that was late for its slot takes one at least this far ahead (twice its lateness). */
+const LATE_SLOT_LEAD_MS = 100;
+
+/** The lease from WORKER_LEASE_MS (milliseconds, at least 1 s), else LEASE_MS. */
+export function leaseFromEnv(value: string | undefined = process.env.WORKER_LEASE_MS): number {
+  const ms = Number(value);
+  return value && Number.isInteger(ms) && ms >= 1000 ? ms : LEASE_MS;
+}
+
+/** Writing an outcome is retried this long at most before the lease ends (then it is left to the lease). */
+const RECORD_RETRY_MARGIN_MS = 500;
+
+/**
  * Claims due messages, sends them through the Kaleyra client and records each outcome.
  * Several workers (in one process or many) can run against one database.
  */
@@ -63,14 +97,19 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
   const id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const log = (options.logger ?? rootLogger).child({ module: "worker", worker: id });
   const ownsClient = !options.kaleyra;
-  const kaleyra = options.kaleyra ?? createKaleyraClient({ baseUrlOverride: env.KALEYRA_BASE_URL, logger: log });
+  const concurrency = options.concurrency ?? 200;
+  // One keep-alive socket per message in flight: fewer would queue sends behind each other.
+  const kaleyra =
+    options.kaleyra ??
+    createKaleyraClient({ baseUrlOverride: env.KALEYRA_BASE_URL, logger: log, connections: concurrency });
   const encryptionKey = options.encryptionKey ?? env.ENCRYPTION_KEY;
-  const concurrency = options.concurrency ?? 64;
   const ratePerSecond = options.ratePerSecond ?? env.SEND_RATE_PER_SECOND;
   const spacingMs = options.recipientSpacingMs ?? RECIPIENT_SPACING_MS;
   const idlePollMs = options.idlePollMs ?? 5000;
   const now = options.now ?? (() => new Date());
   const fetchOrder = options.fetchOrder ?? adminApiOrderFetcher();
+  const leaseMs = options.leaseMs ?? leaseFromEnv();
+  const minClaim = Math.max(1, Math.floor(concurrency / 8));
 
   let stopping = false;
   const inFlight = new Set<Promise<void>>();
@@ -101,20 +140,50 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
     await pruneRateWindows(db, at.getTime());
   }
 
-  async function deliver(message: ClaimedMessage): Promise<void> {
-    const started = now();
+  /**
+   * Writes a send's outcome. Kaleyra has the message by now, so a failed write (the database
+   * restarting, SQLite locked) is retried until just before the lease ends: giving up would
+   * leave the message 'sending' and another pass would send it a second time.
+   */
+  async function record(message: ClaimedMessage, result: SendResult, leaseUntil: number) {
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await recordSendResult(db, message, id, result, now(), options.retryDelay);
+      } catch (error) {
+        if (now().getTime() + delay > leaseUntil - RECORD_RETRY_MARGIN_MS) throw error;
+        log.warn({ err: error, messageId: message.id }, "could not record a send; retrying");
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** A claimed message that passed its checks: what it is sent with, and when it may go. */
+  interface Ready {
+    message: ClaimedMessage;
+    creds: KaleyraCredentialsInput;
+    content: OrderStatusMessageInput;
+    /** The shopper's turn, reserved for this message until then. */
+    paceUntil?: Date;
+    /** When it may leave (ms), within its business number's rate limit. */
+    slotAt?: number;
+  }
+
+  /** Checks one claimed message; ends it (skipped, paused, failed) when it cannot be sent. */
+  async function check(message: ClaimedMessage, started: Date): Promise<Ready | undefined> {
     const shop = await shopFor(message.shopDomain);
     if (!shop || !shop.installed || !shop.enabled) {
       await finishUnsent(db, message.id, id, "skipped", "sending is switched off for this shop", started);
-      return;
+      return undefined;
     }
     if (shop.pausedReason) {
-      await finishUnsent(db, message.id, id, "paused", `shop paused: ${shop.pausedReason}`, started);
-      return;
+      // The cached row may be a moment old: park the message only if the shop is still paused
+      // (a resume may have just requeued it); otherwise it goes back to the queue.
+      if (!(await parkWhilePaused(db, message.id, id, message.shopDomain, started))) shopCache.delete(message.shopDomain);
+      return undefined;
     }
     if (!message.recipient || !message.bodyText || !message.referenceId || !isOrderStatus(message.status)) {
       await finishUnsent(db, message.id, id, "failed", "message is incomplete", started);
-      return;
+      return undefined;
     }
     let apiKey: string;
     try {
@@ -130,25 +199,12 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
       });
       await finishUnsent(db, message.id, id, "paused", detail, started);
       shopCache.delete(message.shopDomain);
-      return;
+      return undefined;
     }
-
-    const busyUntil = await reserveRecipient(db, message.shopDomain, message.recipient, started, spacingMs);
-    if (busyUntil) {
-      await releaseMessage(db, message.id, id, busyUntil, started);
-      return;
-    }
-    const slotAt = await reserveRateSlot(db, shop.businessNumber, ratePerSecond, started.getTime());
-    if (slotAt === undefined) {
-      await releaseMessage(db, message.id, id, new Date(started.getTime() + 1000), started);
-      return;
-    }
-    const wait = slotAt - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-
-    const result = await kaleyra.sendOrderStatus(
-      { sid: shop.kaleyraSid, apiKey, businessNumber: shop.businessNumber, pod: shop.pod },
-      {
+    return {
+      message,
+      creds: { sid: shop.kaleyraSid, apiKey, businessNumber: shop.businessNumber, pod: shop.pod },
+      content: {
         to: message.recipient,
         bodyText: message.bodyText,
         referenceId: message.referenceId,
@@ -158,22 +214,172 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
         ref1: message.status,
         ref2: message.shopDomain,
       },
+    };
+  }
+
+  /**
+   * Checks a claimed batch and reserves, for all of it at once, each business number's rate
+   * slots (one statement per number) and then each shopper's turn (one statement): per message
+   * that was two statements. A shopper's turn runs from the message's slot, when it really
+   * leaves, so two messages to one shopper leave at least the spacing apart. Messages that
+   * cannot go now are given back with when they may. Returns the messages to send, by id.
+   */
+  async function plan(batch: ClaimedMessage[]): Promise<Map<string, Ready>> {
+    const started = now();
+    const byNumber = new Map<string, Ready[]>();
+    for (const message of batch) {
+      const ready = await check(message, started);
+      if (!ready) continue;
+      const group = byNumber.get(ready.creds.businessNumber) ?? [];
+      group.push(ready);
+      byNumber.set(ready.creds.businessNumber, group);
+    }
+    const slotted: Ready[] = [];
+    const demands = new Map([...byNumber].map(([number, group]) => [number, group.length]));
+    const reservingAt = Date.now();
+    const slots = await reserveRateSlotsFor(db, demands, slotsPerSecond(ratePerSecond), now().getTime() + slotLead());
+    for (const [number, group] of byNumber) {
+      const times = slots.get(number) ?? [];
+      for (const [index, ready] of group.entries()) {
+        const slotAt = times[index];
+        if (slotAt === undefined) {
+          await releaseMessage(db, ready.message.id, id, new Date(started.getTime() + 1000), started);
+          continue;
+        }
+        ready.slotAt = slotAt;
+        ready.paceUntil = new Date(slotAt + spacingMs);
+        slotted.push(ready);
+      }
+    }
+    const busy = await reserveRecipients(
+      db,
+      slotted.map((ready) => ({ ...shopperOf(ready), until: ready.paceUntil ?? started })),
+      started,
     );
-    const recorded = await recordSendResult(db, message, id, result, now(), options.retryDelay);
+    const planned = new Map<string, Ready>();
+    const taken = new Map<string, Date>();
+    for (const ready of slotted) {
+      const key = shopperKey(shopperOf(ready));
+      // Busy, or a second message to the same shopper in this batch: it waits for the turn
+      // (its rate slot stays unused).
+      const until = busy.get(key) ?? taken.get(key);
+      if (until) {
+        ready.paceUntil = undefined;
+        await releaseMessage(db, ready.message.id, id, until, started);
+        continue;
+      }
+      taken.set(key, ready.paceUntil ?? started);
+      planned.set(ready.message.id, ready);
+    }
+    noteReservationDelay(Date.now() - reservingAt);
+    return planned;
+  }
+
+  // How long reserving took lately (slots, then shoppers): slots are taken at least twice
+  // that far ahead, so that a busy database does not make every message late for its slot.
+  let reservationDelayMs = 0;
+  function noteReservationDelay(ms: number): void {
+    reservationDelayMs = reservationDelayMs * 0.8 + ms * 0.2;
+  }
+  function slotLead(): number {
+    return Math.min(2000, Math.max(SLOT_LEAD_MS, Math.ceil(2 * reservationDelayMs)));
+  }
+
+  function shopperOf(ready: Ready): Shopper {
+    return { shop: ready.message.shopDomain, recipient: ready.content.to };
+  }
+
+  /** Returns a message unsent, with its shopper's turn, to be claimed again from `notBefore`. */
+  async function giveBack(ready: Ready, notBefore: Date): Promise<void> {
+    const at = now();
+    if (ready.paceUntil) await moveRecipientTurn(db, shopperOf(ready), ready.paceUntil, at);
+    await releaseMessage(db, ready.message.id, id, notBefore, at);
+  }
+
+  /**
+   * Waits for the message's slot. A send that trails its slot by more than SEND_TOLERANCE_MS
+   * (this process was busy) takes a later slot instead, as sending it now could crowd the next
+   * second's slots. False when no slot could be had.
+   */
+  async function awaitSlot(ready: Ready): Promise<boolean> {
+    let slotAt = ready.slotAt ?? Date.now();
+    for (let tries = 0; ; tries += 1) {
+      const wait = slotAt - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const late = Date.now() - slotAt;
+      if (late <= SEND_TOLERANCE_MS) return true;
+      if (tries >= 5) return false;
+      // Far enough ahead that the process, as busy as it just was, is there in time.
+      const lead = Math.min(2000, Math.max(LATE_SLOT_LEAD_MS, 2 * late));
+      const [next] = await reserveRateSlots(db, ready.creds.businessNumber, slotsPerSecond(ratePerSecond), Date.now() + lead, 1);
+      if (next === undefined) return false;
+      // The shopper's turn runs from the new slot.
+      const until = new Date(next + spacingMs);
+      if (ready.paceUntil) await moveRecipientTurn(db, shopperOf(ready), ready.paceUntil, until);
+      ready.paceUntil = until;
+      slotAt = next;
+    }
+  }
+
+  async function deliver(message: ClaimedMessage, leaseUntil: number, planned: Promise<Map<string, Ready>>): Promise<void> {
+    const ready = (await planned).get(message.id);
+    if (!ready) return;
+    if (!(await awaitSlot(ready))) {
+      await giveBack(ready, new Date(Date.now() + 1000));
+      return;
+    }
+    const result = await kaleyra.sendOrderStatus(ready.creds, ready.content);
+    const recorded = await record(message, result, leaseUntil);
     if (recorded.state === "paused") shopCache.delete(message.shopDomain);
     if (!recorded.owned) log.warn({ messageId: message.id }, "lease lost before the outcome was recorded");
   }
 
-  function track(message: ClaimedMessage): void {
-    const task = deliver(message)
+  function track(message: ClaimedMessage, leaseUntil: number, planned: Promise<Map<string, Ready>>): void {
+    const task = deliver(message, leaseUntil, planned)
       .catch((error: unknown) => {
         // The lease runs out and another pass picks the message up again.
         log.error({ err: error, messageId: message.id }, "delivery failed unexpectedly");
       })
       .finally(() => {
         inFlight.delete(task);
+        const waiting = completion;
+        completion = undefined;
+        waiting?.resolve();
       });
     inFlight.add(task);
+  }
+
+  // One promise that the next finished delivery resolves. (Promise.race over every delivery
+  // in flight, on every pass, attached a handler to each of them each time.)
+  let completion: { promise: Promise<void>; resolve: () => void } | undefined;
+  function nextCompletion(): Promise<void> {
+    if (!completion) {
+      let resolve = () => {};
+      const promise = new Promise<void>((done) => (resolve = done));
+      completion = { promise, resolve };
+    }
+    return completion.promise;
+  }
+
+  // One pending wait for a wake-up at a time, armed from the start of every pass: a wake-up
+  // that comes while the pass is busy (the message was not committed yet when it claimed) is
+  // noted in `woken` instead of lost, which left the message to the idle poll.
+  let pendingWake: Promise<void> | undefined;
+  let woken = false;
+  function wakeOrPoll(): Promise<void> {
+    pendingWake ??= waitForWake(idlePollMs).finally(() => {
+      woken = true;
+      pendingWake = undefined;
+    });
+    return pendingWake;
+  }
+
+  /** Sleeps up to `ms`, or not at all when woken since the pass began. */
+  async function sleepUnlessWoken(ms: number): Promise<void> {
+    if (woken) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([wakeOrPoll(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
   }
 
   function notifyIdle(): void {
@@ -183,26 +389,34 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
   async function loop(): Promise<void> {
     while (!stopping) {
       try {
+        woken = false;
+        void wakeOrPoll();
         const at = now();
         await housekeeping(at);
         const free = concurrency - inFlight.size;
-        if (free <= 0) {
-          await Promise.race(inFlight);
+        // Under a backlog, claim in batches rather than one message per finished delivery.
+        if (free < minClaim && inFlight.size > 0) {
+          await nextCompletion();
           continue;
         }
-        const claimed = await claimDueMessages(db, id, Math.min(free, 100), at, new Date(at.getTime() + LEASE_MS));
-        for (const message of claimed) track(message);
+        const leaseUntil = at.getTime() + leaseMs;
+        const claimed = await claimDueMessages(db, id, Math.min(free, 100), at, new Date(leaseUntil));
+        const planned = plan(claimed);
+        // Every message of the batch fails (and waits for its lease) if planning fails.
+        planned.catch(() => undefined);
+        for (const message of claimed) track(message, leaseUntil, planned);
         if (claimed.length > 0) continue;
         const lookups = await runDueOrderLookups(db, fetchOrder, now(), log);
         if (lookups.enqueued > 0) continue;
         if (inFlight.size > 0) {
-          await Promise.race([Promise.race(inFlight), waitForWake(idlePollMs)]);
+          if (!woken) await Promise.race([nextCompletion(), wakeOrPoll()]);
           continue;
         }
         const due = await nextDueAt(db);
         const sleepMs = due ? Math.min(idlePollMs, Math.max(0, due.getTime() - now().getTime())) : idlePollMs;
+        if (woken) continue;
         if (!due || sleepMs > 0) notifyIdle();
-        await waitForWake(sleepMs);
+        await sleepUnlessWoken(sleepMs);
       } catch (error) {
         log.error({ err: error }, "worker pass failed; retrying shortly");
         await waitForWake(1000);
@@ -211,19 +425,24 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
   }
 
   const running = loop();
-  log.info({ concurrency, ratePerSecond }, "delivery worker started");
+  let stopped: Promise<void> | undefined;
+  log.info({ concurrency, ratePerSecond, leaseMs }, "delivery worker started");
 
   return {
     id,
-    async stop() {
-      stopping = true;
-      // Wake the loop if it is sleeping so that it sees `stopping`.
-      wakeDeliveryWorkers();
-      await running;
-      await Promise.allSettled(inFlight);
-      if (ownsClient) await kaleyra.close();
-      notifyIdle();
-      log.info("delivery worker stopped");
+    stop() {
+      // Idempotent: the server's shutdown and a test's cleanup may both ask.
+      stopped ??= (async () => {
+        stopping = true;
+        // Wake the loop if it is sleeping so that it sees `stopping`.
+        wakeDeliveryWorkers();
+        await running;
+        await Promise.allSettled(inFlight);
+        if (ownsClient) await kaleyra.close();
+        notifyIdle();
+        log.info("delivery worker stopped");
+      })();
+      return stopped;
     },
     idle() {
       return new Promise((resolve) => idleWaiters.push(resolve));

@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, InlineGrid, Layout, Link, Page, Text } from "@shopify/polaris";
 import { COUNT_WINDOW_DAYS, loadDashboard, resumeSending, type MessageCounts } from "../admin/dashboard.server";
 import { adminDeps } from "../admin/deps.server";
+import { readForm } from "../admin/form-data";
 import { AttentionBanners } from "../components/AttentionBanners";
 import { SetupChecklist } from "../components/SetupChecklist";
 import { config } from "../config.server";
@@ -16,8 +17,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const form = await request.formData();
-  if (form.get("intent") !== "resume") return json({ ok: false as const, error: "Unknown action." }, { status: 400 });
+  const form = await readForm(request);
+  if (form?.get("intent") !== "resume") return json({ ok: false as const, error: "Unknown action." }, { status: 400 });
   const result = await resumeSending(adminDeps(), session.shop);
   return json({ ok: true as const, resumed: result.resumed, messages: result.messages });
 };

@@ -4,6 +4,7 @@ import { Banner, BlockStack, Box, Card, InlineGrid, Layout, Link, Page, Text } f
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect } from "react";
 import { adminDeps } from "../admin/deps.server";
+import { readForm } from "../admin/form-data";
 import { getMessage } from "../admin/messages.server";
 import { retryMessage } from "../admin/retry.server";
 import { DateTime } from "../components/DateTime";
@@ -23,8 +24,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const form = await request.formData();
-  if (form.get("intent") !== "retry") return json({ ok: false as const, error: "Unknown action." }, { status: 400 });
+  const form = await readForm(request);
+  if (form?.get("intent") !== "retry") return json({ ok: false as const, error: "Unknown action." }, { status: 400 });
   const result = await retryMessage(adminDeps(), session.shop, params.id ?? "");
   if (!result.ok && result.reason === "not_found") throw new Response(NOT_FOUND, { status: 404 });
   if (!result.ok) {

@@ -17,7 +17,7 @@ import {
 } from "@shopify/polaris";
 import { useCallback, useEffect, useState } from "react";
 import { adminDeps } from "../admin/deps.server";
-import { formToObject, type FieldErrors } from "../admin/form-data";
+import { formToObject, readForm, UNREADABLE_FORM, type FieldErrors } from "../admin/form-data";
 import { POD_OPTIONS, REFERENCE_ID_SOURCE_LABEL, REFERENCE_ID_SOURCES, type ReferenceIdSourceName } from "../admin/settings-options";
 import { loadSettings, saveSettings, sendTestMessage, type SettingsView } from "../admin/settings.server";
 import { DateTime } from "../components/DateTime";
@@ -34,7 +34,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const form = formToObject(await request.formData());
+  const body = await readForm(request);
+  if (!body) {
+    return json({ intent: "unknown" as const, ok: false as const, errors: { form: UNREADABLE_FORM } as FieldErrors }, { status: 400 });
+  }
+  const form = formToObject(body);
   const deps = adminDeps();
   // A refused form is an answer, not a failure: field errors come back with 200, so a typo
   // does not put a red "failed to load resource" in the browser's console.

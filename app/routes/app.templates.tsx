@@ -4,7 +4,7 @@ import { SaveBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useCallback, useEffect, useState } from "react";
 import { adminDeps } from "../admin/deps.server";
-import { formToObject, type FieldErrors } from "../admin/form-data";
+import { formToObject, readForm, UNREADABLE_FORM, type FieldErrors } from "../admin/form-data";
 import { liveTemplateErrors, templateFieldName, type TemplateInput } from "../admin/template-editing";
 import { loadTemplates, saveTemplates, type TemplateView } from "../admin/templates.server";
 import { DateTime } from "../components/DateTime";
@@ -23,7 +23,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const result = await saveTemplates(adminDeps(), session.shop, formToObject(await request.formData()));
+  const body = await readForm(request);
+  if (!body) return json({ ok: false as const, errors: { form: UNREADABLE_FORM } as FieldErrors }, { status: 400 });
+  const result = await saveTemplates(adminDeps(), session.shop, formToObject(body));
   // Field errors are the form's answer (200), not a failed request.
   if (!result.ok) return json({ ok: false as const, errors: result.errors });
   return json({ ok: true as const, savedAt: Date.now() });

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
 import { handleComplianceTopic } from "./compliance.server";
 import { handleOrderTopic } from "../pipeline/order-events.server";
@@ -61,6 +61,7 @@ export async function ingestWebhook(
       [delivery.webhookId, delivery.shop],
     );
     if (elsewhere.length > 0) throw new WebhookReplayError();
+    if (!(await bodyBelongsTo(tx, delivery, now))) throw new WebhookReplayError();
     const key = eventKey(delivery);
     const inserted = await tx.execute(
       `INSERT INTO "WebhookEvent" ("id", "shopDomain", "eventKey", "webhookId", "topic", "triggeredAt", "receivedAt", "outcome")
@@ -79,6 +80,42 @@ export async function ingestWebhook(
     if (result.enqueued > 0) await notifyOutbox(tx);
     return result;
   });
+}
+
+/**
+ * The signature covers the body only. A body first accepted for one shop and now arriving
+ * under another shop's header (with a fresh webhook id, say) is a replay; so is a compliance
+ * or uninstall body that names a different shop than its header.
+ */
+async function bodyBelongsTo(tx: SqlExecutor, delivery: WebhookDelivery, now: Date): Promise<boolean> {
+  const named = namedShop(delivery);
+  if (named !== undefined && named !== delivery.shop) return false;
+  const hash = createHash("sha256").update(delivery.rawBody).digest("hex");
+  await tx.execute(
+    `INSERT INTO "WebhookBody" ("hash", "shopDomain", "receivedAt") VALUES (?, ?, ?) ON CONFLICT ("hash") DO NOTHING`,
+    [hash, delivery.shop, now],
+  );
+  const owner = await tx.query<{ shopDomain: string }>(`SELECT "shopDomain" FROM "WebhookBody" WHERE "hash" = ?`, [hash]);
+  return owner[0]?.shopDomain === delivery.shop;
+}
+
+/** The shop a compliance or app/uninstalled body names itself, when it does. */
+function namedShop(delivery: WebhookDelivery): string | undefined {
+  if (delivery.malformed || !delivery.topic) return undefined;
+  const field =
+    delivery.topic === "app/uninstalled"
+      ? "myshopify_domain"
+      : delivery.topic.startsWith("customers/") || delivery.topic === "shop/redact"
+        ? "shop_domain"
+        : undefined;
+  if (!field) return undefined;
+  try {
+    const body = JSON.parse(delivery.rawBody) as Record<string, unknown> | null;
+    const value = body && typeof body === "object" ? body[field] : undefined;
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function handleTopic(tx: SqlExecutor, delivery: WebhookDelivery, now: Date): Promise<TopicResult> {

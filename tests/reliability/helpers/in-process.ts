@@ -1,0 +1,105 @@
+/**
+ * The production build served in this process, a Kaleyra sandbox, and delivery workers the
+ * test starts and stops itself (each with its own Kaleyra client deadline and logger).
+ */
+import { createKaleyraClient } from "../../../app/kaleyra/client.server";
+import type { Logger } from "../../../app/logger.server";
+import { nextAttemptDelayMs } from "../../../app/outbox/backoff";
+import { startDeliveryWorker, type DeliveryWorker } from "../../../app/outbox/worker.server";
+import { sql } from "../../../app/db/sql-instance.server";
+import type { SqlDatabase } from "../../../app/db/sql.server";
+import { startKaleyraSandbox, type KaleyraSandbox } from "../../../sandbox/kaleyra-sandbox";
+import { startTestApp, type TestApp } from "../../helpers/app";
+import { ACCOUNT, configureShop, type ShopSettings } from "../../helpers/pipeline";
+import { waitFor } from "../../helpers/process";
+
+/** The real retry schedule (30 s doubling to 1 h, jittered), 1000 times faster. */
+export const compressedRetryDelay = (attempts: number, retryAfterMs?: number) =>
+  Math.max(1, Math.round(nextAttemptDelayMs(attempts, retryAfterMs) / 1000));
+
+export interface WorkerSettings {
+  /** The Kaleyra client's whole-request deadline (the production default is 10 s). */
+  timeoutMs?: number;
+  logger: Logger;
+  leaseMs?: number;
+  concurrency?: number;
+}
+
+export interface FaultRig {
+  app: TestApp;
+  sandbox: KaleyraSandbox;
+  db: SqlDatabase;
+  startWorker(settings: WorkerSettings): DeliveryWorker;
+  /** Waits until none of the shop's messages is queued or being sent. */
+  drained(shop: string, timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startFaultRig(
+  shops: Array<{ domain: string; settings?: ShopSettings }>,
+  env: Record<string, string> = {},
+): Promise<FaultRig> {
+  const sandbox = await startKaleyraSandbox({
+    accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] }],
+    maxReceived: 10_000_000,
+  });
+  const app = await startTestApp({ KALEYRA_BASE_URL: sandbox.url, ...env });
+  const db = sql();
+  for (const shop of shops) await configureShop(db, shop.domain, shop.settings);
+  const workers = new Set<DeliveryWorker>();
+  return {
+    app,
+    sandbox,
+    db,
+    startWorker(settings) {
+      const kaleyra = createKaleyraClient({ baseUrlOverride: sandbox.url, timeoutMs: settings.timeoutMs, logger: settings.logger });
+      const worker = startDeliveryWorker({
+        db,
+        logger: settings.logger,
+        kaleyra,
+        recipientSpacingMs: 0,
+        ratePerSecond: 1000,
+        concurrency: settings.concurrency ?? 64,
+        idlePollMs: 100,
+        leaseMs: settings.leaseMs,
+        fetchOrder: async () => Promise.reject(new Error("no Admin API in this test")),
+        retryDelay: compressedRetryDelay,
+      });
+      workers.add(worker);
+      const stop = worker.stop.bind(worker);
+      return Object.assign(worker, {
+        async stop() {
+          workers.delete(worker);
+          await stop();
+          await kaleyra.close();
+        },
+      });
+    },
+    async drained(shop, timeoutMs) {
+      await waitFor(
+        async () => {
+          const rows = await db.query<{ n: number }>(
+            `SELECT COUNT(*) AS "n" FROM "Message" WHERE "shopDomain" = ? AND "state" IN ('queued', 'sending')`,
+            [shop],
+          );
+          return Number(rows[0]?.n) === 0 ? true : undefined;
+        },
+        timeoutMs,
+        `the outbox of ${shop} to drain`,
+      );
+    },
+    async stop() {
+      for (const worker of [...workers]) await worker.stop();
+      await app.stop();
+      await sandbox.close();
+    },
+  };
+}
+
+export async function messageStates(db: SqlDatabase, shop: string): Promise<Record<string, number>> {
+  const rows = await db.query<{ state: string; n: number }>(
+    `SELECT "state", COUNT(*) AS "n" FROM "Message" WHERE "shopDomain" = ? GROUP BY "state"`,
+    [shop],
+  );
+  return Object.fromEntries(rows.map((row) => [row.state, Number(row.n)]));
+}

@@ -1,0 +1,149 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findSecrets, suiteSecrets } from "./helpers/secrets";
+import { orderPayload } from "../../app/orders/__fixtures__/lifecycle";
+import { signedWebhookRequest } from "../helpers/webhooks";
+import { captureLogger, report, SCALE } from "../reliability/helpers/harness";
+import { startFaultRig, type FaultRig } from "../reliability/helpers/in-process";
+import { hostilePayload, withShop, type HostilePayload } from "./helpers/hostile";
+
+/**
+ * Validly signed, strange webhook bodies of every order and compliance topic
+ * (tests/security/helpers/hostile.ts), posted over HTTP into the production build while the
+ * delivery worker sends to the strict sandbox. Promised: every one is answered 200 and recorded
+ * as processed, ignored or deferred; the sandbox refuses none of the app's requests; nothing is
+ * logged at error level. tests/security/hostile-decision.test.ts runs the pure decision path.
+ * HOSTILE_SEED repeats a run (the seed is printed); RELIABILITY_SCALE multiplies the count.
+ */
+const SEED = Number(process.env.HOSTILE_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const HTTP_RUNS = Math.round(2000 * SCALE);
+const SHOP = "hostile-input.myshopify.com";
+/** shop/redact erases its shop, Kaleyra settings included: it gets a shop of its own. */
+const REDACT_SHOP = "hostile-redact.myshopify.com";
+
+describe("hostile webhook payloads", () => {
+  let rig: FaultRig;
+  const log = captureLogger();
+  /** The first shop each body was posted for (by any test here): the same signed body under another shop is a replay. */
+  const firstShop = new Map<string, string>();
+
+  beforeAll(async () => {
+    rig = await startFaultRig([{ domain: SHOP }, { domain: REDACT_SHOP }]);
+    rig.startWorker({ logger: log.logger });
+    process.stdout.write(`[hostile] seed ${SEED} (HOSTILE_SEED=${SEED} repeats this run)\n`);
+  });
+
+  afterAll(async () => {
+    await rig?.stop();
+    // Everything the worker logged (trace level), failures included, holds no secret.
+    expect(findSecrets(suiteSecrets(), [{ where: "worker log", text: log.lines.join("") }])).toEqual([]);
+  });
+
+  it("GIVEN NUL characters where PostgreSQL text cannot hold them THEN each webhook is answered 200 and recorded", async () => {
+    const nul = "\u0000";
+    const order = orderPayload({ id: "7100000001", name: `#1${nul}`, customer: { first_name: `A${nul}B`, phone: null } });
+    const cases: Array<[string, unknown]> = [
+      ["fulfillments/create", { id: 1, order_id: nul }],
+      ["orders/create", `${nul}+15025550147`],
+      ["orders/create", { ...order, shipping_address: { phone: "+15025550147", country_code: "US", first_name: nul } }],
+      ["customers/redact", { customer: { id: nul }, orders_to_redact: [nul, "7100000001"] }],
+      ["customers/data_request", { customer: { id: nul, email: nul }, orders_requested: [nul], data_request: { id: nul } }],
+    ];
+    for (const [index, [topic, body]] of cases.entries()) {
+      const webhookId = `nul-${SEED}-${index}`;
+      firstShop.set(JSON.stringify(body), SHOP);
+      const response = await fetch(signedWebhookRequest(rig.app.url, { topic, shop: SHOP, body, webhookId }));
+      expect(response.status, `${topic} ${JSON.stringify(body).slice(0, 80)}`).toBe(200);
+      const rows = await rig.db.query<{ outcome: string }>(`SELECT "outcome" FROM "WebhookEvent" WHERE "webhookId" = ?`, [webhookId]);
+      expect(rows.map((row) => row.outcome)).toEqual([expect.stringMatching(/^(processed|ignored|deferred)$/)]);
+    }
+    await rig.drained(SHOP, 30_000);
+  });
+
+  it(
+    "GIVEN strange but signed payloads of every order and compliance topic WHEN posted over HTTP THEN each is answered 200 and recorded, and the sandbox refuses nothing",
+    async () => {
+      const payloads = fc.sample(hostilePayload(), { numRuns: HTTP_RUNS, seed: SEED });
+      const answers: Array<{ webhookId: string; payload: HostilePayload; status: number; expected: number }> = [];
+      /**
+       * Refused as a replay (401): a compliance body that names another shop than its header,
+       * or a body already delivered for another shop. Anything else must be taken (200).
+       */
+      const replayOf = (topic: string, raw: string, shop: string): boolean => {
+        const owner = firstShop.get(raw) ?? shop;
+        firstShop.set(raw, owner);
+        if (owner !== shop) return true;
+        if (!topic.startsWith("customers/") && topic !== "shop/redact") return false;
+        try {
+          const body = JSON.parse(raw) as unknown;
+          const named = body && typeof body === "object" ? (body as Record<string, unknown>).shop_domain : undefined;
+          return typeof named === "string" && named !== shop;
+        } catch {
+          return false;
+        }
+      };
+      let next = 0;
+      const post = async () => {
+        while (next < payloads.length) {
+          const index = next++;
+          const payload = payloads[index]!;
+          const webhookId = `hostile-${SEED}-${index}`;
+          const shop = payload.topic === "shop/redact" ? REDACT_SHOP : SHOP;
+          const raw = withShop(payload.raw, shop);
+          const expected = replayOf(payload.topic, raw, shop) ? 401 : 200;
+          const request = signedWebhookRequest(rig.app.url, { topic: payload.topic, shop, body: null, rawBody: raw, webhookId });
+          const response = await fetch(request);
+          await response.arrayBuffer();
+          answers.push({ webhookId, payload, status: response.status, expected });
+        }
+      };
+      const started = performance.now();
+      await Promise.all(Array.from({ length: 8 }, post));
+      const seconds = (performance.now() - started) / 1000;
+      await rig.drained(SHOP, 60_000);
+
+      const failures = answers.filter((a) => a.status !== a.expected);
+      const refusedAsReplay = answers.filter((a) => a.expected === 401).length;
+      const stored = new Map(
+        (
+          await rig.db.query<{ webhookId: string; outcome: string }>(
+            `SELECT "webhookId", "outcome" FROM "WebhookEvent" WHERE "shopDomain" = ?`,
+            [SHOP],
+          )
+        ).map((row) => [row.webhookId, row.outcome]),
+      );
+      const expectedStored = answers.filter((a) => a.payload.topic !== "shop/redact" && a.expected === 200);
+      const unrecorded = expectedStored.filter((a) => !["processed", "ignored", "deferred"].includes(stored.get(a.webhookId) ?? ""));
+      const outcomes: Record<string, number> = {};
+      for (const a of expectedStored) {
+        const outcome = stored.get(a.webhookId) ?? "missing";
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      }
+      const refused = await rig.db.query<{ n: number }>(
+        `SELECT COUNT(*) AS "n" FROM "Message" WHERE "lastOutcome" IN ('invalid', 'rejected') OR "lastCode" = 'WA400'`,
+      );
+      const stats = rig.sandbox.stats();
+      report("hostile-http", {
+        seed: SEED,
+        payloads: answers.length,
+        perSecond: Math.round(answers.length / seconds),
+        unexpectedStatus: failures.length,
+        refusedAsReplay,
+        unrecorded: unrecorded.length,
+        ...outcomes,
+        sandboxRequests: stats.requests,
+        sandboxRejected: stats.requests - stats.accepted,
+        appRefusedOrInvalid: Number(refused[0]?.n),
+      });
+      const show = (a: { payload: HostilePayload; status?: number }) =>
+        `${a.status ?? ""} ${a.payload.topic} ${a.payload.family} ${a.payload.raw.slice(0, 300)}`;
+      expect(failures.map(show)).toEqual([]);
+      expect(unrecorded.map(show)).toEqual([]);
+      expect(stats.requests, "the sandbox was sent something").toBeGreaterThan(0);
+      expect(stats.requests - stats.accepted, "requests the sandbox refused").toBe(0);
+      expect(Number(refused[0]?.n)).toBe(0);
+      expect(log.lines.filter((line) => line.includes('"level":"error"') || line.includes('"level":"fatal"'))).toEqual([]);
+    },
+    Math.round(180_000 * SCALE),
+  );
+});
