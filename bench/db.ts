@@ -153,6 +153,9 @@ export async function seedMessages(db: SqlDatabase, options: SeedOptions): Promi
      FROM t JOIN shops s ON s."idx" = t.i % ?`,
     [offset + 1, offset + count, ...shopParams, atMs, offset + count, state, sent, sent, sent, sent, n],
   );
+  // A table grows over months, its WAL checkpointed as it goes; a million rows inserted at
+  // once would otherwise leave the app's next commits to checkpoint them all.
+  await db.query(`PRAGMA wal_checkpoint(TRUNCATE)`);
 }
 
 export function openDatabase(url: string): SqlDatabase {
