@@ -448,7 +448,7 @@ async function machine(engines: Engine[]): Promise<Record<string, unknown>> {
   if (engines.includes("postgresql")) {
     const client = new pg.Client({ connectionString: postgresAdminUrl() });
     await client.connect();
-    info.postgresql = (await client.query<{ v: string }>("SHOW server_version")).rows[0]?.v;
+    info.postgresql = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v;
     await client.end();
   }
   return info;
@@ -481,8 +481,10 @@ async function main(): Promise<void> {
       const ackRps = (results.ack as { app_rps?: number } | undefined)?.app_rps;
       await run("growth", () => benchGrowth(engine, sandbox, Math.max(20, Math.round((ackRps ?? 200) / 2))));
       if (rssPeak[engine] > 0) {
-        results.rss_mb = rssPeak[engine];
-        results.rss_mb_by_section = rssBySection[engine];
+        // Sections not run this time keep their earlier peaks.
+        const bySection = { ...((results.rss_mb_by_section as Record<string, number> | undefined) ?? {}), ...rssBySection[engine] };
+        results.rss_mb_by_section = bySection;
+        results.rss_mb = Math.max(...Object.values(bySection));
       }
       output[engine] = results;
       printTable(engine, results);
