@@ -70,6 +70,14 @@ describe("configuration", () => {
     expect(problems).toEqual([expect.stringMatching(/^SHOPIFY_API_KEY /)]);
   });
 
+  it("GIVEN WORKER_LEASE_MS WHEN parsed THEN 60 s by default, whole milliseconds from 1,000 accepted, anything else named", () => {
+    expect(parseConfig(valid).WORKER_LEASE_MS).toBe(60_000);
+    expect(parseConfig({ ...valid, WORKER_LEASE_MS: "15000" }).WORKER_LEASE_MS).toBe(15_000);
+    for (const bad of ["999", "abc", "60s", "-5000"]) {
+      expect(problemsOf({ ...valid, WORKER_LEASE_MS: bad }), bad).toEqual([expect.stringMatching(/^WORKER_LEASE_MS /)]);
+    }
+  });
+
   it("GIVEN a PostgreSQL URL WHEN parsed THEN it is accepted", () => {
     expect(parseConfig({ ...valid, DATABASE_URL: "postgresql://u:p@db:5432/app" }).DATABASE_URL).toMatch(/^postgresql:/);
   });

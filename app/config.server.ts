@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LEASE_MS } from "./outbox/backoff";
 
 /**
  * The app's whole configuration, read once from the environment. A missing or invalid
@@ -49,6 +50,11 @@ export const configSchema = z.object({
     .transform((value) => value === "true" || value === "1"),
   /** Messages per second per WhatsApp business number (WhatsApp's default tier is 80). */
   SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80),
+  /**
+   * How long a claimed message belongs to its worker (ms). A worker that dies mid-send leaves
+   * its messages to be sent again once the lease runs out.
+   */
+  WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(LEASE_MS),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

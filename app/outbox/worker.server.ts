@@ -10,7 +10,7 @@ import { isOrderStatus } from "../kaleyra/statuses";
 import { logger as rootLogger, type Logger } from "../logger.server";
 import { adminApiOrderFetcher, runDueOrderLookups, type FetchOrder } from "../pipeline/order-lookup.server";
 import { findShop, type ShopRow } from "../shops/shop-rows.server";
-import { LEASE_MS, RECIPIENT_SPACING_MS } from "./backoff";
+import { RECIPIENT_SPACING_MS } from "./backoff";
 import {
   claimDueMessages,
   nextDueAt,
@@ -50,8 +50,8 @@ export interface DeliveryWorkerOptions {
   /** The retry schedule (backoff.ts by default; tests shorten it). */
   retryDelay?: (attempts: number, retryAfterMs?: number) => number;
   /**
-   * How long a claimed message belongs to this worker (LEASE_MS by default, or the optional
-   * WORKER_LEASE_MS environment variable). A worker that dies mid-send leaves its messages to
+   * How long a claimed message belongs to this worker (WORKER_LEASE_MS from the configuration,
+   * 60 s by default). A worker that dies mid-send leaves its messages to
    * be sent again once the lease runs out: the shorter the lease, the sooner they go.
    */
   leaseMs?: number;
@@ -78,11 +78,6 @@ const SEND_TOLERANCE_MS = 20;
 /** A send that was late for its slot takes one at least this far ahead (twice its lateness). */
 const LATE_SLOT_LEAD_MS = 100;
 
-/** The lease from WORKER_LEASE_MS (milliseconds, at least 1 s), else LEASE_MS. */
-export function leaseFromEnv(value: string | undefined = process.env.WORKER_LEASE_MS): number {
-  const ms = Number(value);
-  return value && Number.isInteger(ms) && ms >= 1000 ? ms : LEASE_MS;
-}
 
 /** Writing an outcome is retried this long at most before the lease ends (then it is left to the lease). */
 const RECORD_RETRY_MARGIN_MS = 500;
@@ -108,7 +103,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
   const idlePollMs = options.idlePollMs ?? 5000;
   const now = options.now ?? (() => new Date());
   const fetchOrder = options.fetchOrder ?? adminApiOrderFetcher();
-  const leaseMs = options.leaseMs ?? leaseFromEnv();
+  const leaseMs = options.leaseMs ?? env.WORKER_LEASE_MS;
   const minClaim = Math.max(1, Math.floor(concurrency / 8));
 
   let stopping = false;
