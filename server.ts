@@ -8,7 +8,7 @@ import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { ConfigError, config } from "./app/config.server";
+import { configOrExit } from "./app/config.server";
 import { db } from "./app/db.server";
 import { migrate } from "./app/db/migrate.server";
 import { logger } from "./app/logger.server";
@@ -20,17 +20,7 @@ import { startDeliveryWorker, type DeliveryWorker } from "./app/outbox/worker.se
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
-  let env;
-  try {
-    env = config();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      // The operator reads this on the terminal; it names every bad variable.
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const env = configOrExit();
 
   const migration = await migrate(env.DATABASE_URL);
   if (migration.applied.length > 0) {

@@ -2,7 +2,7 @@
  * Stand-alone delivery worker (`npm run worker`): no web server. Run as many as the
  * database and Kaleyra's rate limits allow; they share the outbox safely.
  */
-import { ConfigError, config } from "./app/config.server";
+import { configOrExit } from "./app/config.server";
 import { migrate } from "./app/db/migrate.server";
 import { databaseProvider } from "./app/db/provider";
 import { logger } from "./app/logger.server";
@@ -10,16 +10,7 @@ import { startOutboxListener } from "./app/outbox/notify.server";
 import { startDeliveryWorker } from "./app/outbox/worker.server";
 
 async function main(): Promise<void> {
-  let env;
-  try {
-    env = config();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const env = configOrExit();
   await migrate(env.DATABASE_URL);
   const worker = startDeliveryWorker({ logger });
   // The web processes' webhooks wake this process through PostgreSQL's LISTEN/NOTIFY.

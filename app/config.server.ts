@@ -93,3 +93,15 @@ export function config(): AppConfig {
 export function resetConfigForTests(): void {
   cached = undefined;
 }
+
+/** For process entries: the configuration, or exit 1 with the message naming every bad variable. */
+export function configOrExit(): AppConfig {
+  try {
+    return config();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // The operator reads this on the terminal.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

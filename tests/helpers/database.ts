@@ -49,3 +49,25 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   if (options.migrate !== false) await migrate(url);
   return { provider, url, drop };
 }
+
+/**
+ * Exits unless PostgreSQL answers at `postgresAdminUrl()`: without it, `what` is skipped
+ * with one line (exit 0), except in CI (CI=true), where that is a failure (exit 1).
+ */
+export async function requirePostgresOrExit(what: string): Promise<string> {
+  const admin = postgresAdminUrl();
+  const where = new URL(admin).host;
+  const client = new pg.Client({ connectionString: admin, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.end();
+    return where;
+  } catch (error) {
+    if (process.env.CI === "true") {
+      process.stderr.write(`PostgreSQL is not reachable at ${where} (${String(error)}); CI needs it.\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`PostgreSQL not reachable at ${where}: ${what} is skipped.\n`);
+    process.exit(0);
+  }
+}
