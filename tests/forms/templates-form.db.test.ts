@@ -35,7 +35,7 @@ import {
   jsonInScript,
   nastyText,
 } from "./support/hostile";
-import { AdminClient, decodedValue, jsonOf, type Encoding, type FieldValue, type FormEntries } from "./support/http";
+import { AdminClient, jsonOf, lastOf, type Encoding, type FieldValue, type FormEntries } from "./support/http";
 import { asBoolean, storedState, type StoredState } from "./support/store";
 
 const SHOP = "forms-templates.myshopify.com";
@@ -161,24 +161,18 @@ function templateCases(): Case[] {
 
 type StoredTemplates = Record<OrderStatus, { enabled: boolean; body: unknown; description: unknown }>;
 
-function lastOf(value: FieldValue | FieldValue[] | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const last = Array.isArray(value) ? value[value.length - 1] : value;
-  return last === undefined ? undefined : decodedValue(last);
-}
-
 const lf = (text: string) => text.replace(/\r\n?/g, "\n");
 
-function expectedTemplates(form: FormValues): StoredTemplates {
+function expectedTemplates(form: FormValues, encoding: Encoding): StoredTemplates {
   return Object.fromEntries(
     ORDER_STATUSES.map((status) => {
-      const enabled = lastOf(form[`${status}.enabled`]);
+      const enabled = lastOf(form[`${status}.enabled`], encoding);
       return [
         status,
         {
           enabled: enabled === "true" || enabled === "on",
-          body: lf(lastOf(form[`${status}.body`]) ?? ""),
-          description: lf(lastOf(form[`${status}.description`]) ?? "") || null,
+          body: lf(lastOf(form[`${status}.body`], encoding) ?? ""),
+          description: lf(lastOf(form[`${status}.description`], encoding) ?? "") || null,
         },
       ];
     }),
@@ -281,7 +275,7 @@ describe.each<Encoding>(["urlencoded", "multipart"])("the templates form, posted
           expect(result.body.ok).toBe(true);
           const after = storedTemplates(result.after);
           expect(after[status][c.part]).toEqual(c.expect.stored);
-          expect(after).toEqual(expectedTemplates(form));
+          expect(after).toEqual(expectedTemplates(form, encoding));
           expect(result.after.shop?.templatesReviewedAt).toBeInstanceOf(Date);
           expect(result.after.domains).toEqual(result.before.domains);
         }
@@ -316,6 +310,17 @@ describe("texts that are slow to check", () => {
   });
 });
 
+describe("a leading byte-order mark", () => {
+  it.each<[Encoding, string]>([
+    ["urlencoded", "\uFEFFOrder {{order_name}}"],
+    ["multipart", "Order {{order_name}}"],
+  ])("GIVEN a description starting with U+FEFF WHEN posted %s THEN what the form decoder read is stored", async (encoding, stored) => {
+    const result = await post(entriesOf({ ...VALID, "shipped.description": "\uFEFFOrder {{order_name}}" }), encoding);
+    expect(result.body.ok).toBe(true);
+    expect(storedTemplates(result.after).shipped.description).toBe(stored);
+  });
+});
+
 describe("names the form does not have", () => {
   it("GIVEN prototype keys and unknown statuses as field names WHEN saved THEN they are ignored and no object is polluted", async () => {
     const result = await post([
@@ -332,7 +337,7 @@ describe("names the form does not have", () => {
       ["shopDomain", "other-shop.myshopify.com"],
     ]);
     expect(result.body.ok).toBe(true);
-    expect(storedTemplates(result.after)).toEqual(expectedTemplates({ ...VALID, "shipped.body": "Shipped {{order_name}}" }));
+    expect(storedTemplates(result.after)).toEqual(expectedTemplates({ ...VALID, "shipped.body": "Shipped {{order_name}}" }, "urlencoded"));
     expect(result.after.templates.map((row) => row.status).sort()).toEqual([...ORDER_STATUSES].sort());
     expect(result.after.domains).toEqual(result.before.domains);
     // The server runs in this process: its objects are these objects.
@@ -422,7 +427,7 @@ describe("any mix of valid, hostile and random values", () => {
         const knownRefusals = FIELD_NAMES.filter((name) => picks[name].refusedWith !== undefined);
         if (result.body.ok) {
           expect(knownRefusals).toEqual([]);
-          expect(storedTemplates(result.after)).toEqual(expectedTemplates(form));
+          expect(storedTemplates(result.after)).toEqual(expectedTemplates(form, encoding));
         } else {
           for (const name of knownRefusals) expect(result.body.errors?.[name]).toMatch(picks[name].refusedWith as string | RegExp);
           for (const [name, message] of Object.entries(result.body.errors ?? {})) {

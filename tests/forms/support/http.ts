@@ -54,9 +54,21 @@ export function encodeForm(entries: FormEntries, encoding: Encoding): { body: Bo
   return { body: new Uint8Array(Buffer.concat(parts)), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
+/**
+ * The text the server reads from one posted value. A multipart part is decoded like
+ * TextDecoder does by default, which drops one leading byte-order mark (U+FEFF); URL
+ * percent-decoding keeps it.
+ */
+export function decodedValue(value: FieldValue, encoding: Encoding): string {
+  const text = value instanceof RawBytes ? value.decoded : wellFormed(value);
+  return encoding === "multipart" && text.startsWith("\uFEFF") ? text.slice(1) : text;
+}
+
 /** What the server reads for a field: the last of its values (app/admin/form-data.ts). */
-export function decodedValue(value: FieldValue): string {
-  return value instanceof RawBytes ? value.decoded : wellFormed(value);
+export function lastOf(value: FieldValue | FieldValue[] | undefined, encoding: Encoding): string | undefined {
+  if (value === undefined) return undefined;
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  return last === undefined ? undefined : decodedValue(last, encoding);
 }
 
 export interface Answer {
