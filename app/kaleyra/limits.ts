@@ -25,9 +25,20 @@ const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
  * we found settles it); graphemes are what a merchant sees counted in the editor.
  */
 export function visibleLength(text: string): number {
+  // Below U+0300 every code point is a grapheme of its own, except CR LF, which is one:
+  // most texts (Latin scripts without combining marks) are counted without segmenting.
+  if (isOneUnitPerGrapheme(text)) return text.length;
   let count = 0;
   for (const _ of graphemes.segment(text)) count += 1;
   return count;
+}
+
+function isOneUnitPerGrapheme(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x300 || unit === 0x0d) return false;
+  }
+  return true;
 }
 
 /** Cuts `text` to at most `max` visible characters without splitting a grapheme. */
