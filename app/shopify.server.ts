@@ -11,6 +11,7 @@ import { db } from "./db.server";
 import { sql } from "./db/sql-instance.server";
 import { logger } from "./logger.server";
 import { markShopInstalled } from "./shops/install.server";
+import { ScopedSessionStorage } from "./shops/session-storage.server";
 
 const env = config();
 const libraryLog = logger.child({ module: "shopify" });
@@ -22,7 +23,7 @@ const shopify = shopifyApp({
   scopes: env.SCOPES,
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(db(), { connectionRetries: 5 }),
+  sessionStorage: new ScopedSessionStorage(new PrismaSessionStorage(db(), { connectionRetries: 5 })),
   distribution: AppDistribution.AppStore,
   // The library's own messages go through the app's structured logger, not the console.
   logger: {
