@@ -32,6 +32,9 @@ function toShopRow(row: Record<string, unknown>): ShopRow {
 
 /** A shop's row, created with the defaults when a webhook arrives before anyone opened the app. */
 export async function ensureShop(tx: SqlExecutor, domain: string, now: Date): Promise<ShopRow> {
+  // Nearly every call finds the shop: read first, insert only when it is missing.
+  const existing = await findShop(tx, domain);
+  if (existing) return existing;
   await tx.execute(
     `INSERT INTO "Shop" ("domain", "createdAt", "updatedAt") VALUES (?, ?, ?) ON CONFLICT ("domain") DO NOTHING`,
     [domain, now, now],
