@@ -58,33 +58,33 @@ export async function recordSendResult(
   const common = [outcome.kind, code, httpStatus, requestJson, now];
   const guard = `WHERE "id" = ? AND "lockedBy" = ? AND "state" = 'sending'`;
 
+  if (outcome.kind === "accepted") {
+    // One statement, so no transaction: on PostgreSQL that is one round trip instead of three.
+    const changed = await db.execute(
+      `UPDATE "Message" SET "state" = 'sent', "attempts" = "attempts" + 1, "kaleyraMessageId" = ?, "sentAt" = ?,
+         "lastDetail" = NULL, "lastOutcome" = ?, "lastCode" = ?, "lastHttpStatus" = ?, "requestJson" = ?, "updatedAt" = ?,
+         "lockedBy" = NULL, "leaseUntil" = NULL ${guard}`,
+      [outcome.messageId, now, ...common, message.id, workerId],
+    );
+    return { state: "sent", owned: changed > 0 };
+  }
+
+  const pause = pauseFor(outcome, now);
+  const attempts = pause ? message.attempts : message.attempts + 1;
+  let state: RecordedOutcome["state"];
+  if (pause) state = "paused";
+  else if (outcome.kind === "retry" && attempts < MAX_ATTEMPTS) state = "queued";
+  else state = "failed";
+  const delay = outcome.kind === "retry" ? retryDelay(attempts, outcome.retryAfterMs) : 0;
+  const update = `UPDATE "Message" SET "state" = ?, "attempts" = ?, "nextAttemptAt" = ?, "lastDetail" = ?,
+       "lastOutcome" = ?, "lastCode" = ?, "lastHttpStatus" = ?, "requestJson" = ?, "updatedAt" = ?,
+       "lockedBy" = NULL, "leaseUntil" = NULL ${guard}`;
+  const params = [state, attempts, new Date(now.getTime() + delay), detailOf(outcome), ...common, message.id, workerId];
+  if (!pause) return { state, owned: (await db.execute(update, params)) > 0 };
+  // The message and its shop's pause change together.
   return db.transaction(async (tx) => {
-    let state: RecordedOutcome["state"];
-    let changed: number;
-    if (outcome.kind === "accepted") {
-      state = "sent";
-      changed = await tx.execute(
-        `UPDATE "Message" SET "state" = 'sent', "attempts" = "attempts" + 1, "kaleyraMessageId" = ?, "sentAt" = ?,
-           "lastDetail" = NULL, "lastOutcome" = ?, "lastCode" = ?, "lastHttpStatus" = ?, "requestJson" = ?, "updatedAt" = ?,
-           "lockedBy" = NULL, "leaseUntil" = NULL ${guard}`,
-        [outcome.messageId, now, ...common, message.id, workerId],
-      );
-    } else {
-      const pause = pauseFor(outcome, now);
-      const attempts = pause ? message.attempts : message.attempts + 1;
-      if (pause) state = "paused";
-      else if (outcome.kind === "retry" && attempts < MAX_ATTEMPTS) state = "queued";
-      else state = "failed";
-      const delay =
-        outcome.kind === "retry" ? retryDelay(attempts, outcome.retryAfterMs) : 0;
-      changed = await tx.execute(
-        `UPDATE "Message" SET "state" = ?, "attempts" = ?, "nextAttemptAt" = ?, "lastDetail" = ?,
-           "lastOutcome" = ?, "lastCode" = ?, "lastHttpStatus" = ?, "requestJson" = ?, "updatedAt" = ?,
-           "lockedBy" = NULL, "leaseUntil" = NULL ${guard}`,
-        [state, attempts, new Date(now.getTime() + delay), detailOf(outcome), ...common, message.id, workerId],
-      );
-      if (changed > 0 && pause) await pauseShop(tx, message.shopDomain, pause, now);
-    }
+    const changed = await tx.execute(update, params);
+    if (changed > 0) await pauseShop(tx, message.shopDomain, pause, now);
     return { state, owned: changed > 0 };
   });
 }
