@@ -3,7 +3,8 @@
  * banners, and "resume sending" for pauses the merchant may lift.
  */
 import { resumeShop } from "../outbox/pause.server";
-import { wakeDeliveryWorkers } from "../outbox/wake.server";
+import { announceQueuedMessages } from "../outbox/notify.server";
+import { logger } from "../logger.server";
 import { attentionBanners, missingScopes, setupChecklist, type AttentionBanner, type ChecklistItem, type ShopStatus } from "./dashboard";
 import type { AdminDeps } from "./deps.server";
 import { isKeyUnreadable } from "./settings.server";
@@ -113,6 +114,6 @@ export async function resumeSending(deps: AdminDeps, shopDomain: string): Promis
     const messages = paused ? await resumeShop(tx, shopDomain, now) : 0;
     return { resumed: true, messages };
   });
-  if (result.messages > 0) wakeDeliveryWorkers();
+  if (result.messages > 0) announceQueuedMessages(deps.sql, logger);
   return result;
 }

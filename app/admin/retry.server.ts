@@ -11,7 +11,8 @@
 import type { SqlExecutor } from "../db/sql.server";
 import { isOrderStatus } from "../kaleyra/statuses";
 import type { OrderKnowledge } from "../orders/knowledge";
-import { wakeDeliveryWorkers } from "../outbox/wake.server";
+import { announceQueuedMessages } from "../outbox/notify.server";
+import { logger } from "../logger.server";
 import { planMessageContent } from "../pipeline/enqueue.server";
 import { findShop, type ShopRow } from "../shops/shop-rows.server";
 import type { AdminDeps } from "./deps.server";
@@ -98,6 +99,6 @@ export async function retryMessage(deps: AdminDeps, shopDomain: string, messageI
     if (message.state === "skipped") return replanSkipped(tx, message, shop, now);
     return { ok: false, reason: "not_retryable" };
   });
-  if (result.ok && result.state === "queued") wakeDeliveryWorkers();
+  if (result.ok && result.state === "queued") announceQueuedMessages(deps.sql, logger);
   return result;
 }

@@ -13,7 +13,8 @@ import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.serve
 import { explainOutcome } from "../kaleyra/outcome";
 import { isPod, type Pod } from "../kaleyra/pods";
 import { resumeShop } from "../outbox/pause.server";
-import { wakeDeliveryWorkers } from "../outbox/wake.server";
+import { announceQueuedMessages } from "../outbox/notify.server";
+import { logger } from "../logger.server";
 import { shopDisplayName } from "../pipeline/enqueue.server";
 import { DEFAULT_TEMPLATES } from "../templates/defaults";
 import { renderMessage } from "../templates/render";
@@ -182,7 +183,7 @@ export async function saveSettings(
     return { ok: true, credentialsChanged, resumedMessages };
   });
 
-  if (result.ok && result.resumedMessages > 0) wakeDeliveryWorkers();
+  if (result.ok && result.resumedMessages > 0) announceQueuedMessages(deps.sql, logger);
   return result;
 }
 
@@ -270,7 +271,7 @@ export async function sendTestMessage(
       ]);
       return rows[0]?.pausedReason === "config_error" ? resumeShop(tx, shopDomain, now) : 0;
     });
-    if (resumed > 0) wakeDeliveryWorkers();
+    if (resumed > 0) announceQueuedMessages(deps.sql, logger);
   } else if (outcome.kind === "config_error" && outcome.reason === "credentials") {
     await deps.prisma.shop.updateMany({ where: sameCredentials, data: { credentialsVerifiedAt: null } });
   }

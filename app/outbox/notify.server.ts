@@ -4,18 +4,67 @@ import type { Logger } from "../logger.server";
 import { wakeDeliveryWorkers } from "./wake.server";
 
 /**
- * Cross-process wake-up on PostgreSQL. The transaction that queues messages calls
- * `notifyOutbox`; PostgreSQL delivers the notification when (and only if) it commits, to
- * every process that listens: each worker process keeps one dedicated connection for that
- * and wakes its own workers (wake.server.ts). SQLite runs one process, whose wake-up is
- * in-process only. The worker's idle poll stays as the safety net for a lost notification.
+ * Cross-process wake-up on PostgreSQL. After a transaction that queued messages commits, the
+ * process calls `announceQueuedMessages`: its own workers wake at once, and a `pg_notify`
+ * reaches every process that listens (each worker process keeps one dedicated connection for
+ * that, `startOutboxListener`). SQLite runs one process, whose wake-up is in-process only.
+ * The worker's idle poll stays as the safety net for a notification that is lost (the process
+ * died between the commit and the notify, or the notify failed).
  */
 export const OUTBOX_CHANNEL = "outbox";
 
-/** Inside the transaction that queued messages; a no-op on SQLite. */
-export async function notifyOutbox(tx: SqlExecutor): Promise<void> {
-  if (tx.provider !== "postgresql") return;
-  await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+const NOTIFY = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
+
+/**
+ * Notifications from one process, coalesced: while one is on its way, any number of further
+ * requests become a single next one. Sent after the commit rather than inside the
+ * transaction, it costs the webhook no round trip, and PostgreSQL does not serialise the
+ * commits of notifying transactions.
+ */
+class Announcer {
+  private sending = false;
+  private again = false;
+
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  request(): void {
+    if (this.sending) {
+      this.again = true;
+      return;
+    }
+    this.sending = true;
+    void this.send();
+  }
+
+  private async send(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        await this.db.query(NOTIFY);
+      } while (this.again);
+    } catch (error) {
+      this.onError(error);
+    } finally {
+      this.sending = false;
+    }
+  }
+}
+
+const announcers = new WeakMap<SqlExecutor, Announcer>();
+
+/** After a commit that queued messages: wakes this process's workers and, on PostgreSQL, all others. */
+export function announceQueuedMessages(db: SqlExecutor, log: { warn(details: { err: unknown }, message: string): void }): void {
+  wakeDeliveryWorkers();
+  if (db.provider !== "postgresql") return;
+  let announcer = announcers.get(db);
+  if (!announcer) {
+    announcer = new Announcer(db, (error) => log.warn({ err: error }, "could not notify the worker processes; they poll"));
+    announcers.set(db, announcer);
+  }
+  announcer.request();
 }
 
 export interface OutboxListener {

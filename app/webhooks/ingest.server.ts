@@ -2,7 +2,6 @@ import { createHash, randomUUID } from "node:crypto";
 import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
 import { handleComplianceTopic } from "./compliance.server";
 import { handleOrderTopic } from "../pipeline/order-events.server";
-import { notifyOutbox } from "../outbox/notify.server";
 import { handleAppTopic } from "./shop-lifecycle.server";
 import { isOrderTopic, type Topic } from "./topics";
 
@@ -76,8 +75,6 @@ export async function ingestWebhook(
       `UPDATE "WebhookEvent" SET "outcome" = ?, "reason" = ?, "orderId" = ? WHERE "shopDomain" = ? AND "eventKey" = ?`,
       [result.outcome, result.reason ?? null, result.orderId ?? null, delivery.shop, key],
     );
-    // Worker processes elsewhere hear of the new messages when this commits (PostgreSQL).
-    if (result.enqueued > 0) await notifyOutbox(tx);
     return result;
   });
 }
@@ -91,11 +88,12 @@ async function bodyBelongsTo(tx: SqlExecutor, delivery: WebhookDelivery, now: Da
   const named = namedShop(delivery);
   if (named !== undefined && named !== delivery.shop) return false;
   const hash = createHash("sha256").update(delivery.rawBody).digest("hex");
-  await tx.execute(
-    `INSERT INTO "WebhookBody" ("hash", "shopDomain", "receivedAt") VALUES (?, ?, ?) ON CONFLICT ("hash") DO NOTHING`,
+  // One statement: the no-op update makes RETURNING name the first owner of a known body.
+  const owner = await tx.query<{ shopDomain: string }>(
+    `INSERT INTO "WebhookBody" ("hash", "shopDomain", "receivedAt") VALUES (?, ?, ?)
+     ON CONFLICT ("hash") DO UPDATE SET "hash" = excluded."hash" RETURNING "shopDomain"`,
     [hash, delivery.shop, now],
   );
-  const owner = await tx.query<{ shopDomain: string }>(`SELECT "shopDomain" FROM "WebhookBody" WHERE "hash" = ?`, [hash]);
   return owner[0]?.shopDomain === delivery.shop;
 }
 

@@ -1,12 +1,13 @@
 /**
- * The cross-process wake-up on PostgreSQL (app/outbox/notify.server.ts): a notification
- * sent inside a transaction reaches a listener when the transaction commits and never when
- * it rolls back, and the listener comes back by itself after its connection is cut.
+ * The cross-process wake-up on PostgreSQL (app/outbox/notify.server.ts): an announcement
+ * reaches a listener, a burst of announcements is coalesced into a couple of notifications,
+ * a failed notification is logged and does not stop the next, and the listener comes back by
+ * itself after its connection is cut.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlDatabase, type SqlDatabase } from "../../app/db/sql.server";
 import { createLogger } from "../../app/logger.server";
-import { notifyOutbox, startOutboxListener, type OutboxListener } from "../../app/outbox/notify.server";
+import { announceQueuedMessages, startOutboxListener, type OutboxListener } from "../../app/outbox/notify.server";
 import { createTestDatabase, testProvider, type TestDatabase } from "../helpers/database";
 import { startTcpProxy, waitFor } from "../helpers/process";
 
@@ -42,20 +43,36 @@ describe("outbox wake-up across processes (PostgreSQL LISTEN/NOTIFY)", () => {
     await database?.drop();
   });
 
-  it("GIVEN a transaction that queues messages THEN the listener is woken at commit, not on rollback", async () => {
-    const before = wakes;
-    await db.transaction(async (tx) => notifyOutbox(tx));
-    await waitFor(async () => (wakes > before ? true : undefined), 5000, "the wake-up");
+  const quiet = { warn: () => {} };
 
-    const afterCommit = wakes;
-    await db
-      .transaction(async (tx) => {
-        await notifyOutbox(tx);
-        throw new Error("rolled back");
-      })
-      .catch(() => undefined);
+  it("GIVEN one announcement THEN the listener is woken", async () => {
+    const before = wakes;
+    announceQueuedMessages(db, quiet);
+    await waitFor(async () => (wakes > before ? true : undefined), 5000, "the wake-up");
+  });
+
+  it("GIVEN 200 announcements at once WHEN they are sent THEN they become at most two notifications", async () => {
+    const before = wakes;
+    for (let i = 0; i < 200; i += 1) announceQueuedMessages(db, quiet);
+    await waitFor(async () => (wakes > before ? true : undefined), 5000, "the wake-up");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(wakes).toBe(afterCommit);
+    expect(wakes - before).toBeGreaterThanOrEqual(1);
+    expect(wakes - before).toBeLessThanOrEqual(2);
+  });
+
+  it("GIVEN the database refuses the notification WHEN announced THEN it is logged, and the next announcement is sent again", async () => {
+    const refusing = openSqlDatabase("postgresql://postgres@127.0.0.1:1/none", { poolSize: 1 });
+    const warnings: string[] = [];
+    const log = { warn: (_details: unknown, message: string) => warnings.push(message) };
+    try {
+      announceQueuedMessages(refusing, log);
+      await waitFor(async () => (warnings.length === 1 ? true : undefined), 10_000, "the warning");
+      announceQueuedMessages(refusing, log);
+      await waitFor(async () => (warnings.length === 2 ? true : undefined), 10_000, "the second attempt");
+      expect(warnings).toEqual(["could not notify the worker processes; they poll", "could not notify the worker processes; they poll"]);
+    } finally {
+      await refusing.close();
+    }
   });
 
   it("GIVEN the listener's connection is cut WHEN the database is reachable again THEN it listens again and wakes the workers once", async () => {
@@ -68,7 +85,7 @@ describe("outbox wake-up across processes (PostgreSQL LISTEN/NOTIFY)", () => {
     expect(wakes).toBeGreaterThan(beforeReconnect);
 
     const before = wakes;
-    await db.transaction(async (tx) => notifyOutbox(tx));
+    announceQueuedMessages(db, quiet);
     await waitFor(async () => (wakes > before ? true : undefined), 5000, "a wake-up after reconnecting");
   });
 });
