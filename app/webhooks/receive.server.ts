@@ -3,10 +3,11 @@ import { sql } from "../db/sql-instance.server";
 import { logger } from "../logger.server";
 import { MAX_WEBHOOK_BYTES } from "../server/limits";
 import { authenticate } from "../shopify.server";
+import { withoutSessionReads } from "../shops/session-storage.server";
 import { hasValidHmac } from "./hmac.server";
 import { ingestWebhook, WebhookReplayError, type WebhookDelivery } from "./ingest.server";
 import { normaliseTopic } from "./topics";
-import { wakeDeliveryWorkers } from "../outbox/wake.server";
+import { announceQueuedMessages } from "../outbox/notify.server";
 
 const log = logger.child({ module: "webhooks" });
 
@@ -33,46 +34,25 @@ export async function receiveWebhook(incoming: Request): Promise<Response> {
   const rawBody = await readBodyWithin(incoming, MAX_WEBHOOK_BYTES);
   if (rawBody === undefined) return status(413);
 
+  // A signed body under a header that is not a shop's domain: the library would fail on it
+  // with a 500 (which Shopify would retry); it is a bad request.
+  const shopHeader = incoming.headers.get("x-shopify-shop-domain") ?? incoming.headers.get("shopify-shop-domain");
+  const hmacHeader = incoming.headers.get("x-shopify-hmac-sha256") ?? incoming.headers.get("shopify-hmac-sha256");
+  if (shopHeader !== null && !SHOP_DOMAIN.test(shopHeader) && hasValidHmac(rawBody, hmacHeader, config().SHOPIFY_API_SECRET)) {
+    return status(400);
+  }
   let delivery: WebhookDelivery;
-  if (!isJson(rawBody)) {
-    // The library parses the body after checking the signature and would fail with a 500,
-    // which Shopify retries for hours. A signed body that is not JSON is kept as ignored.
-    const secret = config().SHOPIFY_API_SECRET;
-    if (!hasValidHmac(rawBody, incoming.headers.get("x-shopify-hmac-sha256"), secret)) return status(401);
-    const shop = incoming.headers.get("x-shopify-shop-domain") ?? "";
-    const webhookId = incoming.headers.get("x-shopify-webhook-id") ?? "";
-    const rawTopic = incoming.headers.get("x-shopify-topic") ?? "";
-    if (!SHOP_DOMAIN.test(shop) || !webhookId || !rawTopic) return status(400);
-    delivery = {
-      shop,
-      rawTopic,
-      topic: normaliseTopic(rawTopic),
-      webhookId,
-      eventId: incoming.headers.get("x-shopify-event-id") ?? undefined,
-      triggeredAt: parseDate(incoming.headers.get("x-shopify-triggered-at")),
-      rawBody,
-      malformed: "the body is not valid JSON",
-    };
-  } else {
-    // A signed body under a header that is not a shop's domain: the library would fail on it
-    // with a 500 (which Shopify would retry); it is a bad request.
-    const shopHeader = incoming.headers.get("x-shopify-shop-domain") ?? incoming.headers.get("shopify-shop-domain");
-    const hmacHeader = incoming.headers.get("x-shopify-hmac-sha256") ?? incoming.headers.get("shopify-hmac-sha256");
-    if (shopHeader !== null && !SHOP_DOMAIN.test(shopHeader) && hasValidHmac(rawBody, hmacHeader, config().SHOPIFY_API_SECRET)) {
-      return status(400);
-    }
-    // The library reads the body itself: it gets the text already read (and size-checked).
-    const request = new Request(incoming.url, { method: "POST", headers: incoming.headers, body: rawBody });
-    let context;
-    try {
-      context = await authenticate.webhook(request);
-    } catch (error) {
-      // 400 for a missing header or signature, 401 for a wrong one, as the library answers.
-      if (error instanceof Response) return error;
-      // Reading the shop's session failed: the database is not answering.
-      log.error({ err: error }, "webhook authentication failed");
-      return status(503);
-    }
+  // An empty body is "missing" to the library (400); signed, it is kept as ignored like any
+  // other body that is not JSON.
+  if (rawBody.length === 0) {
+    const unparsable = unparsableDelivery(incoming.headers, rawBody);
+    if (unparsable instanceof Response) return unparsable;
+    return keep(unparsable);
+  }
+  // The library reads the body itself: it gets the text already read (and size-checked).
+  const request = new Request(incoming.url, { method: "POST", headers: incoming.headers, body: rawBody });
+  try {
+    const context = await withoutSessionReads(() => authenticate.webhook(request));
     // The signature covers the body only: the shop header must at least be a shop's domain.
     if (!SHOP_DOMAIN.test(context.shop) || !context.webhookId) return status(400);
     delivery = {
@@ -84,11 +64,29 @@ export async function receiveWebhook(incoming: Request): Promise<Response> {
       triggeredAt: parseDate(context.triggeredAt ?? null),
       rawBody,
     };
+  } catch (error) {
+    // 400 for a missing header or signature, 401 for a wrong one, as the library answers.
+    if (error instanceof Response) return error;
+    // The library parses the body after checking the signature; a signed body that is not
+    // JSON would be a 500, which Shopify retries for hours. It is kept as ignored.
+    if (error instanceof SyntaxError) {
+      const unparsable = unparsableDelivery(incoming.headers, rawBody);
+      if (unparsable instanceof Response) return unparsable;
+      delivery = unparsable;
+    } else {
+      log.error({ err: error }, "webhook authentication failed");
+      return status(503);
+    }
   }
 
+  return keep(delivery);
+}
+
+/** Stores an authenticated delivery and answers: 200 once kept, 503 when it could not be. */
+async function keep(delivery: WebhookDelivery): Promise<Response> {
   try {
     const result = await ingestWebhook(sql(), delivery, new Date());
-    if (result.enqueued > 0) wakeDeliveryWorkers();
+    if (result.enqueued > 0) announceQueuedMessages(sql(), log);
     log.debug(
       { shop: delivery.shop, topic: delivery.rawTopic, webhookId: delivery.webhookId, ...result },
       "webhook kept",
@@ -152,13 +150,26 @@ async function readBodyWithin(request: Request, limit: number): Promise<string |
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+/** A signed delivery whose body is not JSON, checked here since the library could not finish. */
+function unparsableDelivery(headers: Headers, rawBody: string): WebhookDelivery | Response {
+  // As the library answers: 400 without a signature, 401 for a wrong one.
+  const hmac = headers.get("x-shopify-hmac-sha256");
+  if (!hmac) return status(400);
+  if (!hasValidHmac(rawBody, hmac, config().SHOPIFY_API_SECRET)) return status(401);
+  const shop = headers.get("x-shopify-shop-domain") ?? "";
+  const webhookId = headers.get("x-shopify-webhook-id") ?? "";
+  const rawTopic = headers.get("x-shopify-topic") ?? "";
+  if (!SHOP_DOMAIN.test(shop) || !webhookId || !rawTopic) return status(400);
+  return {
+    shop,
+    rawTopic,
+    topic: normaliseTopic(rawTopic),
+    webhookId,
+    eventId: headers.get("x-shopify-event-id") ?? undefined,
+    triggeredAt: parseDate(headers.get("x-shopify-triggered-at")),
+    rawBody,
+    malformed: "the body is not valid JSON",
+  };
 }
 
 function parseDate(value: string | null): Date | undefined {

@@ -130,7 +130,7 @@ describe("webhook authentication under attack", () => {
     await expectRejected("truncated signature", { headers: shopifyHeaders(ORDER, { "x-shopify-hmac-sha256": cut }), body: ORDER }, 401);
     const secretAsSignature = { "x-shopify-hmac-sha256": SECRET };
     await expectRejected("the secret itself as signature", { headers: shopifyHeaders(ORDER, secretAsSignature), body: ORDER }, 401);
-    // Not JSON, so the app checks the signature itself rather than the library.
+    // Not JSON: the signature is refused before anything would parse the body.
     await expectRejected("wrong secret, body not JSON", { headers: shopifyHeaders("{oops", {}, "nope"), body: "{oops" }, 401);
   });
 
@@ -139,11 +139,16 @@ describe("webhook authentication under attack", () => {
     for (const header of ["x-shopify-topic", "x-shopify-shop-domain", "x-shopify-webhook-id", "x-shopify-api-version"]) {
       await expectRejected(`no ${header}`, { headers: shopifyHeaders(ORDER, { [header]: null }), body: ORDER }, 400);
     }
-    // A signed body that is not JSON is checked by the app itself (it is kept as ignored).
-    for (const header of ["x-shopify-topic", "x-shopify-shop-domain", "x-shopify-webhook-id"]) {
-      await expectRejected(`no ${header}, body not JSON`, { headers: shopifyHeaders("x", { [header]: null }), body: "x" }, 400);
+    // A body that is not JSON (or is empty) gets the same answers: the library checks its
+    // headers and signature first, and the app checks them again before keeping it as ignored.
+    for (const body of ["x", ""]) {
+      for (const header of ["x-shopify-topic", "x-shopify-shop-domain", "x-shopify-webhook-id"]) {
+        await expectRejected(`no ${header}, body ${JSON.stringify(body)}`, { headers: shopifyHeaders(body, { [header]: null }), body }, 400);
+      }
     }
-    await expectRejected("no signature, body not JSON", { headers: shopifyHeaders("x", { "x-shopify-hmac-sha256": null }), body: "x" }, 401);
+    await expectRejected("no signature, body not JSON", { headers: shopifyHeaders("x", { "x-shopify-hmac-sha256": null }), body: "x" }, 400);
+    await expectRejected("no signature, empty body", { headers: shopifyHeaders("", { "x-shopify-hmac-sha256": null }), body: "" }, 400);
+    await expectRejected("wrong secret, empty body", { headers: shopifyHeaders("", {}, "nope"), body: "" }, 401);
   });
 
   it("GIVEN a Shopify header sent twice THEN 400 and nothing stored", async () => {
