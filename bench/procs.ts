@@ -82,11 +82,16 @@ function appEnv(options: AppOptions, port: number): Record<string, string> {
   };
 }
 
+/** BENCH_APP_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile the app under load. */
+function appNodeArgs(): string[] {
+  return (process.env.BENCH_APP_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+}
+
 /** `node build/server.js`, ready once /healthz answers 200. */
 export async function startApp(options: AppOptions): Promise<AppProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const running = startProcess("node", [path.join(BUILD_DIR, "server.js")], appEnv(options, port));
+  const running = startProcess("node", [...appNodeArgs(), path.join(BUILD_DIR, "server.js")], appEnv(options, port));
   await untilHealthy(running, url, "the app server");
   return {
     url,
