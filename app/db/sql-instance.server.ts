@@ -8,6 +8,6 @@ declare global {
 
 /** The process's SQL handle for DATABASE_URL (see sql.server.ts for why it exists). */
 export function sql(): SqlDatabase {
-  globalThis.__sql ??= openSqlDatabase(config().DATABASE_URL);
+  globalThis.__sql ??= openSqlDatabase(config().DATABASE_URL, { backgroundCheckpoints: true });
   return globalThis.__sql;
 }

@@ -3,6 +3,11 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { databaseProvider, sqliteFilePath, type DatabaseProvider } from "./provider";
+import { startSqliteCheckpointer, type SqliteCheckpointer } from "./sqlite-checkpointer.server";
+
+/** SQLite's default: a commit that takes the WAL past this many pages checkpoints it. */
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /**
  * Plain SQL for the hot, multi-statement paths (webhook ingest, outbox claims), where the
@@ -126,13 +131,26 @@ class SqliteExecutor implements SqlExecutor {
 }
 
 class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
-  constructor(file: string) {
+  private readonly checkpointer: SqliteCheckpointer | undefined;
+
+  constructor(file: string, backgroundCheckpoints: boolean) {
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
     // busy timeout: another process (a CLI, a second worker) may hold the write lock briefly.
     const db = new Database(file, { timeout: 5000 });
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     super(db);
+    if (backgroundCheckpoints && file !== ":memory:") {
+      db.pragma("wal_autocheckpoint = 0");
+      // After a burst, the WAL file goes back to this size once checkpointed.
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+      this.checkpointer = startSqliteCheckpointer(file, {
+        // Without the thread, this connection checkpoints on its commits again (the default).
+        onFailure: () => {
+          if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+        },
+      });
+    }
   }
 
   // Outside a transaction every statement takes the process lock, so it can never run
@@ -158,6 +176,7 @@ class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     await sqliteProcessLock.run(async () => this.db.close());
   }
 }
@@ -245,8 +264,15 @@ class PgDatabase extends PgExecutor implements SqlDatabase {
   }
 }
 
-export function openSqlDatabase(url: string, options: { poolSize?: number } = {}): SqlDatabase {
-  if (databaseProvider(url) === "sqlite") return new SqliteDatabase(sqliteFilePath(url));
+export interface OpenOptions {
+  /** PostgreSQL: connections in the pool. */
+  poolSize?: number;
+  /** SQLite: checkpoint the WAL from a thread instead of on commits (the process's own handle). */
+  backgroundCheckpoints?: boolean;
+}
+
+export function openSqlDatabase(url: string, options: OpenOptions = {}): SqlDatabase {
+  if (databaseProvider(url) === "sqlite") return new SqliteDatabase(sqliteFilePath(url), options.backgroundCheckpoints ?? false);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
