@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -200,18 +201,38 @@ function toPgParam(value: unknown): unknown {
   return value;
 }
 
-const numberedTexts = new Map<string, string>();
+interface PgStatement {
+  text: string;
+  name: string;
+}
 
-/** `?` placeholders as `$1`, `$2`…, remembered per statement text. */
-function numbered(sql: string): string {
-  let text = numberedTexts.get(sql);
-  if (text === undefined) {
+const pgStatements = new Map<string, PgStatement>();
+
+/**
+ * The statement as PostgreSQL takes it: `?` placeholders as `$1`, `$2`…, and a name, so that
+ * each connection parses and plans it once and then only executes it (parsing and planning
+ * every statement anew cost the database more CPU than running it).
+ */
+function pgStatement(sql: string): PgStatement {
+  let statement = pgStatements.get(sql);
+  if (statement === undefined) {
     let index = 0;
-    text = sql.replace(/\?/g, () => `$${++index}`);
-    if (numberedTexts.size >= 500) numberedTexts.clear();
-    numberedTexts.set(sql, text);
+    const text = sql.replace(/\?/g, () => `$${++index}`);
+    statement = { text, name: `s_${createHash("sha256").update(text).digest("hex").slice(0, 24)}` };
+    // Statements built from varying text (IN lists of any length) must not grow it for ever.
+    if (pgStatements.size >= 500) pgStatements.clear();
+    pgStatements.set(sql, statement);
   }
-  return text;
+  return statement;
+}
+
+/**
+ * A statement without parameters goes unnamed, as a simple query: it may hold several
+ * commands (a migration, a schema dump), which a prepared statement cannot.
+ */
+function pgQuery(sql: string, params: readonly unknown[]): pg.QueryConfig {
+  if (params.length === 0) return { text: pgStatement(sql).text, types: pgTypes };
+  return { ...pgStatement(sql), values: params.map(toPgParam), types: pgTypes };
 }
 
 class PgExecutor implements SqlExecutor {
@@ -219,12 +240,12 @@ class PgExecutor implements SqlExecutor {
   constructor(private readonly client: pg.Pool | pg.PoolClient) {}
 
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const result = await this.client.query({ text: numbered(sql), values: params.map(toPgParam), types: pgTypes });
+    const result = await this.client.query(pgQuery(sql, params));
     return result.rows as T[];
   }
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
-    const result = await this.client.query({ text: numbered(sql), values: params.map(toPgParam), types: pgTypes });
+    const result = await this.client.query(pgQuery(sql, params));
     return result.rowCount ?? 0;
   }
 }
