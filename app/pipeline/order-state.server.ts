@@ -11,18 +11,21 @@ export interface StoredOrder {
  * same order must not merge their facts from the same old version (a lost update).
  */
 export async function loadOrderForUpdate(tx: SqlExecutor, shop: string, orderId: string, now: Date): Promise<StoredOrder> {
-  if (tx.provider === "postgresql") {
-    await tx.execute(
-      `INSERT INTO "OrderState" ("shopDomain", "orderId", "knowledge", "updatedAt") VALUES (?, ?, '', ?)
-       ON CONFLICT ("shopDomain", "orderId") DO NOTHING`,
-      [shop, orderId, now],
-    );
-  }
-  const lock = tx.provider === "postgresql" ? "FOR UPDATE" : "";
-  const rows = await tx.query<{ knowledge: string; lookupAttempts: number }>(
-    `SELECT "knowledge", "lookupAttempts" FROM "OrderState" WHERE "shopDomain" = ? AND "orderId" = ? ${lock}`,
-    [shop, orderId],
-  );
+  // PostgreSQL: one statement creates the row if need be and locks it (a conflicting upsert
+  // takes the row lock, waits for another holder, then returns the latest committed version).
+  // SQLite: the transaction already holds the database's only write lock.
+  const rows =
+    tx.provider === "postgresql"
+      ? await tx.query<{ knowledge: string; lookupAttempts: number }>(
+          `INSERT INTO "OrderState" ("shopDomain", "orderId", "knowledge", "updatedAt") VALUES (?, ?, '', ?)
+           ON CONFLICT ("shopDomain", "orderId") DO UPDATE SET "orderId" = excluded."orderId"
+           RETURNING "knowledge", "lookupAttempts"`,
+          [shop, orderId, now],
+        )
+      : await tx.query<{ knowledge: string; lookupAttempts: number }>(
+          `SELECT "knowledge", "lookupAttempts" FROM "OrderState" WHERE "shopDomain" = ? AND "orderId" = ?`,
+          [shop, orderId],
+        );
   const row = rows[0];
   return {
     knowledge: row?.knowledge ? (JSON.parse(row.knowledge) as OrderKnowledge) : undefined,
