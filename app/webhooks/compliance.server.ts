@@ -35,7 +35,8 @@ export async function handleComplianceTopic(
     }
     await tx.execute(`DELETE FROM "Session" WHERE "shop" = ?`, [shop]);
     await tx.execute(`DELETE FROM "Shop" WHERE "domain" = ?`, [shop]);
-    return { outcome: "processed", enqueued: 0 };
+    // Nothing of the shop stays, not even this event (a repeat deletes nothing more).
+    return { outcome: "processed", enqueued: 0, unrecorded: true };
   }
 
   const parsed = customerPayload.safeParse(JSON.parse(delivery.rawBody));

@@ -25,6 +25,8 @@ export interface TopicResult {
   reason?: string;
   orderId?: string;
   enqueued: number;
+  /** The event itself is not kept (shop/redact erases the shop, its events included). */
+  unrecorded?: boolean;
 }
 
 export type IngestResult = TopicResult | { outcome: "duplicate"; enqueued: 0 };
@@ -54,30 +56,47 @@ export async function ingestWebhook(
   delivery: WebhookDelivery,
   now: Date,
 ): Promise<IngestResult> {
-  return db.transaction(async (tx) => {
-    const elsewhere = await tx.query(
-      `SELECT 1 AS "found" FROM "WebhookEvent" WHERE "webhookId" = ? AND "shopDomain" <> ? LIMIT 1`,
-      [delivery.webhookId, delivery.shop],
-    );
-    if (elsewhere.length > 0) throw new WebhookReplayError();
-    if (!(await bodyBelongsTo(tx, delivery, now))) throw new WebhookReplayError();
-    const key = eventKey(delivery);
-    const inserted = await tx.execute(
-      `INSERT INTO "WebhookEvent" ("id", "shopDomain", "eventKey", "webhookId", "topic", "triggeredAt", "receivedAt", "outcome")
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'received')
-       ON CONFLICT ("shopDomain", "eventKey") DO NOTHING`,
-      [randomUUID(), delivery.shop, key, delivery.webhookId, delivery.rawTopic, delivery.triggeredAt ?? null, now],
-    );
-    if (inserted === 0) return { outcome: "duplicate", enqueued: 0 };
-
-    const result = await handleTopic(tx, delivery, now);
-    await tx.execute(
-      `UPDATE "WebhookEvent" SET "outcome" = ?, "reason" = ?, "orderId" = ? WHERE "shopDomain" = ? AND "eventKey" = ?`,
-      [result.outcome, result.reason ?? null, result.orderId ?? null, delivery.shop, key],
-    );
-    return result;
-  });
+  try {
+    return await db.transaction(async (tx) => {
+      const elsewhere = await tx.query(
+        `SELECT 1 AS "found" FROM "WebhookEvent" WHERE "webhookId" = ? AND "shopDomain" <> ? LIMIT 1`,
+        [delivery.webhookId, delivery.shop],
+      );
+      if (elsewhere.length > 0) throw new WebhookReplayError();
+      if (!(await bodyBelongsTo(tx, delivery, now))) throw new WebhookReplayError();
+      const result = await handleTopic(tx, delivery, now);
+      if (result.unrecorded) return result;
+      // The event is recorded last, with its outcome: one statement instead of an insert and
+      // an update. A delivery seen before finds its row taken and rolls back what it did.
+      const inserted = await tx.execute(
+        `INSERT INTO "WebhookEvent" ("id", "shopDomain", "eventKey", "webhookId", "topic", "triggeredAt", "receivedAt",
+           "outcome", "reason", "orderId")
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT ("shopDomain", "eventKey") DO NOTHING`,
+        [
+          randomUUID(),
+          delivery.shop,
+          eventKey(delivery),
+          delivery.webhookId,
+          delivery.rawTopic,
+          delivery.triggeredAt ?? null,
+          now,
+          result.outcome,
+          result.reason ?? null,
+          result.orderId ?? null,
+        ],
+      );
+      if (inserted === 0) throw new SeenBefore();
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof SeenBefore) return { outcome: "duplicate", enqueued: 0 };
+    throw error;
+  }
 }
+
+/** Thrown inside the transaction to roll back a delivery whose event is already recorded. */
+class SeenBefore extends Error {}
 
 /**
  * The signature covers the body only. A body first accepted for one shop and now arriving
