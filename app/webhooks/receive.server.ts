@@ -49,8 +49,10 @@ export async function receiveWebhook(incoming: Request): Promise<Response> {
     if (unparsable instanceof Response) return unparsable;
     return keep(unparsable);
   }
-  // The library reads the body itself: it gets the text already read (and size-checked).
-  const request = new Request(incoming.url, { method: "POST", headers: incoming.headers, body: rawBody });
+  // The library reads the body itself: it gets the text already read (and size-checked), and
+  // only Shopify's headers, which are all it reads (it canonicalises every header it is given
+  // on every lookup, and proxies add many).
+  const request = new Request(incoming.url, { method: "POST", headers: shopifyHeadersOf(incoming.headers), body: rawBody });
   try {
     const context = await withoutSessionReads(() => authenticate.webhook(request));
     // The signature covers the body only: the shop header must at least be a shop's domain.
@@ -129,6 +131,14 @@ const DELIVERY_HEADERS = {
 
 /** Every Shopify header of both delivery kinds: none may come twice. */
 const SHOPIFY_HEADERS = [...Object.values(DELIVERY_HEADERS.webhooks), ...Object.values(DELIVERY_HEADERS.events)];
+
+function shopifyHeadersOf(headers: Headers): Headers {
+  const kept = new Headers();
+  for (const [name, value] of headers) {
+    if (name.startsWith("x-shopify-") || name.startsWith("shopify-") || name === "content-type") kept.set(name, value);
+  }
+  return kept;
+}
 
 /** The body as text, or undefined as soon as it grows past `limit` bytes (the rest is never read). */
 async function readBodyWithin(request: Request, limit: number): Promise<string | undefined> {
