@@ -19,7 +19,10 @@ export default defineConfig({
           v3_fetcherPersist: true,
           v3_relativeSplatPath: true,
           v3_throwAbortReason: true,
-          v3_lazyRouteDiscovery: true,
+          // Both stay off for security (SECURITY.md, Advisories): single fetch is what exposes
+          // Remix 2's turbo-stream DoS (GHSA-rxv8-25v2-qmq8), and lazy route discovery serves
+          // /__manifest (GHSA-8x6r-g9mw-2r78). The admin's few routes gain nothing from it.
+          v3_lazyRouteDiscovery: false,
           v3_singleFetch: false,
         },
       }),

@@ -1,19 +1,12 @@
 /**
  * `npm run audit:prod`: `npm audit --omit=dev`, failing when a high or critical advisory in
- * what production installs is not explained in SECURITY.md ("Advisories" section, by package
- * name or advisory id). When the registry refuses the advisory endpoint (some mirrors do), it
+ * what production installs is not explained in SECURITY.md ("Advisories" section, by advisory
+ * id; see audit-report.ts). When the registry refuses the advisory endpoint (some mirrors do), it
  * says so and exits 0: there is nothing to judge.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-
-interface AuditJson {
-  message?: string;
-  statusCode?: number;
-  error?: unknown;
-  metadata?: { vulnerabilities?: Record<string, number> };
-  vulnerabilities?: Record<string, { severity: string; via: Array<string | { url?: string }> }>;
-}
+import { unexplainedAdvisories, type AuditJson } from "./audit-report";
 
 let raw = "";
 try {
@@ -32,12 +25,7 @@ if (!json || json.statusCode || json.error || !json.metadata) {
   console.log(`npm audit unavailable here: ${json?.message ?? (raw.slice(0, 200) || "no answer")}`);
   process.exit(0);
 }
-const explained = readFileSync("SECURITY.md", "utf8").split(/^## Advisories/m)[1] ?? "";
-const serious = Object.entries(json.vulnerabilities ?? {}).filter(([, v]) => v.severity === "high" || v.severity === "critical");
-const unexplained = serious.filter(([name, v]) => {
-  const ids = v.via.flatMap((via) => (typeof via === "object" && via.url ? [via.url.split("/").pop() ?? ""] : []));
-  return !explained.includes(`\`${name}\``) && !ids.some((id) => id && explained.includes(id));
-});
+const unexplained = unexplainedAdvisories(json, readFileSync("SECURITY.md", "utf8"));
 console.log(`npm audit --omit=dev: ${JSON.stringify(json.metadata.vulnerabilities)}; unexplained high/critical: ${unexplained.length}`);
-for (const [name, v] of unexplained) console.log(`  ${name} (${v.severity})`);
+for (const { name, severity } of unexplained) console.log(`  ${name} (${severity})`);
 process.exit(unexplained.length > 0 ? 1 : 0);
