@@ -1,12 +1,28 @@
 import { PassThrough } from "node:stream";
-import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFunction } from "@remix-run/node";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { logger } from "./logger.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 export const streamTimeout = 5000;
+
+/**
+ * Remix's default prints every error, a 404 for a made-up URL included, to the console with
+ * its stack. Here they go through the structured logger: a page that does not exist or a
+ * refused request at debug, a real failure at error. Only the path is logged: query strings
+ * carry session tokens and HMACs.
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  const path = new URL(request.url).pathname;
+  if (isRouteErrorResponse(error) && error.status < 500) {
+    logger.debug({ status: error.status, path }, "request answered with an error page");
+    return;
+  }
+  logger.error({ err: error, path }, "request failed");
+};
 
 export default async function handleRequest(
   request: Request,

@@ -17,6 +17,11 @@ export function createHttpApp({ build, clientDir, logger }: HttpAppOptions): Exp
   app.disable("x-powered-by");
   // Shopify's admin embeds the app in an iframe behind its proxy; trust its forwarding headers.
   app.set("trust proxy", true);
+  app.use((_req, res, next) => {
+    // Browsers must not guess a type other than the one sent (a JSON answer read as HTML).
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    next();
+  });
 
   app.get("/healthz", async (_req, res) => {
     const health = await checkHealth().catch(() => ({ ok: false, database: "unreachable" as const }));

@@ -142,6 +142,7 @@ describe("what the app shows of itself", () => {
       await capture("malformed percent-encoding", "/app?shop=%E0%A4%A");
       await capture("data request for the app route", `/app?_data=routes%2Fapp&shop=${OK_SHOP}`);
       await capture("healthz", "/healthz");
+      await capture("route discovery manifest", "/__manifest?p=%2Fapp%2Fsettings&version=1");
 
       await waitFor(
         async () => {
@@ -210,9 +211,10 @@ describe("what the app shows of itself", () => {
     expect(ancestors.some((a) => a.includes("secrets-badkey"))).toBe(false);
   });
 
-  it("GIVEN any answer THEN it does not name the server's software, and error pages carry no stack trace", () => {
+  it("GIVEN any answer THEN it does not name the server's software, forbids type sniffing, and error pages carry no stack trace", () => {
     expect(answers.length).toBeGreaterThan(10);
     for (const answer of answers) {
+      expect(answer.headers["x-content-type-options"], answer.what).toBe("nosniff");
       expect(answer.headers["x-powered-by"], answer.what).toBeUndefined();
       expect(answer.headers.server, answer.what).toBeUndefined();
       expect(answer.body, answer.what).not.toMatch(/\n\s+at .+:\d+:\d+|node_modules|build\/server|[A-Za-z]:\\|\/app\/[a-z-]+\.server/);
@@ -220,5 +222,23 @@ describe("what the app shows of itself", () => {
     const webhook = answers.find((a) => a.what === "not JSON")!;
     expect(webhook.status).toBe(401);
     expect(webhook.body).toBe("");
+  });
+
+  it("GIVEN pages that do not exist WHEN asked for THEN the log has a structured line for each, without query string or console stack", () => {
+    const output = server.output();
+    expect(output).toMatch(/"status":404,"path":"\/nope"[^\n]*"msg":"request answered with an error page"/);
+    expect(output).toMatch(/"status":404,"path":"\/__manifest"[^\n]*"msg":"request answered with an error page"/);
+    expect(output).not.toContain("No route matches URL");
+    expect(output).not.toContain("ErrorResponseImpl");
+    const page = answers.find((a) => a.what === "not found")!;
+    expect(page.status).toBe(404);
+    expect(page.body).toContain("Page not found");
+    expect(page.body).not.toContain("Hey developer");
+  });
+
+  it("GIVEN lazy route discovery switched off WHEN /__manifest is asked for THEN there is no such endpoint", () => {
+    const manifest = answers.find((a) => a.what === "route discovery manifest")!;
+    expect(manifest.status).toBe(404);
+    expect(manifest.body).not.toContain("routes/app.settings");
   });
 });
