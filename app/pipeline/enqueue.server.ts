@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { timeOrderedId } from "../db/ids";
 import type { SqlExecutor } from "../db/sql.server";
 import { STATUS_RANK, type OrderStatus } from "../kaleyra/statuses";
 import type { OrderKnowledge } from "../orders/knowledge";
@@ -127,7 +127,7 @@ export async function planAndEnqueue(
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT ("shopDomain", "dedupeKey") DO NOTHING`,
       [
-        randomUUID(),
+        timeOrderedId(),
         shop.domain,
         knowledge.orderId,
         knowledge.orderName,

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
+import { timeOrderedId } from "../db/ids";
 import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
 import { handleComplianceTopic } from "./compliance.server";
 import { handleOrderTopic } from "../pipeline/order-events.server";
@@ -74,7 +75,7 @@ export async function ingestWebhook(
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT ("shopDomain", "eventKey") DO NOTHING`,
         [
-          randomUUID(),
+          timeOrderedId(),
           delivery.shop,
           eventKey(delivery),
           delivery.webhookId,
