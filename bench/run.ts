@@ -17,7 +17,7 @@ import pg from "pg";
 import { claimDueMessages } from "../app/outbox/claim.server";
 import type { SqlDatabase } from "../app/db/sql.server";
 import type { ReceivedMessage } from "../sandbox/kaleyra-sandbox";
-import { configureShops, createDatabase, openDatabase, postgresAdminUrl, seedMessages, type Engine } from "./db";
+import { configureShops, createDatabase, openDatabase, postgresAdminUrl, seedMessages, settleAfterBulkInsert, type Engine } from "./db";
 import { measurePaced, measureThroughput, percentile } from "./load";
 import { startSandboxProcess, type SandboxClient } from "./sandbox";
 import { BUILD_DIR, ENCRYPTION_KEY, SECRET, startApp, startBaseline, type AppProcess } from "./procs";
@@ -362,6 +362,7 @@ async function benchGrowth(engine: Engine, sandbox: SandboxClient, rate: number)
       const seedStarted = Date.now();
       await seedMessages(db, { shops: SHOPS, count: GROWTH_ROWS, offset: (seedOffset += 100_000_000), state: "sent", at: new Date(Date.now() - 86_400_000) });
       const seedSeconds = round((Date.now() - seedStarted) / 1000, 1);
+      await settleAfterBulkInsert(engine, url);
       const rows = await count(db, `SELECT COUNT(*) AS "n" FROM "Message"`);
       log(`growth: ${rows.toLocaleString("en")} rows in Message (inserted in ${seedSeconds} s); claim time`);
       const claimFull = await claimTimes(db, (seedOffset += 100_000_000));
@@ -481,8 +482,12 @@ async function main(): Promise<void> {
       const ackRps = (results.ack as { app_rps?: number } | undefined)?.app_rps;
       await run("growth", () => benchGrowth(engine, sandbox, Math.max(20, Math.round((ackRps ?? 200) / 2))));
       if (rssPeak[engine] > 0) {
-        // Sections not run this time keep their earlier peaks.
-        const bySection = { ...((results.rss_mb_by_section as Record<string, number> | undefined) ?? {}), ...rssBySection[engine] };
+        // Sections not run this time keep their earlier peaks; keys that name no section
+        // (older files had one for a whole run) are dropped, so no stale peak outlives a rerun.
+        const earlier = Object.entries((results.rss_mb_by_section as Record<string, number> | undefined) ?? {}).filter(([key]) =>
+          (SECTIONS as readonly string[]).includes(key),
+        );
+        const bySection = { ...Object.fromEntries(earlier), ...rssBySection[engine] };
         results.rss_mb_by_section = bySection;
         results.rss_mb = Math.max(...Object.values(bySection));
       }
