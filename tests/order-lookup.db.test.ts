@@ -1,7 +1,7 @@
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fulfillmentPayload, LINE_A, LINE_B, SHIPPING_PHONE_E164 } from "../app/orders/__fixtures__/lifecycle";
-import { adminApiOrderFetcher } from "../app/pipeline/order-lookup.server";
+import { adminApiOrderFetcher, type FetchOrder } from "../app/pipeline/order-lookup.server";
 import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
 
 /**
@@ -14,6 +14,17 @@ let previous: Dispatcher;
 const mock = new MockAgent();
 const graphqlBodies: string[] = [];
 const accessTokens: string[] = [];
+/** What the production reader threw, if anything: the worker only logs it, and tests log nothing. */
+const lookupFailures: string[] = [];
+const readOrder = adminApiOrderFetcher();
+const recordingReader: FetchOrder = async (shop, orderId) => {
+  try {
+    return await readOrder(shop, orderId);
+  } catch (error) {
+    lookupFailures.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    throw error;
+  }
+};
 
 function graphqlOrder(orderId: string) {
   return {
@@ -58,7 +69,7 @@ beforeAll(async () => {
     })
     .persist();
   setGlobalDispatcher(mock);
-  pipeline = await startPipeline({ fetchOrder: adminApiOrderFetcher() });
+  pipeline = await startPipeline({ fetchOrder: recordingReader });
   await pipeline.db.execute(
     `INSERT INTO "Session" ("id", "shop", "state", "isOnline", "scope", "accessToken") VALUES (?, ?, 'state', ?, ?, 'shpat_lookup_token')`,
     [`offline_${SHOP}`, SHOP, false, "read_orders,read_fulfillments"],
@@ -78,7 +89,11 @@ describe("order lookup through the Admin API", () => {
     const response = await pipeline.post("fulfillments/create", body);
     expect(response.status).toBe(200);
     await pipeline.settle();
-    expect(pipeline.received()).toEqual([["shipped", SHIPPING_PHONE_E164, "4242"]]);
+    expect(lookupFailures).toEqual([]);
+    const orderState = await pipeline.db.query(`SELECT "lookupDueAt", "lookupAttempts", "lookupError" FROM "OrderState" WHERE "orderId" = '4242'`);
+    expect(pipeline.received(), JSON.stringify({ orderState, messages: await pipeline.messages() })).toEqual([
+      ["shipped", SHIPPING_PHONE_E164, "4242"],
+    ]);
     expect(graphqlBodies).toHaveLength(1);
     expect(graphqlBodies[0]).toContain("gid://shopify/Order/4242");
     expect(accessTokens).toEqual(["shpat_lookup_token"]);
