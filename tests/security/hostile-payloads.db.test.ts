@@ -87,6 +87,11 @@ describe("hostile webhook payloads", () => {
           return false;
         }
       };
+      // A body that is not an object (`"\u0000"`, `[]`, `7`) is the same text under every
+      // shop. Posted for two shops at once, both deliveries race for its first owner, while
+      // the model above decides in posting order; so a body waits for its earlier delivery's
+      // answer before it is posted again.
+      const inFlight = new Map<string, Promise<void>>();
       let next = 0;
       const post = async () => {
         while (next < payloads.length) {
@@ -95,11 +100,19 @@ describe("hostile webhook payloads", () => {
           const webhookId = `hostile-${SEED}-${index}`;
           const shop = payload.topic === "shop/redact" ? REDACT_SHOP : SHOP;
           const raw = withShop(payload.raw, shop);
-          const expected = replayOf(payload.topic, raw, shop) ? 401 : 200;
-          const request = signedWebhookRequest(rig.app.url, { topic: payload.topic, shop, body: null, rawBody: raw, webhookId });
-          const response = await fetch(request);
-          await response.arrayBuffer();
-          answers.push({ webhookId, payload, status: response.status, expected });
+          while (inFlight.has(raw)) await inFlight.get(raw);
+          let answered!: () => void;
+          inFlight.set(raw, new Promise<void>((resolve) => (answered = resolve)));
+          try {
+            const expected = replayOf(payload.topic, raw, shop) ? 401 : 200;
+            const request = signedWebhookRequest(rig.app.url, { topic: payload.topic, shop, body: null, rawBody: raw, webhookId });
+            const response = await fetch(request);
+            await response.arrayBuffer();
+            answers.push({ webhookId, payload, status: response.status, expected });
+          } finally {
+            inFlight.delete(raw);
+            answered();
+          }
         }
       };
       const started = performance.now();
