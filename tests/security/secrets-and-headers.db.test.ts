@@ -235,10 +235,4 @@ describe("what the app shows of itself", () => {
     expect(page.body).toContain("Page not found");
     expect(page.body).not.toContain("Hey developer");
   });
-
-  it("GIVEN lazy route discovery switched off WHEN /__manifest is asked for THEN there is no such endpoint", () => {
-    const manifest = answers.find((a) => a.what === "route discovery manifest")!;
-    expect(manifest.status).toBe(404);
-    expect(manifest.body).not.toContain("routes/app.settings");
-  });
 });
