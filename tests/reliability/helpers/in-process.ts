@@ -2,7 +2,7 @@
  * The production build served in this process, a Kaleyra sandbox, and delivery workers the
  * test starts and stops itself (each with its own Kaleyra client deadline and logger).
  */
-import { createKaleyraClient } from "../../../app/kaleyra/client.server";
+import { createKaleyraClient, type KaleyraClient } from "../../../app/kaleyra/client.server";
 import type { Logger } from "../../../app/logger.server";
 import { nextAttemptDelayMs } from "../../../app/outbox/backoff";
 import { startDeliveryWorker, type DeliveryWorker } from "../../../app/outbox/worker.server";
@@ -25,11 +25,20 @@ export interface WorkerSettings {
   concurrency?: number;
 }
 
+/** A worker of the rig, which also counts the sends whose answer it stopped waiting for. */
+export interface RigWorker extends DeliveryWorker {
+  /**
+   * Sends that ended in the client's deadline. Kaleyra may still have taken each of them, so
+   * each may be one extra copy: the one documented duplicate window of a slow Kaleyra.
+   */
+  timedOutSends(): number;
+}
+
 export interface FaultRig {
   app: TestApp;
   sandbox: KaleyraSandbox;
   db: SqlDatabase;
-  startWorker(settings: WorkerSettings): DeliveryWorker;
+  startWorker(settings: WorkerSettings): RigWorker;
   /** Waits until none of the shop's messages is queued or being sent. */
   drained(shop: string, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -52,7 +61,16 @@ export async function startFaultRig(
     sandbox,
     db,
     startWorker(settings) {
-      const kaleyra = createKaleyraClient({ baseUrlOverride: sandbox.url, timeoutMs: settings.timeoutMs, logger: settings.logger });
+      const client = createKaleyraClient({ baseUrlOverride: sandbox.url, timeoutMs: settings.timeoutMs, logger: settings.logger });
+      let timedOut = 0;
+      const kaleyra: KaleyraClient = {
+        async sendOrderStatus(creds, message) {
+          const result = await client.sendOrderStatus(creds, message);
+          if (result.outcome.kind === "retry" && result.outcome.reason === "timeout") timedOut += 1;
+          return result;
+        },
+        close: () => client.close(),
+      };
       const worker = startDeliveryWorker({
         db,
         logger: settings.logger,
@@ -68,6 +86,7 @@ export async function startFaultRig(
       workers.add(worker);
       const stop = worker.stop.bind(worker);
       return Object.assign(worker, {
+        timedOutSends: () => timedOut,
         async stop() {
           workers.delete(worker);
           await stop();

@@ -12,6 +12,8 @@ export interface Delivery {
   statuses: number[];
   /** Milliseconds each answer took. */
   durations: number[];
+  /** When each answer came (epoch ms), to order it against what Kaleyra saw. */
+  answeredAt: number[];
   /** Answered 200 in the end. */
   ok: boolean;
 }
@@ -32,7 +34,7 @@ export async function deliver(
 ): Promise<Delivery> {
   const { attempts = 20, retryDelayMs = 500, timeoutMs = 5000 } = options;
   const webhookId = webhook.webhookId ?? randomUUID();
-  const result: Delivery = { webhookId, statuses: [], durations: [], ok: false };
+  const result: Delivery = { webhookId, statuses: [], durations: [], answeredAt: [], ok: false };
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const started = performance.now();
     let status = 0;
@@ -46,6 +48,7 @@ export async function deliver(
     }
     result.statuses.push(status);
     result.durations.push(Math.round(performance.now() - started));
+    result.answeredAt.push(Date.now());
     if (status === 200) {
       result.ok = true;
       return result;
