@@ -4,7 +4,8 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { PrismaClient } from "@prisma/client";
 import { databaseProvider, sqliteFilePath, type DatabaseProvider } from "./provider";
-import { sqliteProcessLock } from "./sql.server";
+import pg from "pg";
+import { listenForConnectionErrors, sqliteProcessLock } from "./sql.server";
 
 export type { PrismaClient };
 
@@ -47,12 +48,15 @@ export function createPrismaClient(url: string, options: DatabaseOptions = {}): 
       },
     }) as unknown as PrismaClient;
   }
-  const adapter = new PrismaPg({
+  const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5000,
     // A statement stuck on a lock must not hold a webhook past Shopify's 5 s budget.
     statement_timeout: 4000,
   });
+  // Prisma's transactions listen for a connection's errors only after `connect()` resolves.
+  listenForConnectionErrors(pool);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   return new Client({ adapter });
 }

@@ -251,20 +251,15 @@ class PgExecutor implements SqlExecutor {
 }
 
 class PgDatabase extends PgExecutor implements SqlDatabase {
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly brokenConnections: WeakMap<pg.Client, Error>,
+  ) {
     super(pool);
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    // The pool stops listening for a client's errors while it is checked out: a connection
-    // killed between two statements (a restart, pg_terminate_backend) would be an unhandled
-    // 'error' event and end the process. The failure reaches the caller through its query.
-    let broken: Error | undefined;
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const result = await work(new PgExecutor(client));
@@ -274,9 +269,8 @@ class PgDatabase extends PgExecutor implements SqlDatabase {
       await client.query("ROLLBACK").catch(() => {});
       throw error;
     } finally {
-      // A broken connection is destroyed (keeping the listener for its last words), not pooled.
-      if (!broken) client.off("error", onError);
-      client.release(broken);
+      // A broken connection is destroyed, not pooled.
+      client.release(this.brokenConnections.get(client));
     }
   }
 
@@ -300,7 +294,21 @@ export function openSqlDatabase(url: string, options: OpenOptions = {}): SqlData
     connectionTimeoutMillis: 5000,
     statement_timeout: 4000,
   });
-  // An idle client whose server went away emits 'error'; the pool replaces it.
+  return new PgDatabase(pool, listenForConnectionErrors(pool));
+}
+
+/**
+ * pg-pool listens for a client's errors only while the client is idle. A connection killed
+ * while checked out (a restart, pg_terminate_backend) emits 'error' with nobody listening,
+ * which ends the process. Listening from `await pool.connect()` on is too late: the kill can
+ * arrive in the same socket read as the connection's "ready", before that await resumes.
+ * So every client is listened to from its first moment, for its whole life; a failure still
+ * reaches its caller through the query, and the connection is remembered as broken.
+ */
+export function listenForConnectionErrors(pool: pg.Pool): WeakMap<pg.Client, Error> {
+  const broken = new WeakMap<pg.Client, Error>();
+  pool.on("connect", (client) => client.on("error", (error) => broken.set(client, error)));
+  // An idle client whose server went away: the pool has already dropped it.
   pool.on("error", () => {});
-  return new PgDatabase(pool);
+  return broken;
 }
