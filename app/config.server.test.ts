@@ -70,12 +70,14 @@ describe("configuration", () => {
     expect(problems).toEqual([expect.stringMatching(/^SHOPIFY_API_KEY /)]);
   });
 
-  it("GIVEN WORKER_LEASE_MS WHEN parsed THEN 60 s by default, whole milliseconds from 1,000 accepted, anything else named", () => {
+  it("GIVEN WORKER_LEASE_MS WHEN parsed THEN 60 s by default, whole milliseconds from Kaleyra's deadline plus 5 s accepted, anything else named", () => {
     expect(parseConfig(valid).WORKER_LEASE_MS).toBe(60_000);
     expect(parseConfig({ ...valid, WORKER_LEASE_MS: "15000" }).WORKER_LEASE_MS).toBe(15_000);
-    for (const bad of ["999", "abc", "60s", "-5000"]) {
+    // Below 15 s a send still waiting for Kaleyra (10 s) could be taken over and sent twice.
+    for (const bad of ["999", "2000", "14999", "abc", "60s", "-5000"]) {
       expect(problemsOf({ ...valid, WORKER_LEASE_MS: bad }), bad).toEqual([expect.stringMatching(/^WORKER_LEASE_MS /)]);
     }
+    expect(problemsOf({ ...valid, WORKER_LEASE_MS: "2000" })[0]).toMatch(/at least 15000 ms/);
   });
 
   it("GIVEN a PostgreSQL URL WHEN parsed THEN it is accepted", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { LEASE_MS } from "./outbox/backoff";
+import { KALEYRA_DEADLINE_MS } from "./kaleyra/deadline";
+import { LEASE_MS, MIN_LEASE_MS } from "./outbox/backoff";
 
 /**
  * The app's whole configuration, read once from the environment. A missing or invalid
@@ -52,9 +53,15 @@ export const configSchema = z.object({
   SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80),
   /**
    * How long a claimed message belongs to its worker (ms). A worker that dies mid-send leaves
-   * its messages to be sent again once the lease runs out.
+   * its messages to be sent again once the lease runs out. Shorter than Kaleyra's deadline
+   * plus the time to record would let a slow send be taken over while still in flight.
    */
-  WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(LEASE_MS),
+  WORKER_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(MIN_LEASE_MS, `must be at least ${MIN_LEASE_MS} ms: Kaleyra's ${KALEYRA_DEADLINE_MS} ms deadline and 5 s to record the outcome`)
+    .max(3_600_000)
+    .default(LEASE_MS),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -9,6 +9,7 @@
  */
 import { Agent, request as undiciRequest } from "undici";
 import { logger as rootLogger, type Logger } from "../logger.server";
+import { KALEYRA_DEADLINE_MS } from "./deadline";
 import { classifyNetworkError, classifyResponse, explainOutcome, outcomeKey, type KaleyraOutcome } from "./outcome";
 import { kaleyraBaseUrl } from "./pods";
 import {
@@ -44,6 +45,8 @@ export interface SendResult {
 }
 
 export interface KaleyraClient {
+  /** The most one send may take; the worker keeps that much of a lease in hand before sending. */
+  readonly timeoutMs?: number;
   sendOrderStatus(creds: KaleyraCredentialsInput, message: OrderStatusMessageInput): Promise<SendResult>;
   close(): Promise<void>;
 }
@@ -69,7 +72,7 @@ function maskPhone(phone: string): string {
 }
 
 export function createKaleyraClient(options: KaleyraClientOptions = {}): KaleyraClient {
-  const { baseUrlOverride, timeoutMs = 10_000, connections = 32 } = options;
+  const { baseUrlOverride, timeoutMs = KALEYRA_DEADLINE_MS, connections = 32 } = options;
   // Fail at start-up, not per message, when KALEYRA_BASE_URL is not a usable URL.
   if (baseUrlOverride) kaleyraBaseUrl("IN", baseUrlOverride);
   const log = (options.logger ?? rootLogger).child({ module: "kaleyra" });
@@ -142,6 +145,7 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
   }
 
   return {
+    timeoutMs,
     async sendOrderStatus(creds, message) {
       try {
         return await send(creds, message);

@@ -5,6 +5,7 @@ import { decryptSecret, SecretDecryptionError } from "../crypto/secrets.server";
 import { sql } from "../db/sql-instance.server";
 import type { SqlDatabase } from "../db/sql.server";
 import { createKaleyraClient, type KaleyraClient, type SendResult } from "../kaleyra/client.server";
+import { KALEYRA_DEADLINE_MS } from "../kaleyra/deadline";
 import type { KaleyraCredentialsInput, OrderStatusMessageInput } from "../kaleyra/request";
 import { isOrderStatus } from "../kaleyra/statuses";
 import { logger as rootLogger, type Logger } from "../logger.server";
@@ -104,6 +105,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
   const now = options.now ?? (() => new Date());
   const fetchOrder = options.fetchOrder ?? adminApiOrderFetcher();
   const leaseMs = options.leaseMs ?? env.WORKER_LEASE_MS;
+  const sendDeadlineMs = kaleyra.timeoutMs ?? KALEYRA_DEADLINE_MS;
   const minClaim = Math.max(1, Math.floor(concurrency / 8));
 
   let stopping = false;
@@ -321,6 +323,14 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
     if (!ready) return;
     if (!(await awaitSlot(ready))) {
       await giveBack(ready, new Date(Date.now() + 1000));
+      return;
+    }
+    // The send may take Kaleyra's whole deadline and its outcome must be written inside the
+    // lease; with less of it left (a busy process, a long wait for the slot), another pass
+    // could take the message over while it is in flight. Unsent, it can go back safely.
+    if (Date.now() + sendDeadlineMs + RECORD_RETRY_MARGIN_MS > leaseUntil) {
+      log.info({ messageId: message.id }, "too little of the lease left to send; given back");
+      await giveBack(ready, new Date());
       return;
     }
     const result = await kaleyra.sendOrderStatus(ready.creds, ready.content);

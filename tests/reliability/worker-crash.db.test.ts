@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { MIN_LEASE_MS } from "../../app/outbox/backoff";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findSecrets, suiteSecrets } from "../security/helpers/secrets";
 import { openSqlDatabase, type SqlDatabase } from "../../app/db/sql.server";
@@ -18,11 +19,11 @@ import { killHard, startWorkerProcess } from "./helpers/processes";
  *
  * The crash window: a message is 'sending' from its claim until its outcome is written. A
  * worker killed in between leaves it 'sending'; the next worker takes it over when the lease
- * (WORKER_LEASE_MS, 2 s here, 60 s by default) runs out and sends it again. If the killed
+ * (WORKER_LEASE_MS, its 15 s minimum here, 60 s by default) runs out and sends it again. If the killed
  * worker's request had reached Kaleyra, that is a duplicate. Nothing else can repeat a send.
  */
 const SHOP = "crash-test.myshopify.com";
-const LEASE_MS = 2000;
+const LEASE_MS = MIN_LEASE_MS;
 
 let database: TestDatabase;
 let db: SqlDatabase;

@@ -74,8 +74,8 @@ beforeAll(async () => {
   });
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  env = processEnvironment({ databaseUrl: database.url, kaleyraUrl: sandbox.url, port, leaseMs: 5000, logLevel: "trace" });
-  server = startServerProcess({ databaseUrl: database.url, kaleyraUrl: sandbox.url, port, leaseMs: 5000, logLevel: "trace" });
+  env = processEnvironment({ databaseUrl: database.url, kaleyraUrl: sandbox.url, port, logLevel: "trace" });
+  server = startServerProcess({ databaseUrl: database.url, kaleyraUrl: sandbox.url, port, logLevel: "trace" });
   await waitForHealthy(url, server);
 }, 60_000);
 

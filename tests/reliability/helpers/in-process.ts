@@ -64,6 +64,7 @@ export async function startFaultRig(
       const client = createKaleyraClient({ baseUrlOverride: sandbox.url, timeoutMs: settings.timeoutMs, logger: settings.logger });
       let timedOut = 0;
       const kaleyra: KaleyraClient = {
+        timeoutMs: client.timeoutMs,
         async sendOrderStatus(creds, message) {
           const result = await client.sendOrderStatus(creds, message);
           if (result.outcome.kind === "retry" && result.outcome.reason === "timeout") timedOut += 1;

@@ -1,7 +1,8 @@
 /**
  * The production processes (build/server.js, build/worker.js) as the fault runs start them:
- * test configuration, a short lease, logs at debug level (kept for the secrets scan).
+ * test configuration, the shortest safe lease, logs at debug level (kept for the secrets scan).
  */
+import { MIN_LEASE_MS } from "../../../app/outbox/backoff";
 import { startProcess, type RunningProcess } from "../../helpers/process";
 
 export const PROCESS_SECRET = "reliability-webhook-secret-0042";
@@ -27,7 +28,7 @@ export function processEnvironment(options: ProcessEnv): Record<string, string> 
     PORT: String(port),
     LOG_LEVEL: options.logLevel ?? "debug",
     KALEYRA_BASE_URL: options.kaleyraUrl,
-    WORKER_LEASE_MS: String(options.leaseMs ?? 2000),
+    WORKER_LEASE_MS: String(options.leaseMs ?? MIN_LEASE_MS),
     RUN_WORKER: options.runWorker === false ? "false" : "true",
     SEND_RATE_PER_SECOND: "200",
   };
