@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { config } from "../config.server";
 import { decryptSecret, SecretDecryptionError } from "../crypto/secrets.server";
+import { databaseClock } from "../db/clock.server";
 import { sql } from "../db/sql-instance.server";
 import type { SqlDatabase } from "../db/sql.server";
 import { createKaleyraClient, type KaleyraClient, type SendResult } from "../kaleyra/client.server";
@@ -44,6 +45,10 @@ export interface DeliveryWorkerOptions {
   recipientSpacingMs?: number;
   /** Longest sleep when idle: timed pauses are lifted and due retries picked up on this beat. */
   idlePollMs?: number;
+  /**
+   * This process's own clock (tests skew it). Decisions shared with other processes are taken
+   * in the database's time, measured through it (see db/clock.server.ts).
+   */
   now?: () => Date;
   /** Reads an order the webhooks left incomplete (the Admin API by default). */
   fetchOrder?: FetchOrder;
@@ -79,6 +84,9 @@ const SEND_TOLERANCE_MS = 20;
 const LATE_SLOT_LEAD_MS = 100;
 
 
+/** The offset to the database's clock is measured again this often. */
+const CLOCK_SYNC_MS = 10_000;
+
 /** Writing an outcome is retried this long at most before the lease ends (then it is left to the lease). */
 const RECORD_RETRY_MARGIN_MS = 500;
 
@@ -101,7 +109,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
   const ratePerSecond = options.ratePerSecond ?? env.SEND_RATE_PER_SECOND;
   const spacingMs = options.recipientSpacingMs ?? RECIPIENT_SPACING_MS;
   const idlePollMs = options.idlePollMs ?? 5000;
-  const now = options.now ?? (() => new Date());
+  const clock = databaseClock(db, options.now ?? (() => new Date()));
+  const now = clock.now;
+  let clockSyncedAt: number | undefined;
   const fetchOrder = options.fetchOrder ?? adminApiOrderFetcher();
   const leaseMs = options.leaseMs ?? env.WORKER_LEASE_MS;
   const minClaim = Math.max(1, Math.floor(concurrency / 8));
@@ -118,6 +128,14 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
     const row = await findShop(db, domain);
     shopCache.set(domain, { row, at: Date.now() });
     return row;
+  }
+
+  /** Measures the database clock's offset when due (first, before anything is decided). */
+  async function syncClock(): Promise<void> {
+    if (clockSyncedAt !== undefined && performance.now() - clockSyncedAt < CLOCK_SYNC_MS) return;
+    await clock.sync();
+    clockSyncedAt = performance.now();
+    if (Math.abs(clock.offsetMs()) > 1000) log.warn({ offsetMs: clock.offsetMs() }, "this process's clock differs from the database's; using the database's");
   }
 
   async function housekeeping(at: Date): Promise<void> {
@@ -231,7 +249,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
     }
     const slotted: Ready[] = [];
     const demands = new Map([...byNumber].map(([number, group]) => [number, group.length]));
-    const reservingAt = Date.now();
+    const reservingAt = performance.now();
     const slots = await reserveRateSlotsFor(db, demands, slotsPerSecond(ratePerSecond), now().getTime() + slotLead());
     for (const [number, group] of byNumber) {
       const times = slots.get(number) ?? [];
@@ -266,7 +284,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
       taken.set(key, ready.paceUntil ?? started);
       planned.set(ready.message.id, ready);
     }
-    noteReservationDelay(Date.now() - reservingAt);
+    noteReservationDelay(performance.now() - reservingAt);
     return planned;
   }
 
@@ -297,16 +315,16 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
    * second's slots. False when no slot could be had.
    */
   async function awaitSlot(ready: Ready): Promise<boolean> {
-    let slotAt = ready.slotAt ?? Date.now();
+    let slotAt = ready.slotAt ?? clock.nowMs();
     for (let tries = 0; ; tries += 1) {
-      const wait = slotAt - Date.now();
+      const wait = slotAt - clock.nowMs();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const late = Date.now() - slotAt;
+      const late = clock.nowMs() - slotAt;
       if (late <= SEND_TOLERANCE_MS) return true;
       if (tries >= 5) return false;
       // Far enough ahead that the process, as busy as it just was, is there in time.
       const lead = Math.min(2000, Math.max(LATE_SLOT_LEAD_MS, 2 * late));
-      const [next] = await reserveRateSlots(db, ready.creds.businessNumber, slotsPerSecond(ratePerSecond), Date.now() + lead, 1);
+      const [next] = await reserveRateSlots(db, ready.creds.businessNumber, slotsPerSecond(ratePerSecond), clock.nowMs() + lead, 1);
       if (next === undefined) return false;
       // The shopper's turn runs from the new slot.
       const until = new Date(next + spacingMs);
@@ -320,7 +338,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
     const ready = (await planned).get(message.id);
     if (!ready) return;
     if (!(await awaitSlot(ready))) {
-      await giveBack(ready, new Date(Date.now() + 1000));
+      await giveBack(ready, new Date(clock.nowMs() + 1000));
       return;
     }
     const result = await kaleyra.sendOrderStatus(ready.creds, ready.content);
@@ -386,6 +404,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
       try {
         woken = false;
         void wakeOrPoll();
+        await syncClock();
         const at = now();
         await housekeeping(at);
         const free = concurrency - inFlight.size;
