@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { config } from "../config.server";
-import { decryptSecret, SecretDecryptionError } from "../crypto/secrets.server";
+import { decryptSecret, isKeyUnreadable, SecretDecryptionError } from "../crypto/secrets.server";
 import { databaseClock } from "../db/clock.server";
 import { sql } from "../db/sql-instance.server";
 import type { SqlDatabase } from "../db/sql.server";
@@ -25,7 +25,7 @@ import {
   type ClaimedMessage,
   type Shopper,
 } from "./claim.server";
-import { pauseShop, resumeShop } from "./pause.server";
+import { KEY_UNREADABLE_DETAIL, pauseShop, resumeShop, shopsPausedForUnreadableKey } from "./pause.server";
 import { finishUnsent, parkWhilePaused, recordSendResult, releaseMessage } from "./record.server";
 import { waitForWake, wakeDeliveryWorkers } from "./wake.server";
 
@@ -150,7 +150,25 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
       shopCache.delete(domain);
       log.info({ shop: domain, requeued }, "timed pause over; sending resumes");
     }
+    await resumeShopsWithReadableKeys(at);
     await pruneRateWindows(db, at.getTime());
+  }
+
+  /** A shop paused because no configured key read its API key resumes once one does. */
+  async function resumeShopsWithReadableKeys(at: Date): Promise<void> {
+    for (const shop of await shopsPausedForUnreadableKey(db)) {
+      if (!shop.apiKeyCipher || isKeyUnreadable(shop.apiKeyCipher, encryptionKey)) continue;
+      const requeued = await db.transaction(async (tx) => {
+        // Only if it is still that pause (the merchant may have changed the settings meanwhile).
+        const still = await tx.query<{ domain: string }>(
+          `SELECT "domain" FROM "Shop" WHERE "domain" = ? AND "pausedReason" = 'config_error' AND "pausedDetail" = ? AND "apiKeyCipher" = ?`,
+          [shop.domain, KEY_UNREADABLE_DETAIL, shop.apiKeyCipher],
+        );
+        return still.length > 0 ? resumeShop(tx, shop.domain, at) : 0;
+      });
+      shopCache.delete(shop.domain);
+      log.info({ shop: shop.domain, requeued }, "stored API key readable again; sending resumes");
+    }
   }
 
   /**
@@ -205,7 +223,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
     } catch (error) {
       const detail =
         error instanceof SecretDecryptionError
-          ? "The stored API key cannot be read; enter the Kaleyra API key again in Settings"
+          ? KEY_UNREADABLE_DETAIL
           : "Kaleyra SID, API key or WhatsApp business number is missing in Settings";
       await db.transaction(async (tx) => {
         await pauseShop(tx, message.shopDomain, { reason: "config_error", code: null, detail }, started);
