@@ -27,6 +27,7 @@ import {
 } from "./claim.server";
 import { KEY_UNREADABLE_DETAIL, pauseShop, resumeShop, shopsPausedForUnreadableKey } from "./pause.server";
 import { finishUnsent, parkWhilePaused, recordSendResult, releaseMessage } from "./record.server";
+import { pruneWebhookRecords, WEBHOOK_PRUNE_EVERY_MS } from "../webhooks/retention.server";
 import { waitForWake, wakeDeliveryWorkers } from "./wake.server";
 
 export interface DeliveryWorkerOptions {
@@ -121,6 +122,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
   const idleWaiters: Array<() => void> = [];
   const shopCache = new Map<string, { row: ShopRow | undefined; at: number }>();
   let lastHousekeeping = 0;
+  let lastWebhookPrune: number | undefined;
 
   async function shopFor(domain: string): Promise<ShopRow | undefined> {
     const cached = shopCache.get(domain);
@@ -152,6 +154,11 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
     }
     await resumeShopsWithReadableKeys(at);
     await pruneRateWindows(db, at.getTime());
+    if (lastWebhookPrune === undefined || at.getTime() - lastWebhookPrune >= WEBHOOK_PRUNE_EVERY_MS) {
+      lastWebhookPrune = at.getTime();
+      const pruned = await pruneWebhookRecords(db, at);
+      if (pruned.events + pruned.bodies > 0) log.info(pruned, "pruned webhook records past their retention");
+    }
   }
 
   /** A shop paused because no configured key read its API key resumes once one does. */
