@@ -76,10 +76,13 @@ export async function handleComplianceTopic(
   return { outcome: "processed", enqueued: 0 };
 }
 
-/** A phone as the app stores recipients (E.164: "+" and digits), from how Shopify wrote it. */
+/**
+ * A phone as the app stores recipients (E.164: "+" and digits), when Shopify wrote it with its
+ * country code; a national number is matched through the redacted orders' messages instead.
+ */
 function storedPhone(phone: string | null | undefined): string | undefined {
   const digits = phone?.replace(/[^\d]/g, "") ?? "";
-  return digits.length >= 7 ? `+${digits}` : undefined;
+  return phone?.trim().startsWith("+") && digits.length >= 7 ? `+${digits}` : undefined;
 }
 
 /**
