@@ -11,6 +11,8 @@ import type { ServerBuild } from "@remix-run/node";
 import { configOrExit } from "./app/config.server";
 import { db } from "./app/db.server";
 import { migrate } from "./app/db/migrate.server";
+import { sql } from "./app/db/sql-instance.server";
+import { encryptStoredSessions } from "./app/shops/session-storage.server";
 import { logger } from "./app/logger.server";
 import { createHttpApp } from "./app/server/http.server";
 import { databaseProvider } from "./app/db/provider";
@@ -26,6 +28,9 @@ async function main(): Promise<void> {
   if (migration.applied.length > 0) {
     logger.info({ provider: migration.provider, applied: migration.applied }, "database migrated");
   }
+  // Access tokens stored in clear by earlier versions are encrypted before anything reads them.
+  const sealed = await encryptStoredSessions(sql(), env.ENCRYPTION_KEY);
+  if (sealed > 0) logger.info({ sessions: sealed }, "encrypted stored Shopify access tokens");
 
   const buildDir = path.resolve(process.env.REMIX_BUILD_DIR ?? "build");
   const build = (await import(

@@ -83,4 +83,21 @@ describe("configuration", () => {
   it("GIVEN a PostgreSQL URL WHEN parsed THEN it is accepted", () => {
     expect(parseConfig({ ...valid, DATABASE_URL: "postgresql://u:p@db:5432/app" }).DATABASE_URL).toMatch(/^postgresql:/);
   });
+
+  it("GIVEN an ENCRYPTION_KEY ring of a new and an old key WHEN parsed THEN it is accepted", () => {
+    const ring = `${Buffer.alloc(32, 2).toString("base64")},${valid.ENCRYPTION_KEY}`;
+    expect(parseConfig({ ...valid, ENCRYPTION_KEY: ring }).ENCRYPTION_KEY).toBe(ring);
+  });
+
+  it("GIVEN an ENCRYPTION_KEY ring with bad entries WHEN parsed THEN each is reported by its position", () => {
+    const ring = `${valid.ENCRYPTION_KEY},${Buffer.alloc(16).toString("base64")},,not base64!`;
+    expect(problemsOf({ ...valid, ENCRYPTION_KEY: ring })).toEqual([
+      expect.stringMatching(/^ENCRYPTION_KEY must be 32 random bytes.*\(key 2 of 4, newest first\)$/),
+      "ENCRYPTION_KEY is empty (key 3 of 4, newest first)",
+      expect.stringMatching(/^ENCRYPTION_KEY must be 32 random bytes.*\(key 4 of 4, newest first\)$/),
+    ]);
+    expect(problemsOf({ ...valid, ENCRYPTION_KEY: `${valid.ENCRYPTION_KEY},${valid.ENCRYPTION_KEY}` })).toEqual([
+      "ENCRYPTION_KEY lists the same key twice",
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { keyEntryProblem } from "./crypto/secrets.server";
 import { KALEYRA_DEADLINE_MS } from "./kaleyra/deadline";
 import { LEASE_MS, MIN_LEASE_MS } from "./outbox/backoff";
 
@@ -6,12 +7,18 @@ import { LEASE_MS, MIN_LEASE_MS } from "./outbox/backoff";
  * The app's whole configuration, read once from the environment. A missing or invalid
  * variable stops start-up with a message that names every one of them.
  */
-const base64Key32 = z
+const keyRingSchema = z
   .string({ error: "is required (32 random bytes, base64: `openssl rand -base64 32`)" })
-  .refine((value) => {
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
-    return Buffer.from(value, "base64").length === 32;
-  }, "must be 32 random bytes encoded as base64 (`openssl rand -base64 32`)");
+  .superRefine((value, ctx) => {
+    const entries = value.split(",").map((entry) => entry.trim());
+    entries.forEach((entry, index) => {
+      const problem = entry === "" ? "is empty" : keyEntryProblem(entry);
+      if (!problem) return;
+      const which = entries.length === 1 ? "" : ` (key ${index + 1} of ${entries.length}, newest first)`;
+      ctx.addIssue({ code: "custom", message: `${problem}${which}` });
+    });
+    if (new Set(entries).size !== entries.length) ctx.addIssue({ code: "custom", message: "lists the same key twice" });
+  });
 
 const databaseUrl = z
   .string({ error: "is required (file:./data/app.sqlite or postgresql://...)" })
@@ -39,7 +46,8 @@ export const configSchema = z.object({
         .filter(Boolean),
     ),
   DATABASE_URL: databaseUrl,
-  ENCRYPTION_KEY: base64Key32,
+  /** Key ring: the newest key first, then previous ones still needed to read (comma-separated). */
+  ENCRYPTION_KEY: keyRingSchema,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** For the local Kaleyra sandbox and tests only: replaces every pod's domain. */

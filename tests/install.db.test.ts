@@ -1,3 +1,4 @@
+import { decryptSecret } from "../app/crypto/secrets.server";
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
@@ -75,6 +76,9 @@ describe("installation", () => {
     );
     expect([Boolean(shop?.installed), shop?.name, shop?.pausedReason]).toEqual([true, "Fresh Install Goods", null]);
     const sessions = await db.query<{ accessToken: string }>(`SELECT "accessToken" FROM "Session" WHERE "shop" = ?`, [SHOP]);
-    expect(sessions.map((s) => s.accessToken)).toEqual(["shpat_exchanged"]);
+    // Stored encrypted under ENCRYPTION_KEY, like the Kaleyra keys; never in clear.
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]?.accessToken).not.toContain("shpat_exchanged");
+    expect(decryptSecret(sessions[0]?.accessToken ?? "", process.env.ENCRYPTION_KEY ?? "")).toBe("shpat_exchanged");
   });
 });

@@ -3,6 +3,7 @@ import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-
 import { decryptSecret, encryptSecret } from "../crypto/secrets.server";
 import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
 import { OUTCOME_HELP } from "../kaleyra/outcome";
+import { KEY_UNREADABLE_DETAIL } from "../outbox/pause.server";
 import { loadSettings, saveSettings, sendTestMessage, TEST_REFERENCE_ID } from "./settings.server";
 import { openAdminTestDatabase, seedMessage, seedShop, TEST_ACCOUNT, TEST_ENCRYPTION_KEY, type AdminTestDatabase } from "./testing.server";
 
@@ -230,5 +231,15 @@ describe("sendTestMessage", () => {
     const result = await sendTestMessage(t.deps, shop, { to: "+919812345678" }, racing);
     expect(result).toMatchObject({ ok: true, report: { ok: true } });
     expect((await rawShop(shop))?.credentialsVerifiedAt).toBeNull();
+  });
+
+  it("GIVEN a shop paused because its stored key could not be read WHEN the old key is back in the ring and the settings are saved unchanged THEN it resumes", async () => {
+    const oldKey = Buffer.alloc(32, 1).toString("base64");
+    await seedShop(t.deps, shop, { encryptionKey: oldKey, pausedReason: "config_error", pausedDetail: KEY_UNREADABLE_DETAIL });
+    const paused = await seedMessage(t.deps, shop, { state: "paused" });
+    const deps = { ...t.deps, encryptionKey: `${TEST_ENCRYPTION_KEY},${oldKey}` };
+    expect(await saveSettings(deps, shop, { ...FORM, apiKey: "" })).toEqual({ ok: true, credentialsChanged: false, resumedMessages: 1 });
+    expect((await rawShop(shop))?.pausedReason).toBeNull();
+    expect((await t.deps.prisma.message.findUnique({ where: { id: paused } }))?.state).toBe("queued");
   });
 });

@@ -7,12 +7,12 @@
  */
 import type { Shop } from "@prisma/client";
 import { config } from "../config.server";
-import { decryptSecret, encryptSecret, lastFour, SecretDecryptionError } from "../crypto/secrets.server";
+import { decryptSecret, encryptSecret, isKeyUnreadable, lastFour, SecretDecryptionError } from "../crypto/secrets.server";
 import type { SqlExecutor } from "../db/sql.server";
 import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
 import { explainOutcome } from "../kaleyra/outcome";
 import { isPod, type Pod } from "../kaleyra/pods";
-import { resumeShop } from "../outbox/pause.server";
+import { KEY_UNREADABLE_DETAIL, resumeShop } from "../outbox/pause.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { logger } from "../logger.server";
 import { shopDisplayName } from "../pipeline/enqueue.server";
@@ -45,17 +45,8 @@ export interface SettingsView {
   configErrorDetail: string | null;
 }
 
-/** True when a stored key exists and the current ENCRYPTION_KEY cannot open it. */
-export function isKeyUnreadable(cipher: string | null, encryptionKey: string): boolean {
-  if (!cipher) return false;
-  try {
-    decryptSecret(cipher, encryptionKey);
-    return false;
-  } catch (error) {
-    if (error instanceof SecretDecryptionError) return true;
-    throw error;
-  }
-}
+/** True when a stored key exists and no key in ENCRYPTION_KEY opens it. */
+export { isKeyUnreadable };
 
 function referenceIdSourceName(value: string): ReferenceIdSourceName {
   return (REFERENCE_ID_SOURCES as readonly string[]).includes(value) ? (value as ReferenceIdSourceName) : "order_id";
@@ -89,6 +80,7 @@ interface StoredCredentials {
   pod: string;
   businessNumber: string | null;
   pausedReason: string | null;
+  pausedDetail: string | null;
 }
 
 async function storedCredentials(tx: SqlExecutor, shopDomain: string): Promise<StoredCredentials | undefined> {
@@ -96,7 +88,7 @@ async function storedCredentials(tx: SqlExecutor, shopDomain: string): Promise<S
   // cannot mark credentials verified that this save is about to replace.
   const lock = tx.provider === "postgresql" ? "FOR UPDATE" : "";
   const rows = await tx.query<StoredCredentials>(
-    `SELECT "kaleyraSid", "apiKeyCipher", "pod", "businessNumber", "pausedReason" FROM "Shop" WHERE "domain" = ? ${lock}`,
+    `SELECT "kaleyraSid", "apiKeyCipher", "pod", "businessNumber", "pausedReason", "pausedDetail" FROM "Shop" WHERE "domain" = ? ${lock}`,
     [shopDomain],
   );
   return rows[0];
@@ -177,7 +169,10 @@ export async function saveSettings(
     );
 
     let resumedMessages = 0;
-    if (credentialsChanged && stored?.pausedReason === "config_error") {
+    // Paused because the stored key could not be read, and now it can (the key was re-typed,
+    // or the key that wrote it is back in ENCRYPTION_KEY): nothing else needs to change.
+    const keyReadsAgain = stored?.pausedDetail === KEY_UNREADABLE_DETAIL && !isKeyUnreadable(cipher, deps.encryptionKey);
+    if ((credentialsChanged || keyReadsAgain) && stored?.pausedReason === "config_error") {
       resumedMessages = await resumeShop(tx, shopDomain, now);
     }
     return { ok: true, credentialsChanged, resumedMessages };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decryptSecret, encryptSecret, lastFour, SecretDecryptionError } from "./secrets.server";
+import { decryptSecret, encryptSecret, isEncryptedSecret, lastFour, openSecret, SecretDecryptionError } from "./secrets.server";
 
 const key = Buffer.alloc(32, 3).toString("base64");
 const otherKey = Buffer.alloc(32, 4).toString("base64");
@@ -36,5 +36,24 @@ describe("secrets at rest", () => {
 
   it("GIVEN a key WHEN shown THEN only the last four characters", () => {
     expect(lastFour("Axxxxxxxxxxxxxxxxxx3f9a")).toBe("3f9a");
+  });
+
+  it("GIVEN a ring of the new key then the old one WHEN reading a secret the old key wrote THEN it reads, and new writes use the new key only", () => {
+    const stored = encryptSecret("Akey-1234", otherKey);
+    const ring = `${key},${otherKey}`;
+    expect(openSecret(stored, ring)).toEqual({ plain: "Akey-1234", keyIndex: 1 });
+    const rewritten = encryptSecret("Akey-1234", ring);
+    expect(decryptSecret(rewritten, key)).toBe("Akey-1234");
+    expect(() => decryptSecret(rewritten, otherKey)).toThrow(SecretDecryptionError);
+  });
+
+  it("GIVEN a ring none of whose keys wrote the secret WHEN reading THEN the same clear error", () => {
+    const stored = encryptSecret("Akey-1234", Buffer.alloc(32, 9).toString("base64"));
+    expect(() => decryptSecret(stored, `${key}, ${otherKey}`)).toThrow(SecretDecryptionError);
+  });
+
+  it("GIVEN stored values WHEN asked whether they are encrypted THEN a Shopify token in clear is not", () => {
+    expect(isEncryptedSecret(encryptSecret("shpat_0123", key))).toBe(true);
+    expect(isEncryptedSecret("shpat_0123456789abcdef")).toBe(false);
   });
 });

@@ -10,6 +10,21 @@ export interface Pause {
   resumeAt?: Date;
 }
 
+/**
+ * The pause of a shop whose stored API key no key in ENCRYPTION_KEY can read. It is the only
+ * configuration pause the app lifts by itself: once a configured key reads the stored one
+ * again (a key put back in the ring), the worker resumes the shop.
+ */
+export const KEY_UNREADABLE_DETAIL = "The stored API key cannot be read; enter the Kaleyra API key again in Settings";
+
+/** Shops paused only because their stored key could not be read, with that stored key. */
+export async function shopsPausedForUnreadableKey(db: SqlExecutor): Promise<Array<{ domain: string; apiKeyCipher: string | null }>> {
+  return db.query(
+    `SELECT "domain", "apiKeyCipher" FROM "Shop" WHERE "pausedReason" = 'config_error' AND "pausedDetail" = ? AND "installed" = ?`,
+    [KEY_UNREADABLE_DETAIL, true],
+  );
+}
+
 /** Stops a shop's sending: its queued messages wait as `paused` and keep their attempts. */
 export async function pauseShop(tx: SqlExecutor, shop: string, pause: Pause, now: Date): Promise<void> {
   await tx.execute(

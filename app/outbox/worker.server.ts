@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { config } from "../config.server";
-import { decryptSecret, SecretDecryptionError } from "../crypto/secrets.server";
+import { decryptSecret, isKeyUnreadable, SecretDecryptionError } from "../crypto/secrets.server";
+import { databaseClock } from "../db/clock.server";
 import { sql } from "../db/sql-instance.server";
 import type { SqlDatabase } from "../db/sql.server";
 import { createKaleyraClient, type KaleyraClient, type SendResult } from "../kaleyra/client.server";
@@ -25,8 +26,9 @@ import {
   type ClaimedMessage,
   type Shopper,
 } from "./claim.server";
-import { pauseShop, resumeShop } from "./pause.server";
+import { KEY_UNREADABLE_DETAIL, pauseShop, resumeShop, shopsPausedForUnreadableKey } from "./pause.server";
 import { finishUnsent, parkWhilePaused, recordSendResult, releaseMessage } from "./record.server";
+import { pruneWebhookRecords, WEBHOOK_PRUNE_EVERY_MS } from "../webhooks/retention.server";
 import { waitForWake, wakeDeliveryWorkers } from "./wake.server";
 
 export interface DeliveryWorkerOptions {
@@ -45,6 +47,10 @@ export interface DeliveryWorkerOptions {
   recipientSpacingMs?: number;
   /** Longest sleep when idle: timed pauses are lifted and due retries picked up on this beat. */
   idlePollMs?: number;
+  /**
+   * This process's own clock (tests skew it). Decisions shared with other processes are taken
+   * in the database's time, measured through it (see db/clock.server.ts).
+   */
   now?: () => Date;
   /** Reads an order the webhooks left incomplete (the Admin API by default). */
   fetchOrder?: FetchOrder;
@@ -80,6 +86,9 @@ const SEND_TOLERANCE_MS = 20;
 const LATE_SLOT_LEAD_MS = 100;
 
 
+/** The offset to the database's clock is measured again this often. */
+const CLOCK_SYNC_MS = 10_000;
+
 /** Writing an outcome is retried this long at most before the lease ends (then it is left to the lease). */
 const RECORD_RETRY_MARGIN_MS = 500;
 
@@ -102,7 +111,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
   const ratePerSecond = options.ratePerSecond ?? env.SEND_RATE_PER_SECOND;
   const spacingMs = options.recipientSpacingMs ?? RECIPIENT_SPACING_MS;
   const idlePollMs = options.idlePollMs ?? 5000;
-  const now = options.now ?? (() => new Date());
+  const clock = databaseClock(db, options.now ?? (() => new Date()));
+  const now = clock.now;
+  let clockSyncedAt: number | undefined;
   const fetchOrder = options.fetchOrder ?? adminApiOrderFetcher();
   const leaseMs = options.leaseMs ?? env.WORKER_LEASE_MS;
   const sendDeadlineMs = kaleyra.timeoutMs ?? KALEYRA_DEADLINE_MS;
@@ -113,6 +124,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
   const idleWaiters: Array<() => void> = [];
   const shopCache = new Map<string, { row: ShopRow | undefined; at: number }>();
   let lastHousekeeping = 0;
+  let lastWebhookPrune: number | undefined;
 
   async function shopFor(domain: string): Promise<ShopRow | undefined> {
     const cached = shopCache.get(domain);
@@ -120,6 +132,14 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
     const row = await findShop(db, domain);
     shopCache.set(domain, { row, at: Date.now() });
     return row;
+  }
+
+  /** Measures the database clock's offset when due (first, before anything is decided). */
+  async function syncClock(): Promise<void> {
+    if (clockSyncedAt !== undefined && performance.now() - clockSyncedAt < CLOCK_SYNC_MS) return;
+    await clock.sync();
+    clockSyncedAt = performance.now();
+    if (Math.abs(clock.offsetMs()) > 1000) log.warn({ offsetMs: clock.offsetMs() }, "this process's clock differs from the database's; using the database's");
   }
 
   async function housekeeping(at: Date): Promise<void> {
@@ -134,7 +154,30 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
       shopCache.delete(domain);
       log.info({ shop: domain, requeued }, "timed pause over; sending resumes");
     }
+    await resumeShopsWithReadableKeys(at);
     await pruneRateWindows(db, at.getTime());
+    if (lastWebhookPrune === undefined || at.getTime() - lastWebhookPrune >= WEBHOOK_PRUNE_EVERY_MS) {
+      lastWebhookPrune = at.getTime();
+      const pruned = await pruneWebhookRecords(db, at);
+      if (pruned.events + pruned.bodies > 0) log.info(pruned, "pruned webhook records past their retention");
+    }
+  }
+
+  /** A shop paused because no configured key read its API key resumes once one does. */
+  async function resumeShopsWithReadableKeys(at: Date): Promise<void> {
+    for (const shop of await shopsPausedForUnreadableKey(db)) {
+      if (!shop.apiKeyCipher || isKeyUnreadable(shop.apiKeyCipher, encryptionKey)) continue;
+      const requeued = await db.transaction(async (tx) => {
+        // Only if it is still that pause (the merchant may have changed the settings meanwhile).
+        const still = await tx.query<{ domain: string }>(
+          `SELECT "domain" FROM "Shop" WHERE "domain" = ? AND "pausedReason" = 'config_error' AND "pausedDetail" = ? AND "apiKeyCipher" = ?`,
+          [shop.domain, KEY_UNREADABLE_DETAIL, shop.apiKeyCipher],
+        );
+        return still.length > 0 ? resumeShop(tx, shop.domain, at) : 0;
+      });
+      shopCache.delete(shop.domain);
+      log.info({ shop: shop.domain, requeued }, "stored API key readable again; sending resumes");
+    }
   }
 
   /**
@@ -189,7 +232,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
     } catch (error) {
       const detail =
         error instanceof SecretDecryptionError
-          ? "The stored API key cannot be read; enter the Kaleyra API key again in Settings"
+          ? KEY_UNREADABLE_DETAIL
           : "Kaleyra SID, API key or WhatsApp business number is missing in Settings";
       await db.transaction(async (tx) => {
         await pauseShop(tx, message.shopDomain, { reason: "config_error", code: null, detail }, started);
@@ -233,7 +276,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
     }
     const slotted: Ready[] = [];
     const demands = new Map([...byNumber].map(([number, group]) => [number, group.length]));
-    const reservingAt = Date.now();
+    const reservingAt = performance.now();
     const slots = await reserveRateSlotsFor(db, demands, slotsPerSecond(ratePerSecond), now().getTime() + slotLead());
     for (const [number, group] of byNumber) {
       const times = slots.get(number) ?? [];
@@ -268,7 +311,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
       taken.set(key, ready.paceUntil ?? started);
       planned.set(ready.message.id, ready);
     }
-    noteReservationDelay(Date.now() - reservingAt);
+    noteReservationDelay(performance.now() - reservingAt);
     return planned;
   }
 
@@ -299,16 +342,16 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
    * second's slots. False when no slot could be had.
    */
   async function awaitSlot(ready: Ready): Promise<boolean> {
-    let slotAt = ready.slotAt ?? Date.now();
+    let slotAt = ready.slotAt ?? clock.nowMs();
     for (let tries = 0; ; tries += 1) {
-      const wait = slotAt - Date.now();
+      const wait = slotAt - clock.nowMs();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const late = Date.now() - slotAt;
+      const late = clock.nowMs() - slotAt;
       if (late <= SEND_TOLERANCE_MS) return true;
       if (tries >= 5) return false;
       // Far enough ahead that the process, as busy as it just was, is there in time.
       const lead = Math.min(2000, Math.max(LATE_SLOT_LEAD_MS, 2 * late));
-      const [next] = await reserveRateSlots(db, ready.creds.businessNumber, slotsPerSecond(ratePerSecond), Date.now() + lead, 1);
+      const [next] = await reserveRateSlots(db, ready.creds.businessNumber, slotsPerSecond(ratePerSecond), clock.nowMs() + lead, 1);
       if (next === undefined) return false;
       // The shopper's turn runs from the new slot.
       const until = new Date(next + spacingMs);
@@ -322,15 +365,15 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
     const ready = (await planned).get(message.id);
     if (!ready) return;
     if (!(await awaitSlot(ready))) {
-      await giveBack(ready, new Date(Date.now() + 1000));
+      await giveBack(ready, new Date(clock.nowMs() + 1000));
       return;
     }
     // The send may take Kaleyra's whole deadline and its outcome must be written inside the
     // lease; with less of it left (a busy process, a long wait for the slot), another pass
     // could take the message over while it is in flight. Unsent, it can go back safely.
-    if (Date.now() + sendDeadlineMs + RECORD_RETRY_MARGIN_MS > leaseUntil) {
+    if (clock.nowMs() + sendDeadlineMs + RECORD_RETRY_MARGIN_MS > leaseUntil) {
       log.info({ messageId: message.id }, "too little of the lease left to send; given back");
-      await giveBack(ready, new Date());
+      await giveBack(ready, new Date(clock.nowMs()));
       return;
     }
     const result = await kaleyra.sendOrderStatus(ready.creds, ready.content);
@@ -396,6 +439,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
       try {
         woken = false;
         void wakeOrPoll();
+        await syncClock();
         const at = now();
         await housekeeping(at);
         const free = concurrency - inFlight.size;

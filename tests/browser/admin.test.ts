@@ -190,7 +190,8 @@ describe("Settings", () => {
     const after = await shopRow(shop);
     expect(after?.apiKeyCipher).toBe(before?.apiKeyCipher);
     expect(decryptSecret(String(after?.apiKeyCipher), process.env.ENCRYPTION_KEY ?? "")).toBe(ACCOUNT.apiKey);
-    expect(await appBridgeToasts(view)).toContain("Settings saved");
+    // The row is written before the answer reaches the page: wait for the page to say so.
+    await waitFor(async () => ((await appBridgeToasts(view)).includes("Settings saved") ? true : undefined), 10_000, "the saved toast");
   });
 
   it("GIVEN saved credentials WHEN the merchant sends a test message THEN the sandbox gets it and the page shows WA202 and its meaning", async () => {

@@ -1,0 +1,44 @@
+import type { SqlExecutor } from "../db/sql.server";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * How long a webhook delivery's event row is kept: it de-duplicates Shopify's retries, which
+ * end 4 hours after the first attempt (8 retries). Seven days is well past that and leaves a
+ * week to look into a delivery a merchant asks about.
+ */
+export const WEBHOOK_EVENT_RETENTION_MS = 7 * DAY_MS;
+
+/**
+ * How long an accepted body's hash is kept to refuse it replayed under another shop. The
+ * signature never expires, so a longer window refuses replays for longer; a hash holds no
+ * customer data and is ~100 bytes, so 30 days costs little. Past it, a replayed order body
+ * still cannot send a message twice: the messages' dedupe keys are kept with the message log.
+ */
+export const WEBHOOK_BODY_RETENTION_MS = 30 * DAY_MS;
+
+/** The worker runs the pruning this often. */
+export const WEBHOOK_PRUNE_EVERY_MS = HOUR_MS;
+
+/** Rows deleted per statement, so that a first run over a large backlog holds no long lock. */
+const BATCH = 5000;
+
+async function deleteOlder(db: SqlExecutor, table: "WebhookEvent" | "WebhookBody", key: string, before: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await db.execute(
+      `DELETE FROM "${table}" WHERE "${key}" IN (SELECT "${key}" FROM "${table}" WHERE "receivedAt" < ? LIMIT ?)`,
+      [before, BATCH],
+    );
+    total += deleted;
+    if (deleted < BATCH) return total;
+  }
+}
+
+/** Deletes webhook events and body hashes older than their retention; returns the counts. */
+export async function pruneWebhookRecords(db: SqlExecutor, now: Date): Promise<{ events: number; bodies: number }> {
+  const events = await deleteOlder(db, "WebhookEvent", "id", new Date(now.getTime() - WEBHOOK_EVENT_RETENTION_MS));
+  const bodies = await deleteOlder(db, "WebhookBody", "hash", new Date(now.getTime() - WEBHOOK_BODY_RETENTION_MS));
+  return { events, bodies };
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
+import { startDeliveryWorker } from "../app/outbox/worker.server";
+import { pruneWebhookRecords, WEBHOOK_BODY_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "../app/webhooks/retention.server";
+import { configureShop, SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
+import { waitFor } from "./helpers/process";
+
+/**
+ * Redaction leaves nothing of the shopper (customers/redact) or the shop (shop/redact), and
+ * webhook records do not outlive their retention.
+ */
+let pipeline: Pipeline;
+
+/** Every table of the schema: redaction is checked against all of them, not a list of known places. */
+const TABLES = ["Session", "Shop", "Template", "WebhookEvent", "WebhookBody", "OrderState", "Message", "SendWindow", "RecipientPace", "DataRequest"];
+
+beforeAll(async () => {
+  pipeline = await startPipeline();
+});
+
+afterAll(async () => {
+  await pipeline?.stop();
+});
+
+async function post(topic: string, body: unknown, shop = SHOP): Promise<void> {
+  const response = await pipeline.post(topic, body, { shop });
+  expect(response.status).toBe(200);
+}
+
+/** The tables (and a row's text) that still contain `needle` anywhere. */
+async function tablesHolding(needle: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const table of TABLES) {
+    const rows = await pipeline.db.query<Record<string, unknown>>(`SELECT * FROM "${table}"`);
+    for (const row of rows) {
+      const text = JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value));
+      if (text.includes(needle)) found.push(`${table}: ${text.slice(0, 200)}`);
+    }
+  }
+  return found;
+}
+
+/** An order for a shopper of her own: the name and number appear nowhere else. */
+function shopperOrder(id: string, phone: string, firstName: string) {
+  const base = orderPayload({ id, name: `#${id}` });
+  const address = { ...(base.shipping_address as Record<string, unknown>), phone, first_name: firstName, name: `${firstName} Quist` };
+  return {
+    ...base,
+    shipping_address: address,
+    billing_address: address,
+    customer: { id: 7700, email: "zelda.quist@example.com", phone, first_name: firstName, last_name: "Quist" },
+  };
+}
+
+describe("customers/redact", () => {
+  it("GIVEN a shopper with a sent message, a pacing row and a data-request report WHEN customers/redact arrives THEN her phone and name are nowhere in the database", async () => {
+    await post("orders/create", shopperOrder("7701", "(502) 555-0188", "Zeldarine"));
+    await pipeline.settle();
+    expect(await tablesHolding("5025550188")).not.toEqual([]);
+    expect(await pipeline.db.query(`SELECT 1 FROM "RecipientPace" WHERE "recipient" = '+15025550188'`)).toHaveLength(1);
+    await post("customers/data_request", {
+      shop_id: 1,
+      shop_domain: SHOP,
+      customer: { id: 7700, email: "zelda.quist@example.com", phone: "+15025550188" },
+      orders_requested: [7701],
+      data_request: { id: 7799 },
+    });
+    expect(await pipeline.db.query(`SELECT 1 FROM "DataRequest" WHERE "customerId" = '7700'`)).toHaveLength(1);
+
+    await post("customers/redact", {
+      shop_id: 1,
+      shop_domain: SHOP,
+      customer: { id: 7700, email: "zelda.quist@example.com", phone: "+15025550188" },
+      orders_to_redact: [7701],
+    });
+
+    expect(await tablesHolding("5025550188")).toEqual([]);
+    expect(await tablesHolding("555-0188")).toEqual([]);
+    expect(await tablesHolding("Zeldarine")).toEqual([]);
+    expect(await tablesHolding("zelda.quist")).toEqual([]);
+    // The log still says a message was sent for the order.
+    const log = await pipeline.db.query<{ state: string }>(`SELECT "state" FROM "Message" WHERE "orderId" = '7701'`);
+    expect(log.map((m) => m.state)).toEqual(["sent"]);
+  });
+});
+
+describe("webhook record retention", () => {
+  async function insertRecords(shop: string, receivedAt: Date, tag: string): Promise<void> {
+    await pipeline.db.execute(
+      `INSERT INTO "WebhookEvent" ("id", "shopDomain", "eventKey", "webhookId", "topic", "receivedAt", "outcome") VALUES (?, ?, ?, ?, 'orders/create', ?, 'processed')`,
+      [randomUUID(), shop, `key-${tag}`, `webhook-${tag}`, receivedAt],
+    );
+    await pipeline.db.execute(`INSERT INTO "WebhookBody" ("hash", "shopDomain", "receivedAt") VALUES (?, ?, ?)`, [`hash-${tag}`, shop, receivedAt]);
+  }
+
+  async function tagsLeft(): Promise<{ events: string[]; bodies: string[] }> {
+    const events = await pipeline.db.query<{ webhookId: string }>(`SELECT "webhookId" FROM "WebhookEvent" WHERE "webhookId" LIKE 'webhook-r%' ORDER BY 1`);
+    const bodies = await pipeline.db.query<{ hash: string }>(`SELECT "hash" FROM "WebhookBody" WHERE "hash" LIKE 'hash-r%' ORDER BY 1`);
+    return { events: events.map((e) => e.webhookId.slice(8)), bodies: bodies.map((b) => b.hash.slice(5)) };
+  }
+
+  it("GIVEN events and body hashes of several ages WHEN a worker starts THEN it prunes each past its own retention and keeps the rest", async () => {
+    const now = Date.now();
+    await insertRecords(SHOP, new Date(now - 60_000), "r-fresh");
+    await insertRecords(SHOP, new Date(now - WEBHOOK_EVENT_RETENTION_MS - 60_000), "r-week");
+    await insertRecords(SHOP, new Date(now - WEBHOOK_BODY_RETENTION_MS - 60_000), "r-month");
+    const worker = startDeliveryWorker({ db: pipeline.db, idlePollMs: 100, fetchOrder: async () => Promise.reject(new Error("no Admin API")) });
+    try {
+      await waitFor(async () => ((await tagsLeft()).events.length === 1 ? true : undefined), 30_000, "old events to be pruned");
+    } finally {
+      await worker.stop();
+    }
+    expect(await tagsLeft()).toEqual({ events: ["r-fresh"], bodies: ["r-fresh", "r-week"] });
+    expect(WEBHOOK_EVENT_RETENTION_MS).toBeGreaterThan(4 * 3_600_000);
+    expect(await pruneWebhookRecords(pipeline.db, new Date(now))).toEqual({ events: 0, bodies: 0 });
+  });
+
+  it("GIVEN a shop with webhook records, pacing rows and a data-request report WHEN shop/redact arrives THEN none of them is left", async () => {
+    const shop = "redacted-whole.myshopify.com";
+    await configureShop(pipeline.db, shop);
+    await post("orders/create", shopperOrder("7702", "(502) 555-0177", "Orlaith"), shop);
+    await pipeline.settle();
+    await post("customers/data_request", { shop_id: 2, shop_domain: shop, customer: { id: 7701 }, orders_requested: [7702] }, shop);
+    await insertRecords(shop, new Date(), "s-any");
+    for (const table of ["WebhookEvent", "WebhookBody", "RecipientPace", "DataRequest", "Message"]) {
+      expect(await pipeline.db.query(`SELECT 1 FROM "${table}" WHERE "shopDomain" = ?`, [shop]), table).not.toHaveLength(0);
+    }
+
+    await post("shop/redact", { shop_id: 2, shop_domain: shop }, shop);
+
+    expect(await tablesHolding(shop)).toEqual([]);
+    expect(await tablesHolding("5025550177")).toEqual([]);
+  });
+});
