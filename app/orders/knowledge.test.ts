@@ -56,12 +56,14 @@ describe("applyOrder", () => {
     });
     expect(k.contact).toEqual({
       customerFirstName: "John",
-      shippingAddress: { phone: "(502) 555-0147", countryCode: "US" },
+      shippingAddress: { phone: "(502) 555-0147", countryCode: "US", name: "steve shipper" },
       customerPhone: null,
-      customerDefaultAddress: { phone: "123-123-1234", countryCode: "CA" },
-      billingAddress: { phone: "555-555-SHIP", countryCode: "US" },
+      customerDefaultAddress: { phone: "123-123-1234", countryCode: "CA", name: "john smith" },
+      billingAddress: { phone: "555-555-SHIP", countryCode: "US", name: "steve shipper" },
       orderPhone: null,
+      phoneChangedAt: null,
     });
+    expect(k.sale).toEqual({ sourceName: "web", shipsToCustomer: true, deliveryMethod: "shipping" });
     // Plain JSON: survives a round trip unchanged.
     expect(JSON.parse(JSON.stringify(k))).toEqual(k);
   });

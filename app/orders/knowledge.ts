@@ -20,10 +20,13 @@ import {
   type FulfillmentPayload,
   type OrderFulfillmentPayload,
   type OrderPayload,
+  type ShippingLinePayload,
 } from "./payloads";
 
 export interface AddressContact {
   phone: string | null;
+  /** The person the address is for ("first last", trimmed, lower-case): tells a gift recipient from the buyer. */
+  name?: string | null;
   /** ISO 3166-1 alpha-2 country of the address: reads national numbers, this one's and others'. */
   countryCode: string | null;
 }
@@ -61,6 +64,8 @@ export interface ContactFacts {
   customerDefaultAddress: AddressContact | null;
   billingAddress: AddressContact | null;
   orderPhone: string | null;
+  /** `updated_at` of the order payload that last changed one of the phones above (ISO UTC). */
+  phoneChangedAt?: string | null;
 }
 
 export interface OrderKnowledge {
@@ -77,7 +82,20 @@ export interface OrderKnowledge {
   contact: ContactFacts;
   orderStatusUrl: string | null;
   noteAttributes: Array<{ name: string; value: string }>;
+  /** How the order was sold and is delivered (absent in knowledge stored before it was kept). */
+  sale?: SaleFacts;
 }
+
+export interface SaleFacts {
+  /** `source_name`: web, pos, shopify_draft_order, an app's id, ... */
+  sourceName: string | null;
+  /** False when the order has no shipping address and no shipping line (a counter sale). */
+  shipsToCustomer: boolean;
+  /** From the shipping lines: pickup, local delivery or shipping; null while unknown. */
+  deliveryMethod: DeliveryMethod | null;
+}
+
+export type DeliveryMethod = "shipping" | "pickup" | "local_delivery";
 
 /** Fulfillment statuses after which nothing was (or will be) shipped by that fulfillment. */
 export const VOID_FULFILLMENT_STATUSES: readonly string[] = ["cancelled", "error", "failure"];
@@ -115,7 +133,8 @@ export function applyOrder(knowledge: OrderKnowledge | undefined, order: OrderPa
       ...next,
       orderName: order.name ?? base.orderName,
       orderUpdatedAt: latest(order.updated_at, base.orderUpdatedAt),
-      contact: mergeContact(base.contact, contactOf(order)),
+      contact: mergeContact(base.contact, contactOf(order), order.updated_at),
+      sale: saleOf(order, base.sale),
       orderStatusUrl: order.order_status_url ?? base.orderStatusUrl,
       noteAttributes: order.note_attributes.length > 0 ? order.note_attributes : base.noteAttributes,
     };
@@ -223,8 +242,25 @@ function lineItemFactsOf(order: OrderPayload): Record<string, LineItemFacts> | n
 }
 
 function addressContact(address: AddressPayload | null): AddressContact | null {
-  if (address === null || (address.phone === null && address.country_code === null)) return null;
-  return { phone: address.phone, countryCode: address.country_code };
+  if (address === null || (address.phone === null && address.country_code === null && address.name === null)) return null;
+  return { phone: address.phone, countryCode: address.country_code, name: address.name };
+}
+
+function saleOf(order: OrderPayload, known: SaleFacts | undefined): SaleFacts {
+  const lines = order.shipping_lines;
+  return {
+    sourceName: order.source_name ?? known?.sourceName ?? null,
+    shipsToCustomer: order.shipping_address !== null || (lines !== null && lines.length > 0),
+    deliveryMethod: lines === null || lines.length === 0 ? (known?.deliveryMethod ?? null) : deliveryMethodOf(lines),
+  };
+}
+
+/** Shopify's own delivery category on the shipping line (pick-up, local, ...); anything else ships. */
+function deliveryMethodOf(lines: ReadonlyArray<ShippingLinePayload>): DeliveryMethod {
+  const kinds = lines.map((line) => line.delivery_category ?? "");
+  if (kinds.some((k) => k.includes("pickup") || k.includes("pick_up"))) return "pickup";
+  if (kinds.some((k) => k.includes("local"))) return "local_delivery";
+  return "shipping";
 }
 
 function contactOf(order: OrderPayload): ContactFacts {
@@ -239,14 +275,29 @@ function contactOf(order: OrderPayload): ContactFacts {
   };
 }
 
-function mergeContact(known: ContactFacts, incoming: ContactFacts): ContactFacts {
-  return {
+function mergeContact(known: ContactFacts, incoming: ContactFacts, at: string | null): ContactFacts {
+  const merged: ContactFacts = {
     customerFirstName: incoming.customerFirstName ?? known.customerFirstName,
     shippingAddress: incoming.shippingAddress ?? known.shippingAddress,
     customerPhone: incoming.customerPhone ?? known.customerPhone,
     customerDefaultAddress: incoming.customerDefaultAddress ?? known.customerDefaultAddress,
     billingAddress: incoming.billingAddress ?? known.billingAddress,
     orderPhone: incoming.orderPhone ?? known.orderPhone,
+  };
+  const phonesBefore = phonesOf(known);
+  // The first payload only sets the phones; a later one that changes them is a correction.
+  const firstPayload = Object.values(phonesBefore).every((phone) => phone === null);
+  const changed = JSON.stringify(phonesOf(merged)) !== JSON.stringify(phonesBefore);
+  return { ...merged, phoneChangedAt: changed && !firstPayload ? at : (known.phoneChangedAt ?? null) };
+}
+
+function phonesOf(c: ContactFacts): Record<string, string | null> {
+  return {
+    order: c.orderPhone,
+    customer: c.customerPhone,
+    customerDefault: c.customerDefaultAddress?.phone ?? null,
+    billing: c.billingAddress?.phone ?? null,
+    shipping: c.shippingAddress?.phone ?? null,
   };
 }
 
