@@ -169,6 +169,11 @@ export function applyFulfillmentEvent(
   return { ...base, fulfillments: { ...base.fulfillments, [updated.id]: updated } };
 }
 
+/** True when two versions of an order's knowledge differ at most in the order's `updated_at`. */
+export function sameFacts(a: OrderKnowledge, b: OrderKnowledge): boolean {
+  return JSON.stringify({ ...a, orderUpdatedAt: null }) === JSON.stringify({ ...b, orderUpdatedAt: null });
+}
+
 /** Orders fulfillments by creation time, then by id (Shopify ids grow over time). */
 export function compareFulfillments(a: FulfillmentFacts, b: FulfillmentFacts): number {
   if (a.createdAt !== null && b.createdAt !== null && a.createdAt !== b.createdAt) {
@@ -266,7 +271,8 @@ function deliveryMethodOf(lines: ReadonlyArray<ShippingLinePayload>): DeliveryMe
 function contactOf(order: OrderPayload): ContactFacts {
   return {
     customerFirstName:
-      order.customer?.first_name ?? order.shipping_address?.first_name ?? order.billing_address?.first_name ?? null,
+      // The buyer's name: a gift's shipping address names the recipient.
+      order.customer?.first_name ?? order.billing_address?.first_name ?? order.shipping_address?.first_name ?? null,
     shippingAddress: addressContact(order.shipping_address),
     customerPhone: order.customer?.phone ?? null,
     customerDefaultAddress: addressContact(order.customer?.default_address ?? null),

@@ -58,3 +58,17 @@ export const DEFAULT_TEMPLATES: Readonly<Record<OrderStatus, MessageTemplate>> =
     description: "Your order {{order_name}} has been cancelled.",
   },
 };
+
+/**
+ * The `completed` message for a sale made in person (Shopify POS, nothing to ship): the shop's
+ * own `completed` template speaks of a delivery, which never happened. Built in, not edited in
+ * Templates; the `completed` switch still turns it off.
+ */
+export const IN_PERSON_COMPLETED_TEMPLATE: MessageTemplate = {
+  body: [
+    "Hi {{customer_first_name}},",
+    "Thank you for your purchase {{order_name}} at {{shop_name}}! We hope you love it.",
+    "Your order: {{order_status_url}}",
+  ].join("\n"),
+  description: "Thank you for your purchase {{order_name}}.",
+};
