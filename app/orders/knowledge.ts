@@ -133,7 +133,8 @@ export function applyOrder(knowledge: OrderKnowledge | undefined, order: OrderPa
       ...next,
       orderName: order.name ?? base.orderName,
       orderUpdatedAt: latest(order.updated_at, base.orderUpdatedAt),
-      contact: mergeContact(base.contact, contactOf(order), order.updated_at),
+      // The first order payload sets the phones; a later one that changes them corrects them.
+      contact: mergeContact(base.contact, contactOf(order), isFirstOrderPayload(base) ? null : order.updated_at),
       sale: saleOf(order, base.sale),
       orderStatusUrl: order.order_status_url ?? base.orderStatusUrl,
       noteAttributes: order.note_attributes.length > 0 ? order.note_attributes : base.noteAttributes,
@@ -281,7 +282,12 @@ function contactOf(order: OrderPayload): ContactFacts {
   };
 }
 
-function mergeContact(known: ContactFacts, incoming: ContactFacts, at: string | null): ContactFacts {
+function isFirstOrderPayload(k: OrderKnowledge): boolean {
+  return k.orderUpdatedAt === null && !k.lineItemsKnown && k.orderName === null;
+}
+
+/** `correctedAt`: when a change of phone counts as a correction (null for the first payload). */
+function mergeContact(known: ContactFacts, incoming: ContactFacts, correctedAt: string | null): ContactFacts {
   const merged: ContactFacts = {
     customerFirstName: incoming.customerFirstName ?? known.customerFirstName,
     shippingAddress: incoming.shippingAddress ?? known.shippingAddress,
@@ -290,11 +296,8 @@ function mergeContact(known: ContactFacts, incoming: ContactFacts, at: string | 
     billingAddress: incoming.billingAddress ?? known.billingAddress,
     orderPhone: incoming.orderPhone ?? known.orderPhone,
   };
-  const phonesBefore = phonesOf(known);
-  // The first payload only sets the phones; a later one that changes them is a correction.
-  const firstPayload = Object.values(phonesBefore).every((phone) => phone === null);
-  const changed = JSON.stringify(phonesOf(merged)) !== JSON.stringify(phonesBefore);
-  return { ...merged, phoneChangedAt: changed && !firstPayload ? at : (known.phoneChangedAt ?? null) };
+  const changed = JSON.stringify(phonesOf(merged)) !== JSON.stringify(phonesOf(known));
+  return { ...merged, phoneChangedAt: changed && correctedAt !== null ? correctedAt : (known.phoneChangedAt ?? null) };
 }
 
 function phonesOf(c: ContactFacts): Record<string, string | null> {

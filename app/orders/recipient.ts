@@ -38,6 +38,9 @@ export const RECIPIENT_SOURCES: ReadonlyArray<{ source: RecipientSource; label: 
 const LABEL = Object.fromEntries(RECIPIENT_SOURCES.map((s) => [s.source, s.label])) as Record<RecipientSource, string>;
 const PLACE = Object.fromEntries(RECIPIENT_SOURCES.map((s) => [s.source, s.place])) as Record<RecipientSource, string>;
 
+/** How every "no phone" skip reason begins (the admin recognises it by this). */
+export const NO_PHONE_REASON = "no WhatsApp number for the buyer";
+
 export function pickRecipient(knowledge: OrderKnowledge): Recipient {
   const c = knowledge.contact;
   const buyerCountry =
@@ -69,7 +72,7 @@ export function pickRecipient(knowledge: OrderKnowledge): Recipient {
   }
   const parts = [...refused];
   if (missing.length > 0) parts.push(`there is no phone on ${joinWords(missing)}`);
-  return { ok: false, reason: `no WhatsApp number for the buyer: ${parts.join("; ")}` };
+  return { ok: false, reason: `${NO_PHONE_REASON}: ${parts.join("; ")}` };
 }
 
 /** A shipping address is the buyer's when no billing address names another person. */
