@@ -56,6 +56,50 @@ export interface DecisionInput {
   prefs: { sendProcessingOnCreate: boolean; inPersonSales?: InPersonSalePref };
 }
 
+/**
+ * The rules above as the README's decision table states them, row by row (a test checks the
+ * README against this list; the table tests in status-decision.test.ts check the behaviour).
+ */
+export const DECISION_TABLE: ReadonlyArray<readonly [knows: string, queued: string, message: string]> = [
+  ["anything", "`cancelled`", "none: cancelled is terminal"],
+  [
+    "a counter sale: `source_name: pos`, no shipping address and no shipping line",
+    "–",
+    "none by default; one `completed` (\"thank you for your purchase\") if the shop chooses it in Settings, and nothing else ever",
+  ],
+  ["the order is cancelled (`orders/cancelled`, `cancelled_at`)", "anything else", "`cancelled`, even after shipping"],
+  ["not cancelled", "`completed`", "none: a late event never moves the order back"],
+  [
+    "a shipment whose items the app cannot place (order's line items unknown)",
+    "–",
+    "none yet: the order is read from the Admin API, then decided",
+  ],
+  [
+    "a shipment that replaces a cancelled one the shopper was told about (created after it, some of the same items), not all delivered",
+    "`shipped`",
+    "`shipped` again with the new tracking (`partially_shipped` if items are still owed), once per replacement",
+  ],
+  [
+    "everything owed shipped, every shipment delivered (`shipment_status: delivered` or a `delivered` fulfillment event)",
+    "below `completed`",
+    "`completed`",
+  ],
+  ["everything owed shipped, not all delivered", "below `shipped`", "`shipped`"],
+  [
+    "some items shipped, others not",
+    "nothing, `processing` or `partially_shipped`",
+    "`partially_shipped` for each new shipment (its own tracking)",
+  ],
+  ["some items shipped, others not", "`shipped` or higher", "none"],
+  ["a pending/open fulfillment, nothing shipped", "nothing", "`processing`"],
+  [
+    "`orders/create`, nothing shipped (the shop's \"send processing\" choice, on by default)",
+    "nothing",
+    "`processing`",
+  ],
+  ["only cancelled/failed fulfillments", "–", "none: a cancelled fulfillment sends nothing by itself"],
+];
+
 const TRIGGER_LABEL: Readonly<Record<DecisionTrigger, string>> = {
   order_created: "orders/create",
   order_updated: "orders/updated",
