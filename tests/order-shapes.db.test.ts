@@ -146,6 +146,30 @@ describe("counter sales (Shopify POS)", () => {
   });
 });
 
+describe("local pickup", () => {
+  it("GIVEN a pickup order WHEN the fulfillment is ready for pickup, then picked up THEN ready for pickup, then picked up, never on its way", async () => {
+    const sample = orderPayload();
+    const pickupLine = { ...(sample.shipping_lines as Array<Record<string, unknown>>)[0], title: "Pickup at Main Street", code: "Main Street", delivery_category: "pick-up" };
+    const order = newOrder({ shipping_address: null, shipping_lines: [pickupLine], phone: BUYER_PHONE });
+    const id = `${order.id}1`;
+    await post("orders/create", order.created());
+    await post("fulfillments/create", order.fulfillment({ id, status: "success", lines: ALL, created: 10, shipmentStatus: "ready_for_pickup", tracking: null }));
+    await pipeline.settle();
+    await post("fulfillment_events/create", order.event({ id: `${order.id}9`, fulfillmentId: id, status: "picked_up", happened: 60 }));
+    await pipeline.settle();
+
+    const received = receivedFor(order.id);
+    expect(received.map(([status, to]) => [status, to])).toEqual([
+      ["processing", BUYER_E164],
+      ["shipped", BUYER_E164],
+      ["completed", BUYER_E164],
+    ]);
+    expect(received[1]?.[2]).toContain("is ready for pickup");
+    expect(received[2]?.[2]).toContain("has been picked up");
+    expect(received.some(([, , text]) => /on its way|delivered/.test(text))).toBe(false);
+  });
+});
+
 describe("order edits and refunds", () => {
   it("GIVEN A shipped as a partial shipment WHEN an edit removes B, a no-op update comes, and A is delivered THEN shipped then completed", async () => {
     const order = newOrder();

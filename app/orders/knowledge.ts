@@ -44,7 +44,7 @@ export interface FulfillmentFacts {
   /** pending, open, success, cancelled, error, failure or a newer value; null = known only from a tracking event. */
   status: string | null;
   shipmentStatus: string | null;
-  /** Sticky: set by `shipment_status: delivered` or a `delivered` fulfillment event. */
+  /** Sticky: set by `shipment_status` delivered / picked_up or such a fulfillment event. */
   delivered: boolean;
   /** Quantity per line item id in this fulfillment; null while unknown. */
   lineItems: Record<string, number> | null;
@@ -96,6 +96,11 @@ export interface SaleFacts {
 }
 
 export type DeliveryMethod = "shipping" | "pickup" | "local_delivery";
+
+/** Delivered to the door, or collected by the shopper at a pickup point. */
+function isHandedOver(status: string | null): boolean {
+  return status === "delivered" || status === "picked_up";
+}
 
 /** Fulfillment statuses after which nothing was (or will be) shipped by that fulfillment. */
 export const VOID_FULFILLMENT_STATUSES: readonly string[] = ["cancelled", "error", "failure"];
@@ -163,7 +168,7 @@ export function applyFulfillmentEvent(
   const eventIsNewer = isNotOlder(event.happened_at, existing.lastEventAt);
   const updated: FulfillmentFacts = {
     ...existing,
-    delivered: existing.delivered || event.status === "delivered",
+    delivered: existing.delivered || isHandedOver(event.status),
     lastEventStatus: eventIsNewer ? (event.status ?? existing.lastEventStatus) : existing.lastEventStatus,
     lastEventAt: latest(event.happened_at, existing.lastEventAt),
   };
@@ -263,8 +268,9 @@ function saleOf(order: OrderPayload, known: SaleFacts | undefined): SaleFacts {
 
 /** Shopify's own delivery category on the shipping line (pick-up, local, ...); anything else ships. */
 function deliveryMethodOf(lines: ReadonlyArray<ShippingLinePayload>): DeliveryMethod {
-  const kinds = lines.map((line) => line.delivery_category ?? "");
-  if (kinds.some((k) => k.includes("pickup") || k.includes("pick_up"))) return "pickup";
+  // Spelled pick-up, pick_up or pickup depending on where it comes from.
+  const kinds = lines.map((line) => (line.delivery_category ?? "").replace(/[^a-z]/g, ""));
+  if (kinds.some((k) => k.includes("pickup"))) return "pickup";
   if (kinds.some((k) => k.includes("local"))) return "local_delivery";
   return "shipping";
 }
@@ -322,7 +328,7 @@ function factsOfFulfillment(f: FulfillmentPayload | OrderFulfillmentPayload): Fu
     name: f.name,
     status: f.status,
     shipmentStatus: f.shipment_status,
-    delivered: f.shipment_status === "delivered",
+    delivered: isHandedOver(f.shipment_status),
     lineItems,
     trackingCompany: f.tracking_company,
     trackingNumber: tracking.number,

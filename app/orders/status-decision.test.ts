@@ -309,6 +309,16 @@ describe("replacement fulfillments", () => {
   });
 });
 
+describe("local pickup", () => {
+  it("GIVEN a pickup order WHEN the fulfillment says ready_for_pickup, then picked_up THEN shipped, then completed", () => {
+    const p = createPipeline();
+    p.deliver(created({ shipping_address: null }));
+    expectSend(p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10, shipmentStatus: "ready_for_pickup", tracking: null })), "shipped", "5001");
+    expectSend(p.deliver(fEvent("9001", "5001", "picked_up", 30)), "completed", "5001");
+    expect(statusesOf(p)).toEqual(["processing", "shipped", "completed"]);
+  });
+});
+
 describe("counter sales (POS)", () => {
   const pos = { source_name: "pos", shipping_address: null, shipping_lines: [] };
   const posCancelled: Delivery = { topic: "orders/cancelled", body: cancelledOrderPayload(30, pos) };

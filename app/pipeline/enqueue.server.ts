@@ -4,9 +4,10 @@ import { STATUS_RANK, type OrderStatus } from "../kaleyra/statuses";
 import type { OrderKnowledge } from "../orders/knowledge";
 import { pickRecipient } from "../orders/recipient";
 import { referenceIdFor, type ReferenceIdSource } from "../orders/reference-id";
-import { decideMessages, isCounterSale, type Decision, type DecisionTrigger, type QueuedMessage } from "../orders/status-decision";
+import { wordingFor } from "../orders/wording";
+import { decideMessages, type Decision, type DecisionTrigger, type QueuedMessage } from "../orders/status-decision";
 import type { ShopRow } from "../shops/shop-rows.server";
-import { DEFAULT_TEMPLATES, IN_PERSON_COMPLETED_TEMPLATE, type MessageTemplate } from "../templates/defaults";
+import { DEFAULT_TEMPLATES, WORDING_TEMPLATES, type MessageTemplate } from "../templates/defaults";
 import { renderMessage, templateValuesFor } from "../templates/render";
 
 export interface EnqueueResult {
@@ -69,7 +70,8 @@ export async function planMessageContent(
 ): Promise<PlannedContent> {
   const stored = await templateFor(tx, shop.domain, status);
   const { enabled } = stored;
-  const template = status === "completed" && isCounterSale(knowledge) ? IN_PERSON_COMPLETED_TEMPLATE : stored.template;
+  const wording = wordingFor(knowledge, status, fulfillmentId);
+  const template = wording === "standard" ? stored.template : WORDING_TEMPLATES[wording];
   const recipient = pickRecipient(knowledge);
   const reference = referenceIdFor(referenceIdSourceOf(shop), knowledge);
   const rendered = renderMessage(template, templateValuesFor(knowledge, { shopName: shopDisplayName(shop), fulfillmentId }));

@@ -4,6 +4,7 @@
  * optional-line rule drops it cleanly instead of leaving "Hi ," or "Carrier: ".
  */
 import type { OrderStatus } from "../kaleyra/statuses";
+import type { Wording } from "../orders/wording";
 
 export interface MessageTemplate {
   /** The WhatsApp message body (`interactive.body.text`), at most 1,024 visible characters. */
@@ -60,15 +61,41 @@ export const DEFAULT_TEMPLATES: Readonly<Record<OrderStatus, MessageTemplate>> =
 };
 
 /**
- * The `completed` message for a sale made in person (Shopify POS, nothing to ship): the shop's
- * own `completed` template speaks of a delivery, which never happened. Built in, not edited in
- * Templates; the `completed` switch still turns it off.
+ * Built-in wordings for orders the shop's templates do not fit (their own `completed` speaks of
+ * a delivery, their `shipped` of a parcel on its way). Not edited in Templates; the status's
+ * switch still turns them off. `standard` is the shop's own template.
  */
-export const IN_PERSON_COMPLETED_TEMPLATE: MessageTemplate = {
-  body: [
-    "Hi {{customer_first_name}},",
-    "Thank you for your purchase {{order_name}} at {{shop_name}}! We hope you love it.",
-    "Your order: {{order_status_url}}",
-  ].join("\n"),
-  description: "Thank you for your purchase {{order_name}}.",
+export const WORDING_TEMPLATES: Readonly<Record<Exclude<Wording, "standard">, MessageTemplate>> = {
+  in_person: {
+    body: [
+      "Hi {{customer_first_name}},",
+      "Thank you for your purchase {{order_name}} at {{shop_name}}! We hope you love it.",
+      "Your order: {{order_status_url}}",
+    ].join("\n"),
+    description: "Thank you for your purchase {{order_name}}.",
+  },
+  ready_for_pickup: {
+    body: [
+      "Hi {{customer_first_name}},",
+      "Your order {{order_name}} from {{shop_name}} is ready for pickup.",
+      "Your order: {{order_status_url}}",
+    ].join("\n"),
+    description: "Your order {{order_name}} is ready for pickup.",
+  },
+  picked_up: {
+    body: [
+      "Hi {{customer_first_name}},",
+      "Your order {{order_name}} from {{shop_name}} has been picked up. Thank you, we hope you love it!",
+      "Your order: {{order_status_url}}",
+    ].join("\n"),
+    description: "Your order {{order_name}} has been picked up.",
+  },
+  local_delivery: {
+    body: [
+      "Hi {{customer_first_name}},",
+      "Good news: your order {{order_name}} from {{shop_name}} is out for local delivery.",
+      "Your order: {{order_status_url}}",
+    ].join("\n"),
+    description: "Your order {{order_name}} is out for delivery.",
+  },
 };
