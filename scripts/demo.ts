@@ -16,7 +16,9 @@ import {
   fulfillmentPayload,
   LINE_A,
   LINE_B,
+  lineItem,
   orderPayload,
+  orderUpdatedPayload,
 } from "../app/orders/__fixtures__/lifecycle";
 import { startKaleyraSandbox } from "../sandbox/kaleyra-sandbox";
 import { freePort, startProcess, waitFor } from "../tests/helpers/process";
@@ -94,7 +96,28 @@ try {
   console.log("order #1003: no phone number anywhere");
   await send("orders/create", orderPayload({ id: "1003", name: "#1003", phone: null, customer: null, billing_address: null, shipping_address: { country_code: "US" } }));
 
-  // Per shopper, WhatsApp allows about one message per 6 seconds: the four messages of #1001 take ~20 s.
+  console.log("order #1004: a gift; the buyer (billing address, India) is told, not the recipient (shipping address, UK)");
+  const gift = {
+    id: "1004",
+    name: "#1004",
+    phone: null,
+    customer: { first_name: "Asha", last_name: "Rao", phone: null },
+    billing_address: { first_name: "Asha", last_name: "Rao", phone: "98765 43211", country_code: "IN" },
+    shipping_address: { first_name: "Priya", last_name: "Shah", phone: "07400 123456", country_code: "GB" },
+  };
+  await send("orders/create", orderPayload(gift));
+  await send("fulfillments/create", forOrder(fulfillmentPayload({ id: "70041", status: "success", lines: [[LINE_A, 2], [LINE_B, 1]], created: 10 }), gift.id));
+
+  console.log("order #1005: A shipped, then the order is edited to remove B (orders/updated), then A is delivered");
+  const edited = { id: "1005", name: "#1005", phone: "+91 98765 43212" };
+  const withoutB = { line_items: [lineItem(LINE_A, 2), lineItem(LINE_B, 1, { current_quantity: 0, fulfillable_quantity: 0 })] };
+  await send("orders/create", orderPayload(edited));
+  await send("fulfillments/create", forOrder(fulfillmentPayload({ id: "70051", status: "success", lines: [[LINE_A, 2]], created: 10 }), edited.id));
+  await send("orders/updated", orderUpdatedPayload(20, { ...edited, ...withoutB }));
+  await send("orders/updated", orderUpdatedPayload(25, { ...edited, ...withoutB, tags: "vip" }));
+  await send("fulfillment_events/create", forOrder(fulfillmentEventPayload({ id: "9051", fulfillmentId: "70051", status: "delivered", happened: 60 }), edited.id));
+
+  // Per shopper, WhatsApp allows about one message per 6 seconds: four messages to one shopper take ~20 s.
   console.log("waiting for the delivery worker (6 s between messages to the same shopper)...");
   await waitFor(
     async () => {
@@ -128,11 +151,20 @@ try {
       .messaging_object.interactive.action.parameters;
     return `${p.reference_id}:${p.order.status}`;
   });
-  const expected = ["1001:processing", "1001:partially_shipped", "1001:shipped", "1001:completed", "1002:processing", "1002:cancelled"];
+  const lifecycles: Record<string, string[]> = {
+    "1001": ["processing", "partially_shipped", "shipped", "completed"],
+    "1002": ["processing", "cancelled"],
+    "1004": ["processing", "shipped"],
+    "1005": ["processing", "partially_shipped", "shipped", "completed"],
+  };
+  const giftTo = sandbox.received
+    .map((m) => m.body as { messaging_object: { to: string; interactive: { action: { parameters: { reference_id: string } } } } })
+    .filter((b) => b.messaging_object.interactive.action.parameters.reference_id === "1004")
+    .map((b) => b.messaging_object.to);
   const ok =
-    got.length === expected.length &&
-    expected.every((e) => got.includes(e)) &&
-    got.filter((g) => g.startsWith("1001:")).join() === expected.slice(0, 4).join() &&
+    got.length === Object.values(lifecycles).flat().length &&
+    Object.entries(lifecycles).every(([id, statuses]) => got.filter((g) => g.startsWith(`${id}:`)).join() === statuses.map((s) => `${id}:${s}`).join()) &&
+    giftTo.every((to) => to === "+919876543211") &&
     skipped.length === 1;
   console.log(ok ? "\ndemo ok: every expected message sent exactly once, in lifecycle order" : `\ndemo FAILED: got ${got.join(", ")}`);
   await finish(ok ? 0 : 1);

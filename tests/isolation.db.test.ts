@@ -18,7 +18,14 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
 import { ORDER_STATUSES } from "../app/kaleyra/statuses";
-import { cancelledOrderPayload, fulfillmentEventPayload, fulfillmentPayload, LINE_A, orderPayload } from "../app/orders/__fixtures__/lifecycle";
+import {
+  cancelledOrderPayload,
+  fulfillmentEventPayload,
+  fulfillmentPayload,
+  LINE_A,
+  orderPayload,
+  orderUpdatedPayload,
+} from "../app/orders/__fixtures__/lifecycle";
 import { DEFAULT_TEMPLATES } from "../app/templates/defaults";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../sandbox/kaleyra-sandbox";
 import { embeddedUrl, hostParam, sessionToken, storeOfflineSession } from "./browser/support/shopify-session";
@@ -503,6 +510,7 @@ const ROUTE_CHECKS: Record<string, Check[]> = {
 
   // Webhooks, in an order that keeps C installed until its own uninstall at the end.
   "webhooks.orders.create.tsx": webhookChecks("orders/create", ordersBody),
+  "webhooks.orders.updated.tsx": webhookChecks("orders/updated", () => orderUpdatedPayload(45, { id: B_ORDER_ID, name: B_ORDER, tags: "vip" })),
   "webhooks.orders.cancelled.tsx": webhookChecks("orders/cancelled", () => cancelledOrderPayload(60, { id: B_ORDER_ID, name: B_ORDER })),
   "webhooks.fulfillments.create.tsx": webhookChecks("fulfillments/create", fulfillmentBody("success")),
   "webhooks.fulfillments.update.tsx": webhookChecks("fulfillments/update", fulfillmentBody("cancelled")),

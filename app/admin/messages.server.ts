@@ -6,6 +6,8 @@ import type { Prisma } from "@prisma/client";
 import { isOrderStatus, STATUS_LABEL } from "../kaleyra/statuses";
 import type { OutcomeHelp } from "../kaleyra/outcome";
 import type { AdminDeps } from "./deps.server";
+import type { OrderKnowledge } from "../orders/knowledge";
+import { NO_PHONE_REASON, pickRecipient } from "../orders/recipient";
 import {
   isRetryable,
   maskedRecipient,
@@ -116,7 +118,14 @@ export interface MessageDetail {
 }
 
 /** Advice for a message that has no Kaleyra answer to explain it. */
-function helpWithoutAnswer(state: string, skipReason: string | null): OutcomeHelp | null {
+function helpWithoutAnswer(state: string, skipReason: string | null, phoneUpdatedAt: Date | null = null): OutcomeHelp | null {
+  if (state === "skipped" && phoneUpdatedAt !== null) {
+    return {
+      title: "Not sent yet: the phone number was updated",
+      explanation: `The app did not send this message: ${skipReason ?? "no phone number"}. The phone number was updated on ${formatUtc(phoneUpdatedAt)}.`,
+      action: "Retry to send it to the updated number.",
+    };
+  }
   if (state === "skipped") {
     return {
       title: "Not sent",
@@ -144,9 +153,34 @@ function helpWithoutAnswer(state: string, skipReason: string | null): OutcomeHel
   return null;
 }
 
+/** "10 Mar 2026, 11:00 UTC" */
+function formatUtc(date: Date): string {
+  return `${new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(date)} UTC`;
+}
+
+/**
+ * For a message skipped for want of the buyer's phone, when the order's phone was added or
+ * corrected since (orders/updated) and a number can now be used: the time of that change.
+ */
+async function phoneUpdatedSince(
+  deps: AdminDeps,
+  row: { shopDomain: string; orderId: string; state: string; skipReason: string | null },
+): Promise<Date | null> {
+  if (row.state !== "skipped" || !row.skipReason?.startsWith(NO_PHONE_REASON)) return null;
+  const order = await deps.prisma.orderState.findUnique({
+    where: { shopDomain_orderId: { shopDomain: row.shopDomain, orderId: row.orderId } },
+    select: { knowledge: true },
+  });
+  if (!order?.knowledge) return null;
+  const knowledge = JSON.parse(order.knowledge) as OrderKnowledge;
+  const changedAt = knowledge.contact.phoneChangedAt;
+  return changedAt && pickRecipient(knowledge).ok ? new Date(changedAt) : null;
+}
+
 export async function getMessage(deps: AdminDeps, shopDomain: string, id: string): Promise<MessageDetail | null> {
   const row = await deps.prisma.message.findFirst({ where: { id, shopDomain } });
   if (!row) return null;
+  const phoneUpdatedAt = await phoneUpdatedSince(deps, row);
   const stored = { kind: row.lastOutcome, code: row.lastCode, detail: row.lastDetail };
   // A retried message keeps its last answer for the record, but the advice follows its state
   // now: skipped says why, and a message queued again (attempts back at 0) is just waiting.
@@ -176,7 +210,7 @@ export async function getMessage(deps: AdminDeps, shopDomain: string, id: string
       row.lastOutcome !== null
         ? { code: row.lastCode, httpStatus: row.lastHttpStatus, words: kaleyraWords(stored) }
         : null,
-    help: answerExplains ? storedOutcomeHelp(stored) : helpWithoutAnswer(row.state, row.skipReason),
+    help: answerExplains ? storedOutcomeHelp(stored) : helpWithoutAnswer(row.state, row.skipReason, phoneUpdatedAt),
     request: requestForDisplay(row.requestJson),
     canRetry: isRetryable(row.state),
   };

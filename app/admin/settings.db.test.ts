@@ -126,6 +126,16 @@ describe("saveSettings", () => {
     expect((await t.deps.prisma.message.findUnique({ where: { id: paused } }))?.state).toBe("queued");
   });
 
+  it("GIVEN the in-person sales box WHEN ticked, then cleared THEN the shop sends one completed, then nothing, for counter sales", async () => {
+    await seedShop(t.deps, shop);
+    expect((await loadSettings(t.deps, shop)).thankInPersonSales).toBe(false);
+    await saveSettings(t.deps, shop, { ...FORM, thankInPersonSales: "true" });
+    expect((await rawShop(shop))?.inPersonSales).toBe("completed");
+    expect((await loadSettings(t.deps, shop)).thankInPersonSales).toBe(true);
+    await saveSettings(t.deps, shop, { ...FORM });
+    expect((await rawShop(shop))?.inPersonSales).toBe("nothing");
+  });
+
   it("GIVEN a shop paused for a configuration error WHEN only the switches change THEN it stays paused", async () => {
     await seedShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "RBC001" });
     const paused = await seedMessage(t.deps, shop, { state: "paused" });

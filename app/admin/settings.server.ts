@@ -35,6 +35,8 @@ export interface SettingsView {
   referenceIdSource: ReferenceIdSourceName;
   referenceIdAttribute: string;
   sendProcessingOnCreate: boolean;
+  /** An in-person (POS) sale with nothing to ship gets one thank-you message. */
+  thankInPersonSales: boolean;
   /** Last four characters of the stored key, or null when none is stored. */
   apiKeyLast4: string | null;
   /** A key is stored but cannot be decrypted with the current ENCRYPTION_KEY. */
@@ -62,6 +64,7 @@ export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise
     referenceIdSource: referenceIdSourceName(shop?.referenceIdSource ?? "order_id"),
     referenceIdAttribute: shop?.referenceIdAttribute ?? "",
     sendProcessingOnCreate: shop?.sendProcessingOnCreate ?? true,
+    thankInPersonSales: shop?.inPersonSales === "completed",
     apiKeyLast4: shop?.apiKeyCipher ? (shop.apiKeyLast4 ?? "") : null,
     apiKeyUnreadable: isKeyUnreadable(shop?.apiKeyCipher ?? null, deps.encryptionKey),
     credentialsVerifiedAt: shop?.credentialsVerifiedAt?.toISOString() ?? null,
@@ -154,6 +157,7 @@ export async function saveSettings(
       referenceIdSource: form.referenceIdSource,
       referenceIdAttribute: form.referenceIdSource === "note_attribute" ? form.referenceIdAttribute : null,
       sendProcessingOnCreate: form.sendProcessingOnCreate,
+      inPersonSales: form.thankInPersonSales ? "completed" : "nothing",
       updatedAt: now,
     };
     if (last4 !== null) values.apiKeyLast4 = last4;

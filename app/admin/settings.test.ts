@@ -31,7 +31,9 @@ describe("settings form schema", () => {
       referenceIdSource: "order_name",
       referenceIdAttribute: "",
       sendProcessingOnCreate: false,
+      thankInPersonSales: false,
     });
+    expect(settingsFormSchema.parse({ ...VALID, thankInPersonSales: "true" }).thankInPersonSales).toBe(true);
   });
 
   it("GIVEN every field wrong WHEN parsed THEN every field gets its own message at once", () => {

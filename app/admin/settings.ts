@@ -48,6 +48,8 @@ export const settingsFormSchema = z
       .optional()
       .transform((value) => value ?? ""),
     sendProcessingOnCreate: checkbox,
+    // Ticked: an in-person (POS) sale gets one thank-you (`completed`); else nothing.
+    thankInPersonSales: checkbox,
   })
   .refine((value) => value.referenceIdSource !== "note_attribute" || value.referenceIdAttribute !== "", {
     path: ["referenceIdAttribute"],

@@ -9,6 +9,7 @@ import {
   lineItem,
   ORDER_ID,
   orderPayload,
+  orderUpdatedPayload,
   refund,
   utc,
   type FulfillmentSpec,
@@ -56,12 +57,14 @@ describe("applyOrder", () => {
     });
     expect(k.contact).toEqual({
       customerFirstName: "John",
-      shippingAddress: { phone: "(502) 555-0147", countryCode: "US" },
+      shippingAddress: { phone: "(502) 555-0147", countryCode: "US", name: "steve shipper" },
       customerPhone: null,
-      customerDefaultAddress: { phone: "123-123-1234", countryCode: "CA" },
-      billingAddress: { phone: "555-555-SHIP", countryCode: "US" },
+      customerDefaultAddress: { phone: "123-123-1234", countryCode: "CA", name: "john smith" },
+      billingAddress: { phone: "555-555-SHIP", countryCode: "US", name: "steve shipper" },
       orderPhone: null,
+      phoneChangedAt: null,
     });
+    expect(k.sale).toEqual({ sourceName: "web", shipsToCustomer: true, deliveryMethod: "shipping" });
     // Plain JSON: survives a round trip unchanged.
     expect(JSON.parse(JSON.stringify(k))).toEqual(k);
   });
@@ -111,6 +114,31 @@ describe("applyOrder", () => {
   it("GIVEN knowledge of another order WHEN applied THEN it throws (a caller bug, not a payload problem)", () => {
     const k = applyOrder(undefined, order(orderPayload()));
     expect(() => applyOrder(k, order(orderPayload({ id: 1 })))).toThrow(/applied to knowledge of order/);
+  });
+});
+
+describe("contact changes and the sale", () => {
+  it("GIVEN an order created without a phone WHEN orders/updated adds one THEN the change is dated; an older payload changes nothing", () => {
+    const created = applyOrder(undefined, order(orderPayload({ phone: null })));
+    expect(created.contact.phoneChangedAt).toBeNull();
+    const corrected = applyOrder(created, order(orderUpdatedPayload(5, { phone: "+919876543210" })));
+    expect(corrected.contact).toMatchObject({ orderPhone: "+919876543210", phoneChangedAt: utc(5) });
+    const tagged = applyOrder(corrected, order(orderUpdatedPayload(9, { phone: "+919876543210", tags: "vip" })));
+    expect(tagged.contact.phoneChangedAt).toBe(utc(5));
+    expect(applyOrder(tagged, order(orderUpdatedPayload(3, { phone: null })))).toEqual(tagged);
+  });
+
+  it("GIVEN a POS sale without a shipping address or lines WHEN applied THEN it does not ship to the customer", () => {
+    const k = applyOrder(undefined, order(orderPayload({ source_name: "pos", shipping_address: null, shipping_lines: [] })));
+    expect(k.sale).toEqual({ sourceName: "pos", shipsToCustomer: false, deliveryMethod: null });
+  });
+
+  it("GIVEN a payload trimmed of source_name and shipping lines WHEN applied THEN what was known stays", () => {
+    const k = applyOrder(undefined, order(orderPayload({ source_name: "pos", shipping_address: null, shipping_lines: [] })));
+    const trimmed = orderUpdatedPayload(5, { shipping_address: null });
+    delete trimmed.source_name;
+    delete trimmed.shipping_lines;
+    expect(applyOrder(k, order(trimmed)).sale).toEqual({ sourceName: "pos", shipsToCustomer: false, deliveryMethod: null });
   });
 });
 

@@ -20,10 +20,13 @@ import {
   type FulfillmentPayload,
   type OrderFulfillmentPayload,
   type OrderPayload,
+  type ShippingLinePayload,
 } from "./payloads";
 
 export interface AddressContact {
   phone: string | null;
+  /** The person the address is for ("first last", trimmed, lower-case): tells a gift recipient from the buyer. */
+  name?: string | null;
   /** ISO 3166-1 alpha-2 country of the address: reads national numbers, this one's and others'. */
   countryCode: string | null;
 }
@@ -41,7 +44,7 @@ export interface FulfillmentFacts {
   /** pending, open, success, cancelled, error, failure or a newer value; null = known only from a tracking event. */
   status: string | null;
   shipmentStatus: string | null;
-  /** Sticky: set by `shipment_status: delivered` or a `delivered` fulfillment event. */
+  /** Sticky: set by `shipment_status` delivered / picked_up or such a fulfillment event. */
   delivered: boolean;
   /** Quantity per line item id in this fulfillment; null while unknown. */
   lineItems: Record<string, number> | null;
@@ -61,6 +64,8 @@ export interface ContactFacts {
   customerDefaultAddress: AddressContact | null;
   billingAddress: AddressContact | null;
   orderPhone: string | null;
+  /** `updated_at` of the order payload that last changed one of the phones above (ISO UTC). */
+  phoneChangedAt?: string | null;
 }
 
 export interface OrderKnowledge {
@@ -77,6 +82,24 @@ export interface OrderKnowledge {
   contact: ContactFacts;
   orderStatusUrl: string | null;
   noteAttributes: Array<{ name: string; value: string }>;
+  /** How the order was sold and is delivered (absent in knowledge stored before it was kept). */
+  sale?: SaleFacts;
+}
+
+export interface SaleFacts {
+  /** `source_name`: web, pos, shopify_draft_order, an app's id, ... */
+  sourceName: string | null;
+  /** False when the order has no shipping address and no shipping line (a counter sale). */
+  shipsToCustomer: boolean;
+  /** From the shipping lines: pickup, local delivery or shipping; null while unknown. */
+  deliveryMethod: DeliveryMethod | null;
+}
+
+export type DeliveryMethod = "shipping" | "pickup" | "local_delivery";
+
+/** Delivered to the door, or collected by the shopper at a pickup point. */
+function isHandedOver(status: string | null): boolean {
+  return status === "delivered" || status === "picked_up";
 }
 
 /** Fulfillment statuses after which nothing was (or will be) shipped by that fulfillment. */
@@ -115,7 +138,9 @@ export function applyOrder(knowledge: OrderKnowledge | undefined, order: OrderPa
       ...next,
       orderName: order.name ?? base.orderName,
       orderUpdatedAt: latest(order.updated_at, base.orderUpdatedAt),
-      contact: mergeContact(base.contact, contactOf(order)),
+      // The first order payload sets the phones; a later one that changes them corrects them.
+      contact: mergeContact(base.contact, contactOf(order), isFirstOrderPayload(base) ? null : order.updated_at),
+      sale: saleOf(order, base.sale),
       orderStatusUrl: order.order_status_url ?? base.orderStatusUrl,
       noteAttributes: order.note_attributes.length > 0 ? order.note_attributes : base.noteAttributes,
     };
@@ -143,11 +168,16 @@ export function applyFulfillmentEvent(
   const eventIsNewer = isNotOlder(event.happened_at, existing.lastEventAt);
   const updated: FulfillmentFacts = {
     ...existing,
-    delivered: existing.delivered || event.status === "delivered",
+    delivered: existing.delivered || isHandedOver(event.status),
     lastEventStatus: eventIsNewer ? (event.status ?? existing.lastEventStatus) : existing.lastEventStatus,
     lastEventAt: latest(event.happened_at, existing.lastEventAt),
   };
   return { ...base, fulfillments: { ...base.fulfillments, [updated.id]: updated } };
+}
+
+/** True when two versions of an order's knowledge differ at most in the order's `updated_at`. */
+export function sameFacts(a: OrderKnowledge, b: OrderKnowledge): boolean {
+  return JSON.stringify({ ...a, orderUpdatedAt: null }) === JSON.stringify({ ...b, orderUpdatedAt: null });
 }
 
 /** Orders fulfillments by creation time, then by id (Shopify ids grow over time). */
@@ -223,14 +253,33 @@ function lineItemFactsOf(order: OrderPayload): Record<string, LineItemFacts> | n
 }
 
 function addressContact(address: AddressPayload | null): AddressContact | null {
-  if (address === null || (address.phone === null && address.country_code === null)) return null;
-  return { phone: address.phone, countryCode: address.country_code };
+  if (address === null || (address.phone === null && address.country_code === null && address.name === null)) return null;
+  return { phone: address.phone, countryCode: address.country_code, name: address.name };
+}
+
+function saleOf(order: OrderPayload, known: SaleFacts | undefined): SaleFacts {
+  const lines = order.shipping_lines;
+  return {
+    sourceName: order.source_name ?? known?.sourceName ?? null,
+    shipsToCustomer: order.shipping_address !== null || (lines !== null && lines.length > 0),
+    deliveryMethod: lines === null || lines.length === 0 ? (known?.deliveryMethod ?? null) : deliveryMethodOf(lines),
+  };
+}
+
+/** Shopify's own delivery category on the shipping line (pick-up, local, ...); anything else ships. */
+function deliveryMethodOf(lines: ReadonlyArray<ShippingLinePayload>): DeliveryMethod {
+  // Spelled pick-up, pick_up or pickup depending on where it comes from.
+  const kinds = lines.map((line) => (line.delivery_category ?? "").replace(/[^a-z]/g, ""));
+  if (kinds.some((k) => k.includes("pickup"))) return "pickup";
+  if (kinds.some((k) => k.includes("local"))) return "local_delivery";
+  return "shipping";
 }
 
 function contactOf(order: OrderPayload): ContactFacts {
   return {
     customerFirstName:
-      order.customer?.first_name ?? order.shipping_address?.first_name ?? order.billing_address?.first_name ?? null,
+      // The buyer's name: a gift's shipping address names the recipient.
+      order.customer?.first_name ?? order.billing_address?.first_name ?? order.shipping_address?.first_name ?? null,
     shippingAddress: addressContact(order.shipping_address),
     customerPhone: order.customer?.phone ?? null,
     customerDefaultAddress: addressContact(order.customer?.default_address ?? null),
@@ -239,14 +288,31 @@ function contactOf(order: OrderPayload): ContactFacts {
   };
 }
 
-function mergeContact(known: ContactFacts, incoming: ContactFacts): ContactFacts {
-  return {
+function isFirstOrderPayload(k: OrderKnowledge): boolean {
+  return k.orderUpdatedAt === null && !k.lineItemsKnown && k.orderName === null;
+}
+
+/** `correctedAt`: when a change of phone counts as a correction (null for the first payload). */
+function mergeContact(known: ContactFacts, incoming: ContactFacts, correctedAt: string | null): ContactFacts {
+  const merged: ContactFacts = {
     customerFirstName: incoming.customerFirstName ?? known.customerFirstName,
     shippingAddress: incoming.shippingAddress ?? known.shippingAddress,
     customerPhone: incoming.customerPhone ?? known.customerPhone,
     customerDefaultAddress: incoming.customerDefaultAddress ?? known.customerDefaultAddress,
     billingAddress: incoming.billingAddress ?? known.billingAddress,
     orderPhone: incoming.orderPhone ?? known.orderPhone,
+  };
+  const changed = JSON.stringify(phonesOf(merged)) !== JSON.stringify(phonesOf(known));
+  return { ...merged, phoneChangedAt: changed && correctedAt !== null ? correctedAt : (known.phoneChangedAt ?? null) };
+}
+
+function phonesOf(c: ContactFacts): Record<string, string | null> {
+  return {
+    order: c.orderPhone,
+    customer: c.customerPhone,
+    customerDefault: c.customerDefaultAddress?.phone ?? null,
+    billing: c.billingAddress?.phone ?? null,
+    shipping: c.shippingAddress?.phone ?? null,
   };
 }
 
@@ -262,7 +328,7 @@ function factsOfFulfillment(f: FulfillmentPayload | OrderFulfillmentPayload): Fu
     name: f.name,
     status: f.status,
     shipmentStatus: f.shipment_status,
-    delivered: f.shipment_status === "delivered",
+    delivered: isHandedOver(f.shipment_status),
     lineItems,
     trackingCompany: f.tracking_company,
     trackingNumber: tracking.number,

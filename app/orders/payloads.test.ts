@@ -23,8 +23,8 @@ describe("parseOrderPayload", () => {
     expect(order.id).toBe("820982911946154500");
     expect(order.name).toBe("#9999");
     expect(order.cancelled_at).toBe("2022-01-01T00:00:00.000Z"); // "2021-12-31T19:00:00-05:00" in UTC
-    expect(order.shipping_address).toEqual({ first_name: "Steve", phone: "555-555-SHIP", country_code: "US" });
-    expect(order.customer?.default_address).toEqual({ first_name: "John", phone: "123-123-1234", country_code: "CA" });
+    expect(order.shipping_address).toEqual({ first_name: "Steve", name: "steve shipper", phone: "555-555-SHIP", country_code: "US" });
+    expect(order.customer?.default_address).toEqual({ first_name: "John", name: "john smith", phone: "123-123-1234", country_code: "CA" });
     expect(order.line_items?.map((l) => [l.id, l.quantity, l.current_quantity])).toEqual([
       ["487817672276298560", 1, 1],
       ["976318377106520300", 1, 1],

@@ -115,6 +115,15 @@ function listOf<T>(item: z.ZodType<T | null>) {
   });
 }
 
+function listOfValue<T>(item: z.ZodType<T | null>, value: unknown[]): T[] {
+  const out: T[] = [];
+  for (const element of value) {
+    const parsed = item.safeParse(element);
+    if (parsed.success && parsed.data !== null) out.push(parsed.data);
+  }
+  return out;
+}
+
 /**
  * A list where every element matters (line items): if any element cannot be read, the
  * whole list is unknown (null) so that the caller asks Shopify instead of under-counting.
@@ -135,11 +144,26 @@ function strictListOf<T>(item: z.ZodType<T | null>) {
 const addressSchema = z
   .object({
     first_name: text,
+    last_name: text,
     phone: text,
     country_code: lenient(readCountryCode),
   })
+  .transform(({ last_name, ...a }) => ({ ...a, name: personName(a.first_name, last_name) }))
   .nullable()
   .catch(null);
+
+/** "Asha  Rao" and "asha rao" are the same person; null when the address names nobody. */
+function personName(first: string | null, last: string | null): string | null {
+  const name = [first, last].filter((part) => part !== null).join(" ").replace(/\s+/g, " ").trim().toLowerCase();
+  return name === "" ? null : name;
+}
+
+const shippingLineSchema = z
+  .object({ code: token, source: token, delivery_category: token, is_removed: lenient(readBoolean) })
+  .transform((line) => (line.is_removed === true ? null : { delivery_category: line.delivery_category }))
+  .catch(null);
+
+export type ShippingLinePayload = NonNullable<z.output<typeof shippingLineSchema>>;
 
 export type AddressPayload = NonNullable<z.output<typeof addressSchema>>;
 
@@ -228,6 +252,9 @@ const orderSchema = z.object({
   shipping_address: addressSchema.optional().transform((a) => a ?? null),
   billing_address: addressSchema.optional().transform((a) => a ?? null),
   order_status_url: text,
+  source_name: token,
+  // null when the payload does not carry the field (include_fields), [] when the order has none.
+  shipping_lines: lenient((value) => (Array.isArray(value) ? listOfValue(shippingLineSchema, value) : null)),
   note_attributes: listOf(noteAttributeSchema),
   line_items: strictListOf(lineItemSchema),
   refunds: listOf(refundSchema),

@@ -11,14 +11,14 @@ function knowledgeOf(body: JsonObject): OrderKnowledge {
   return applyOrder(undefined, parsed.value);
 }
 
-const address = (phone: string | null, country_code: string) => ({ first_name: "Asha", phone, country_code });
+const address = (phone: string | null, country_code: string, first_name = "Asha") => ({ first_name, last_name: "Rao", phone, country_code });
 
 /** An order with a phone at every source, each overridable. */
 function order(phones: {
-  shipping?: [string | null, string];
+  shipping?: [string | null, string, string?];
   customer?: string | null;
   customerDefault?: [string | null, string];
-  billing?: [string | null, string];
+  billing?: [string | null, string, string?];
   order?: string | null;
 }): OrderKnowledge {
   return knowledgeOf(
@@ -36,7 +36,7 @@ function order(phones: {
 }
 
 describe("pickRecipient", () => {
-  it("GIVEN valid phones everywhere WHEN picked THEN the shipping address phone wins", () => {
+  it("GIVEN valid phones everywhere WHEN picked THEN the order's contact phone wins", () => {
     const k = order({
       shipping: ["07400 123456", "GB"],
       customer: "+91 98765 43210",
@@ -44,7 +44,17 @@ describe("pickRecipient", () => {
       billing: ["98765 43212", "IN"],
       order: "+15025550147",
     });
-    expect(pickRecipient(k)).toEqual({ ok: true, e164: "+447400123456", source: "shipping_address" });
+    expect(pickRecipient(k)).toEqual({ ok: true, e164: "+15025550147", source: "order" });
+  });
+
+  it("GIVEN no order phone WHEN the customer, the billing and the shipping address have one THEN the customer's wins", () => {
+    const k = order({ shipping: ["07400 123456", "GB"], customer: "+91 98765 43210", billing: ["98765 43212", "IN"] });
+    expect(pickRecipient(k)).toEqual({ ok: true, e164: "+919876543210", source: "customer" });
+  });
+
+  it("GIVEN only the billing and the shipping address have phones, same person WHEN picked THEN the billing phone wins", () => {
+    const k = order({ shipping: ["07400 123456", "GB"], billing: ["98765 43212", "IN"] });
+    expect(pickRecipient(k)).toEqual({ ok: true, e164: "+919876543212", source: "billing_address" });
   });
 
   it("GIVEN a national UK mobile on the shipping address WHEN picked THEN it is read with GB", () => {
@@ -70,23 +80,64 @@ describe("pickRecipient", () => {
     expect(pickRecipient(k)).toEqual({ ok: true, e164: "+447400123456", source: "customer_default_address" });
   });
 
-  it("GIVEN only the order's phone WHEN picked THEN it is used, read with the shipping country", () => {
+  it("GIVEN only the order's phone WHEN picked THEN it is used, read with the buyer's nearest address country", () => {
     const k = order({ shipping: [null, "IN"], order: "98765 43210" });
     expect(pickRecipient(k)).toEqual({ ok: true, e164: "+919876543210", source: "order" });
   });
 
-  it("GIVEN the real orders/create sample (555-555-SHIP, 123-123-1234) WHEN picked THEN it is skipped with a reason naming every source", () => {
+  it("GIVEN the real orders/create sample (555-555-SHIP, 123-123-1234) WHEN picked THEN it is skipped, saying why for every phone", () => {
     const result = pickRecipient(knowledgeOf(loadSample("orders", "create")));
     expect(result).toEqual({
       ok: false,
       reason:
-        "no valid phone number on the order (shipping, customer, billing, order): shipping address: invalid, customer: none, customer default address: invalid, billing address: invalid, order: none",
+        "no WhatsApp number for the buyer: the customer's default address phone is not a valid phone number for CA; " +
+        "the billing address phone is not a valid phone number for US; the shipping address phone is not a valid phone number for US; " +
+        "there is no phone on the order or the customer",
     });
     expect(result.ok === false && result.reason).not.toMatch(/555|123/); // no phone numbers in logs
   });
 
-  it("GIVEN no phones at all WHEN picked THEN it is skipped", () => {
-    expect(pickRecipient(order({}))).toMatchObject({ ok: false, reason: expect.stringMatching(/^no valid phone number on the order/) });
+  it("GIVEN no phones at all WHEN picked THEN it is skipped, naming every place looked at", () => {
+    expect(pickRecipient(order({}))).toEqual({
+      ok: false,
+      reason:
+        "no WhatsApp number for the buyer: there is no phone on the order, the customer, the customer's default address, the billing address or the shipping address",
+    });
+  });
+});
+
+describe("pickRecipient for gift orders", () => {
+  it("GIVEN a gift (the recipient's phone on the shipping address, the buyer's on the billing address) WHEN picked THEN the buyer is told", () => {
+    const k = order({ shipping: ["07400 123456", "GB", "Priya"], billing: ["98765 43212", "IN", "Asha"] });
+    expect(pickRecipient(k)).toEqual({ ok: true, e164: "+919876543212", source: "billing_address" });
+  });
+
+  it("GIVEN a gift whose buyer left no phone WHEN picked THEN nobody is told, and the reason says the shipping phone is a recipient's", () => {
+    const k = order({ shipping: ["07400 123456", "GB", "Priya"], billing: [null, "IN", "Asha"] });
+    expect(pickRecipient(k)).toEqual({
+      ok: false,
+      reason:
+        "no WhatsApp number for the buyer: the shipping address phone was not used: it is for someone other than the buyer " +
+        "(a gift recipient), who has not agreed to hear from the shop; there is no phone on the order, the customer, " +
+        "the customer's default address or the billing address",
+    });
+  });
+
+  it("GIVEN the shipping name differs only in case and spacing WHEN picked THEN it is the buyer's own phone", () => {
+    const k = knowledgeOf(
+      orderPayload({
+        phone: null,
+        customer: null,
+        billing_address: { first_name: "Asha ", last_name: "RAO", phone: null, country_code: "GB" },
+        shipping_address: { first_name: "asha", last_name: "Rao", phone: "07400 123456", country_code: "GB" },
+      }),
+    );
+    expect(pickRecipient(k)).toEqual({ ok: true, e164: "+447400123456", source: "shipping_address" });
+  });
+
+  it("GIVEN no billing address at all WHEN only the shipping address has a phone THEN it is the buyer's", () => {
+    const k = order({ shipping: ["07400 123456", "GB", "Priya"] });
+    expect(pickRecipient(k)).toEqual({ ok: true, e164: "+447400123456", source: "shipping_address" });
   });
 });
 

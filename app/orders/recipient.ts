@@ -1,59 +1,89 @@
 /**
- * The shopper's WhatsApp number for an order, in E.164.
+ * The WhatsApp number of the person who placed the order, in E.164. The README's recipient
+ * table lists the same sources in the same order (a test compares them).
  *
- * Priority: the shipping address phone (the person waiting for the parcel), then the
- * customer's own phone, the customer's default address, the billing address and finally the
- * order's `phone`. National numbers ("07400 123456") are read with the country of the
- * address they come from; the customer's and the order's bare phones use the closest
- * address country available. Validity is libphonenumber-js's `isValid()` (the number fits
- * the country's numbering plan); whether it has WhatsApp only Kaleyra can tell.
+ * Priority: the order's contact phone, the customer's phone, the customer's default address,
+ * the billing address; the shipping address last, and only when it is the buyer's own (no
+ * billing address naming someone else). A shipping address in another person's name is a gift
+ * recipient's, who never agreed to hear from the shop. National numbers ("07400 123456") are
+ * read with the country of their address; the bare phones use the buyer's nearest address
+ * country. Validity is libphonenumber-js's `isValid()`; whether it has WhatsApp only Kaleyra can tell.
  */
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
-import type { OrderKnowledge } from "./knowledge";
+import type { ContactFacts, OrderKnowledge } from "./knowledge";
 
-export type RecipientSource = "shipping_address" | "customer" | "customer_default_address" | "billing_address" | "order";
+export type RecipientSource = "order" | "customer" | "customer_default_address" | "billing_address" | "shipping_address";
 
 export type Recipient = { ok: true; e164: string; source: RecipientSource } | { ok: false; reason: string };
 
-const SOURCE_LABEL: Readonly<Record<RecipientSource, string>> = {
-  shipping_address: "shipping address",
-  customer: "customer",
-  customer_default_address: "customer default address",
-  billing_address: "billing address",
-  order: "order",
-};
+/** The sources in priority order, as people say them (the README's recipient table). */
+export const RECIPIENT_SOURCES: ReadonlyArray<{ source: RecipientSource; label: string; place: string; rule: string }> = [
+  { source: "order", label: "the order's contact phone", place: "the order", rule: "always" },
+  { source: "customer", label: "the customer's phone", place: "the customer", rule: "always" },
+  {
+    source: "customer_default_address",
+    label: "the customer's default address phone",
+    place: "the customer's default address",
+    rule: "always",
+  },
+  { source: "billing_address", label: "the billing address phone", place: "the billing address", rule: "always" },
+  {
+    source: "shipping_address",
+    label: "the shipping address phone",
+    place: "the shipping address",
+    rule: "only when it is the buyer's: no billing address name, or the same name as the billing address",
+  },
+];
+
+const LABEL = Object.fromEntries(RECIPIENT_SOURCES.map((s) => [s.source, s.label])) as Record<RecipientSource, string>;
+const PLACE = Object.fromEntries(RECIPIENT_SOURCES.map((s) => [s.source, s.place])) as Record<RecipientSource, string>;
+
+/** How every "no phone" skip reason begins (the admin recognises it by this). */
+export const NO_PHONE_REASON = "no WhatsApp number for the buyer";
 
 export function pickRecipient(knowledge: OrderKnowledge): Recipient {
   const c = knowledge.contact;
-  const nearestCountry =
-    c.shippingAddress?.countryCode ?? c.billingAddress?.countryCode ?? c.customerDefaultAddress?.countryCode ?? null;
-  const candidates: Array<{ source: RecipientSource; phone: string | null; country: string | null }> = [
-    { source: "shipping_address", phone: c.shippingAddress?.phone ?? null, country: c.shippingAddress?.countryCode ?? null },
-    { source: "customer", phone: c.customerPhone, country: c.customerDefaultAddress?.countryCode ?? nearestCountry },
-    {
-      source: "customer_default_address",
-      phone: c.customerDefaultAddress?.phone ?? null,
-      country: c.customerDefaultAddress?.countryCode ?? null,
-    },
-    { source: "billing_address", phone: c.billingAddress?.phone ?? null, country: c.billingAddress?.countryCode ?? null },
-    { source: "order", phone: c.orderPhone, country: nearestCountry },
-  ];
+  const buyerCountry =
+    c.billingAddress?.countryCode ?? c.customerDefaultAddress?.countryCode ?? c.shippingAddress?.countryCode ?? null;
+  const phones: Record<RecipientSource, { phone: string | null; country: string | null }> = {
+    order: { phone: c.orderPhone, country: buyerCountry },
+    customer: { phone: c.customerPhone, country: c.customerDefaultAddress?.countryCode ?? buyerCountry },
+    customer_default_address: { phone: c.customerDefaultAddress?.phone ?? null, country: c.customerDefaultAddress?.countryCode ?? null },
+    billing_address: { phone: c.billingAddress?.phone ?? null, country: c.billingAddress?.countryCode ?? null },
+    shipping_address: { phone: c.shippingAddress?.phone ?? null, country: c.shippingAddress?.countryCode ?? null },
+  };
 
-  // The reason lists what was wrong with each source, never the numbers themselves (PII).
-  const problems: string[] = [];
-  for (const { source, phone, country } of candidates) {
+  // The reason says which phones were found and why each was not used, never the numbers (PII).
+  const missing: string[] = [];
+  const refused: string[] = [];
+  for (const { source } of RECIPIENT_SOURCES) {
+    const { phone, country } = phones[source];
     if (phone === null || phone.trim() === "") {
-      problems.push(`${SOURCE_LABEL[source]}: none`);
+      missing.push(PLACE[source]);
+      continue;
+    }
+    if (source === "shipping_address" && !shippingIsBuyers(c)) {
+      refused.push(`${LABEL[source]} was not used: it is for someone other than the buyer (a gift recipient), who has not agreed to hear from the shop`);
       continue;
     }
     const e164 = toE164(phone, country);
     if (e164 !== null) return { ok: true, e164, source };
-    problems.push(`${SOURCE_LABEL[source]}: invalid`);
+    refused.push(`${LABEL[source]} is not a valid phone number${country ? ` for ${country}` : ""}`);
   }
-  return {
-    ok: false,
-    reason: `no valid phone number on the order (shipping, customer, billing, order): ${problems.join(", ")}`,
-  };
+  const parts = [...refused];
+  if (missing.length > 0) parts.push(`there is no phone on ${joinWords(missing)}`);
+  return { ok: false, reason: `${NO_PHONE_REASON}: ${parts.join("; ")}` };
+}
+
+/** A shipping address is the buyer's when no billing address names another person. */
+function shippingIsBuyers(c: ContactFacts): boolean {
+  const shipTo = c.shippingAddress?.name ?? null;
+  const billTo = c.billingAddress?.name ?? null;
+  return billTo === null || shipTo === null || shipTo === billTo;
+}
+
+function joinWords(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
 }
 
 /** A phone number in E.164 if libphonenumber-js finds it valid, else null. */

@@ -10,6 +10,7 @@ import {
   lineItem,
   ORDER_ID,
   orderPayload,
+  orderUpdatedPayload,
   refund,
   type FulfillmentSpec,
 } from "./__fixtures__/lifecycle";
@@ -17,10 +18,11 @@ import { createPipeline, statusesOf, type Delivery } from "./__fixtures__/pipeli
 import type { JsonObject } from "./__fixtures__/shopify-samples";
 import { applyFulfillment, applyFulfillmentEvent, applyOrder, emptyKnowledge } from "./knowledge";
 import { parseFulfillmentEventPayload, parseFulfillmentPayload, parseOrderPayload } from "./payloads";
-import { decideMessages, describeDecision, messageKey, type Decision } from "./status-decision";
+import { decideMessages, describeDecision, messageKey, type Decision, type PlannedMessage } from "./status-decision";
 
 // Deliveries of the lifecycle order (line item A x2, line item B x1).
 const created = (changes: JsonObject = {}): Delivery => ({ topic: "orders/create", body: orderPayload(changes) });
+const updated = (minutes: number, changes: JsonObject = {}): Delivery => ({ topic: "orders/updated", body: orderUpdatedPayload(minutes, changes) });
 const cancelled = (minutes: number): Delivery => ({ topic: "orders/cancelled", body: cancelledOrderPayload(minutes) });
 const fCreate = (spec: FulfillmentSpec): Delivery => ({ topic: "fulfillments/create", body: fulfillmentPayload(spec) });
 const fUpdate = (spec: FulfillmentSpec): Delivery => ({ topic: "fulfillments/update", body: fulfillmentPayload(spec) });
@@ -188,6 +190,167 @@ describe("refunded and removed items", () => {
     expectSend(p.deliver(fCreate({ id: "5002", status: "success", lines: [[LINE_B, 1]], created: 10 })), "partially_shipped", "5002");
     p.deliver(fCreate({ id: "5003", status: "failure", lines: [[LINE_A, 2]], created: 15 }));
     expect(statusesOf(p)).toEqual(["processing", "partially_shipped"]);
+  });
+});
+
+
+describe("order edits and refunds (orders/updated)", () => {
+  const withoutB = (changes: JsonObject = {}) => ({ line_items: [lineItem(LINE_A, 2), lineItem(LINE_B, 1, { current_quantity: 0, fulfillable_quantity: 0 })], ...changes });
+
+  it("GIVEN A shipped as a partial shipment WHEN an edit removes B THEN shipped is sent, and completed when A is delivered", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    expectSend(p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10 })), "partially_shipped", "5001");
+    expectSend(p.deliver(updated(20, withoutB())), "shipped", "5001");
+    expectSend(p.deliver(fEvent("9001", "5001", "delivered", 30)), "completed", "5001");
+    expect(statusesOf(p)).toEqual(["processing", "partially_shipped", "shipped", "completed"]);
+  });
+
+  it("GIVEN A shipped as a partial shipment WHEN the unshipped B is refunded THEN shipped is sent", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10 }));
+    expectSend(p.deliver(updated(20, withoutB({ refunds: [refund(LINE_B, 1)], financial_status: "partially_refunded" }))), "shipped", "5001");
+  });
+
+  it("GIVEN A shipped and delivered as a partial shipment WHEN B is removed THEN completed is sent at once", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10, shipmentStatus: "delivered" }));
+    expectSend(p.deliver(updated(20, withoutB())), "completed", "5001");
+  });
+
+  it("GIVEN an order WHEN orders/updated only changes its tags THEN nothing is sent", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    expectNothing(p.deliver(updated(5, { tags: "vip" })), /orders\/updated|processing already queued/);
+    expect(statusesOf(p)).toEqual(["processing"]);
+  });
+
+  it("GIVEN orders/updated for an order never seen WHEN nothing has shipped THEN processing is not sent", () => {
+    const p = createPipeline({ sendProcessingOnCreate: true });
+    expectNothing(p.deliver(updated(5)), /nothing has shipped yet; orders\/updated/);
+  });
+
+  it("GIVEN the edit arrives late, after an older orders/updated WHEN applied in any order THEN the newer edit wins", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10 }));
+    p.deliver(updated(20, withoutB()));
+    expectNothing(p.deliver(updated(15)), /shipped already queued|order already shipped/);
+    expect(p.knowledge?.lineItems[LINE_B]?.requiredQuantity).toBe(0);
+  });
+
+  it("GIVEN an exchange adds a new item after shipped WHEN it ships and everything is delivered THEN nothing goes back, then completed", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 }));
+    const exchanged = { line_items: [lineItem(LINE_A, 2), lineItem(LINE_B, 1, { current_quantity: 0 }), lineItem("111", 1)] };
+    expectNothing(p.deliver(updated(40, exchanged)), /order already shipped|shipped already queued/);
+    expectNothing(p.deliver(fCreate({ id: "5005", status: "success", lines: [["111", 1]], created: 50 })), /shipped already queued|order already shipped/);
+    p.deliver(fEvent("9001", "5001", "delivered", 60));
+    expectSend(p.deliver(fEvent("9002", "5005", "delivered", 70)), "completed", "5005");
+    expect(statusesOf(p)).toEqual(["processing", "shipped", "completed"]);
+  });
+
+  it("GIVEN a return after completed WHEN the refund arrives THEN nothing is sent", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10, shipmentStatus: "delivered" }));
+    expectNothing(p.deliver(updated(90, withoutB({ refunds: [refund(LINE_B, 1)] }))), /already completed/);
+  });
+});
+
+describe("replacement fulfillments", () => {
+  it("GIVEN shipped with a wrong tracking number WHEN the fulfillment is cancelled and a new one created THEN shipped is sent again, once, with the new one", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    expectSend(p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 })), "shipped", "5001");
+    p.deliver(fUpdate({ id: "5001", status: "cancelled", lines: ALL, created: 10, updated: 20 }));
+    const d = p.deliver(fCreate({ id: "5002", status: "success", lines: ALL, created: 21 }));
+    expectSend(d, "shipped", "5002");
+    expect(d.kind === "send" && d.messages[0]?.key).toBe(`${ORDER_ID}:shipped:5002`);
+    expectNothing(p.deliver(fCreate({ id: "5002", status: "success", lines: ALL, created: 21 })), /shipped already queued/);
+    expectSend(p.deliver(fEvent("9001", "5002", "delivered", 40)), "completed", "5002");
+    expect(statusesOf(p)).toEqual(["processing", "shipped", "shipped", "completed"]);
+  });
+
+  it("GIVEN the replacement arrives before the cancellation WHEN both are known THEN the replacement is announced once", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 }));
+    expectNothing(p.deliver(fCreate({ id: "5002", status: "success", lines: ALL, created: 21 })), /shipped already queued/);
+    expectSend(p.deliver(fUpdate({ id: "5001", status: "cancelled", lines: ALL, created: 10, updated: 20 })), "shipped", "5002");
+  });
+
+  it("GIVEN shipped WHEN a partial shipment's replacement covers only part THEN partially_shipped is sent for it", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10 }));
+    expectSend(p.deliver(fCreate({ id: "5002", status: "success", lines: [[LINE_B, 1]], created: 12 })), "shipped", "5002");
+    p.deliver(fUpdate({ id: "5002", status: "cancelled", lines: [[LINE_B, 1]], created: 12, updated: 20 }));
+    expectSend(p.deliver(fCreate({ id: "5003", status: "success", lines: [[LINE_B, 1]], created: 21 })), "shipped", "5003");
+  });
+
+  it("GIVEN completed WHEN a fulfillment is cancelled and replaced THEN nothing is sent", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10, shipmentStatus: "delivered" }));
+    p.deliver(fUpdate({ id: "5001", status: "cancelled", lines: ALL, created: 10, updated: 20 }));
+    expectNothing(p.deliver(fCreate({ id: "5002", status: "success", lines: ALL, created: 21 })), /already completed/);
+  });
+
+  it("GIVEN a cancelled fulfillment the shopper never heard of WHEN another ships THEN it is an ordinary shipment", () => {
+    const p = createPipeline();
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "cancelled", lines: ALL, created: 10 }));
+    const d = p.deliver(fCreate({ id: "5002", status: "success", lines: ALL, created: 21 }));
+    expect(d.kind === "send" && d.messages[0]?.key).toBe(`${ORDER_ID}:shipped`);
+  });
+});
+
+describe("local pickup", () => {
+  it("GIVEN a pickup order WHEN the fulfillment says ready_for_pickup, then picked_up THEN shipped, then completed", () => {
+    const p = createPipeline();
+    p.deliver(created({ shipping_address: null }));
+    expectSend(p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10, shipmentStatus: "ready_for_pickup", tracking: null })), "shipped", "5001");
+    expectSend(p.deliver(fEvent("9001", "5001", "picked_up", 30)), "completed", "5001");
+    expect(statusesOf(p)).toEqual(["processing", "shipped", "completed"]);
+  });
+});
+
+describe("counter sales (POS)", () => {
+  const pos = { source_name: "pos", shipping_address: null, shipping_lines: [] };
+  const posCancelled: Delivery = { topic: "orders/cancelled", body: cancelledOrderPayload(30, pos) };
+  const counterSale = (changes: JsonObject = {}): Delivery =>
+    created({
+      ...pos,
+      fulfillment_status: "fulfilled",
+      fulfillments: [fulfillmentPayload({ id: "5001", status: "success", lines: ALL, created: 0, tracking: null })],
+      ...changes,
+    });
+
+  it("GIVEN the default WHEN a POS sale arrives already fulfilled THEN nothing is sent, ever", () => {
+    const p = createPipeline();
+    expectNothing(p.deliver(counterSale()), /sold in person \(POS\).*sends nothing/);
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 0 })), /sold in person/);
+    expectNothing(p.deliver(posCancelled), /sold in person/);
+    expect(p.queued).toEqual([]);
+  });
+
+  it("GIVEN the shop sends one completed for counter sales WHEN the sale and its fulfillment arrive THEN completed is sent once", () => {
+    const p = createPipeline({ inPersonSales: "completed" });
+    expectSend(p.deliver(counterSale()), "completed");
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 0 })), /already thanked/);
+    expectNothing(p.deliver(updated(10, pos)), /already thanked/);
+    expectNothing(p.deliver(posCancelled), /already thanked/);
+    expect(statusesOf(p)).toEqual(["completed"]);
+  });
+
+  it("GIVEN a POS order shipped to the customer (a shipping address) WHEN fulfilled THEN the usual lifecycle applies", () => {
+    const p = createPipeline();
+    p.deliver(created({ source_name: "pos" }));
+    expectSend(p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 })), "shipped", "5001");
   });
 });
 
@@ -414,6 +577,22 @@ const THREE_PARTS: Record<string, Delivery> = {
 };
 const WITH_CANCELLATION: Record<string, Delivery> = { ...THREE_PARTS, "orders/cancelled": cancelled(100) };
 
+// A shipped with 5001; B is removed by an edit, then refunded; tags change in between (a no-op
+// orders/updated); 5001 is cancelled for a wrong tracking number and replaced by 5002.
+const withoutB = { line_items: [lineItem(LINE_A, 2), lineItem(LINE_B, 1, { current_quantity: 0, fulfillable_quantity: 0 })] };
+const EDITED_AND_REPLACED: Record<string, Delivery> = {
+  "orders/create": created(),
+  "5001 success A2": fCreate({ id: "5001", status: "success", lines: [[LINE_A, 2]], created: 10 }),
+  "orders/updated tags": updated(15, { tags: "vip" }),
+  "orders/updated B removed": updated(20, withoutB),
+  "orders/updated B refunded": updated(25, { ...withoutB, refunds: [refund(LINE_B, 1)], financial_status: "partially_refunded" }),
+  "5001 cancelled": fUpdate({ id: "5001", status: "cancelled", lines: [[LINE_A, 2]], created: 10, updated: 30 }),
+  "5002 success A2": fCreate({ id: "5002", status: "success", lines: [[LINE_A, 2]], created: 31 }),
+  "5002 in_transit": fEvent("9001", "5002", "in_transit", 40),
+  "5002 delivered": fEvent("9002", "5002", "delivered", 50),
+};
+const EDITED_THEN_CANCELLED: Record<string, Delivery> = { ...EDITED_AND_REPLACED, "orders/cancelled": cancelled(100) };
+
 const LOOKUPS = {
   "the order as created": () => orderPayload(),
   "the order as it finally is": () =>
@@ -444,22 +623,12 @@ describe.each(Object.entries(LOOKUPS))("PROPERTY with an Admin API read returnin
   it.each([
     { label: "a three-part lifecycle", pool: THREE_PARTS, last: "completed" },
     { label: "a lifecycle ending in cancellation", pool: WITH_CANCELLATION, last: "cancelled" },
-  ] as const)("any permutation with duplicates of $label: unique keys, ranks never go back, and it ends $last", ({ pool, last }) => {
+  ] as const)("any permutation with duplicates of $label: unique keys, the lifecycle moves forward, and it ends $last", ({ pool, last }) => {
     fc.assert(
       fc.property(arrivals(Object.keys(pool)), fc.boolean(), (labels, sendProcessingOnCreate) => {
         const p = createPipeline({ sendProcessingOnCreate, currentOrder });
         for (const label of labels) p.deliver(pool[label]!);
-
-        const keys = p.emitted.map((m) => m.key);
-        expect(new Set(keys).size).toBe(keys.length);
-        p.emitted.forEach((m, i) => {
-          const previous = p.emitted[i - 1];
-          if (previous === undefined) return;
-          const bothPartial = m.status === "partially_shipped" && previous.status === "partially_shipped";
-          if (!bothPartial) expect(STATUS_RANK[m.status]).toBeGreaterThan(STATUS_RANK[previous.status]);
-        });
-        const cancelledAt = p.emitted.findIndex((m) => m.status === "cancelled");
-        if (cancelledAt !== -1) expect(cancelledAt).toBe(p.emitted.length - 1);
+        expectForwardMoving(p.emitted);
         // Once everything has arrived, the order has reached its final status.
         expect(p.emitted.at(-1)?.status).toBe(last);
       }),
@@ -467,6 +636,77 @@ describe.each(Object.entries(LOOKUPS))("PROPERTY with an Admin API read returnin
     );
   });
 });
+
+const LOOKUPS_EDITED = {
+  "the order as created": () => orderPayload(),
+  "the order as it finally is": () =>
+    orderUpdatedPayload(60, {
+      ...withoutB,
+      refunds: [refund(LINE_B, 1)],
+      fulfillments: [
+        fulfillmentPayload({ id: "5001", status: "cancelled", lines: [[LINE_A, 2]], created: 10, updated: 30 }),
+        fulfillmentPayload({ id: "5002", status: "success", lines: [[LINE_A, 2]], created: 31 }),
+      ],
+    }),
+};
+
+describe.each(Object.entries(LOOKUPS_EDITED))("PROPERTY (edits, refunds, replacement) with an Admin API read returning %s", (_name, currentOrder) => {
+  it.each([
+    { label: "an order edited, refunded and re-shipped", pool: EDITED_AND_REPLACED, last: "completed" },
+    { label: "an edited order ending in cancellation", pool: EDITED_THEN_CANCELLED, last: "cancelled" },
+  ] as const)("any permutation with duplicates of $label: unique keys, the lifecycle moves forward, and it ends $last", ({ pool, last }) => {
+    fc.assert(
+      fc.property(arrivals(Object.keys(pool)), fc.boolean(), (labels, sendProcessingOnCreate) => {
+        const p = createPipeline({ sendProcessingOnCreate, currentOrder });
+        for (const label of labels) p.deliver(pool[label]!);
+        expectForwardMoving(p.emitted);
+        expect(p.emitted.at(-1)?.status).toBe(last);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe("PROPERTY: counter sales", () => {
+  const pos = { source_name: "pos", shipping_address: null, shipping_lines: [] };
+  const POOL: Record<string, Delivery> = {
+    "orders/create": created({ ...pos, fulfillments: [fulfillmentPayload({ id: "5001", status: "success", lines: ALL, created: 0, tracking: null })] }),
+    "5001 success": fCreate({ id: "5001", status: "success", lines: ALL, created: 0, tracking: null }),
+    "orders/updated": updated(5, pos),
+    "orders/cancelled": { topic: "orders/cancelled", body: cancelledOrderPayload(30, pos) },
+  };
+  it.each(["nothing", "completed"] as const)("any permutation with duplicates, the shop choosing %s: at most one completed and nothing else", (inPersonSales) => {
+    fc.assert(
+      fc.property(arrivals(Object.keys(POOL)), (labels) => {
+        const p = createPipeline({ inPersonSales });
+        for (const label of labels) p.deliver(POOL[label]!);
+        expectForwardMoving(p.emitted);
+        if (inPersonSales === "nothing") expect(p.emitted).toEqual([]);
+        else expect(p.emitted.map((m) => m.status)).toEqual(p.emitted.length === 0 ? [] : ["completed"]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+/**
+ * Forward-moving: every key once; ranks never go down, except that a replacement (a message
+ * keyed by a fulfillment) may repeat or follow `shipped`; nothing after completed or cancelled.
+ */
+function expectForwardMoving(emitted: readonly PlannedMessage[]): void {
+  const keys = emitted.map((m) => m.key);
+  expect(new Set(keys).size).toBe(keys.length);
+  let highest = -1;
+  for (const m of emitted) {
+    const rank = STATUS_RANK[m.status];
+    expect(highest, `${m.key} after cancelled`).toBeLessThan(STATUS_RANK.cancelled);
+    if (highest === STATUS_RANK.completed) expect(m.status, `${m.key} after completed`).toBe("cancelled");
+    const perFulfillment = m.key.split(":").length === 3;
+    if (perFulfillment) expect(rank, m.key).toBeLessThanOrEqual(STATUS_RANK.shipped);
+    else expect(rank, m.key).toBeGreaterThan(highest);
+    highest = Math.max(highest, rank);
+  }
+}
 
 function parsed<T>(result: { ok: true; value: T } | { ok: false; reason: string }): T {
   if (!result.ok) throw new Error(result.reason);

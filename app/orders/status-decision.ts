@@ -6,8 +6,11 @@
  * Rules (the README's decision table lists them case by case):
  * - cancelled is terminal: once queued nothing follows; once known it is sent, even after
  *   shipping, and nothing else is;
- * - the lifecycle only moves forward by STATUS_RANK; the one exception is a further
- *   partially_shipped message for a newer fulfillment;
+ * - the lifecycle only moves forward by STATUS_RANK; the exceptions are a further
+ *   partially_shipped message for a newer fulfillment, and a replacement: a shipment that
+ *   replaces a cancelled one the shopper was told about is announced once, with its tracking;
+ * - a counter sale (sold in person, nothing to ship) sends nothing, or one `completed` when
+ *   the shop asks for it, and nothing else ever;
  * - when knowledge jumps several steps, only the highest applicable status is sent;
  * - when shipping progress depends on facts the app lacks (line items, a fulfillment known
  *   only from a tracking event), the answer is `needs_order`: the caller reads the order
@@ -17,7 +20,16 @@
 import { STATUS_RANK, type OrderStatus } from "../kaleyra/statuses";
 import { compareFulfillments, VOID_FULFILLMENT_STATUSES, type FulfillmentFacts, type OrderKnowledge } from "./knowledge";
 
-export type DecisionTrigger = "order_created" | "order_cancelled" | "fulfillment" | "fulfillment_event" | "order_lookup";
+export type DecisionTrigger =
+  | "order_created"
+  | "order_updated"
+  | "order_cancelled"
+  | "fulfillment"
+  | "fulfillment_event"
+  | "order_lookup";
+
+/** What the shop sends for an in-person (POS) sale with nothing to ship. */
+export type InPersonSalePref = "nothing" | "completed";
 
 export interface QueuedMessage {
   status: OrderStatus;
@@ -41,20 +53,74 @@ export interface DecisionInput {
   knowledge: OrderKnowledge;
   alreadyQueued: ReadonlyArray<QueuedMessage>;
   trigger: DecisionTrigger;
-  prefs: { sendProcessingOnCreate: boolean };
+  prefs: { sendProcessingOnCreate: boolean; inPersonSales?: InPersonSalePref };
 }
+
+/**
+ * The rules above as the README's decision table states them, row by row (a test checks the
+ * README against this list; the table tests in status-decision.test.ts check the behaviour).
+ */
+export const DECISION_TABLE: ReadonlyArray<readonly [knows: string, queued: string, message: string]> = [
+  ["anything", "`cancelled`", "none: cancelled is terminal"],
+  [
+    "a counter sale: `source_name: pos`, no shipping address and no shipping line",
+    "–",
+    "none by default; one `completed` (\"thank you for your purchase\") if the shop chooses it in Settings, and nothing else ever",
+  ],
+  ["the order is cancelled (`orders/cancelled`, `cancelled_at`)", "anything else", "`cancelled`, even after shipping"],
+  ["not cancelled", "`completed`", "none: a late event never moves the order back"],
+  [
+    "a shipment whose items the app cannot place (order's line items unknown)",
+    "–",
+    "none yet: the order is read from the Admin API, then decided",
+  ],
+  [
+    "a shipment that replaces a cancelled one the shopper was told about (created after it, some of the same items), not all delivered",
+    "`shipped`",
+    "`shipped` again with the new tracking (`partially_shipped` if items are still owed), once per replacement",
+  ],
+  [
+    "everything owed shipped, every shipment delivered (`shipment_status: delivered` or a `delivered` fulfillment event)",
+    "below `completed`",
+    "`completed`",
+  ],
+  ["everything owed shipped, not all delivered", "below `shipped`", "`shipped`"],
+  [
+    "some items shipped, others not",
+    "nothing, `processing` or `partially_shipped`",
+    "`partially_shipped` for each new shipment (its own tracking)",
+  ],
+  ["some items shipped, others not", "`shipped` or higher", "none"],
+  ["a pending/open fulfillment, nothing shipped", "nothing", "`processing`"],
+  [
+    "`orders/create`, nothing shipped (the shop's \"send processing\" choice, on by default)",
+    "nothing",
+    "`processing`",
+  ],
+  ["only cancelled/failed fulfillments", "–", "none: a cancelled fulfillment sends nothing by itself"],
+];
 
 const TRIGGER_LABEL: Readonly<Record<DecisionTrigger, string>> = {
   order_created: "orders/create",
+  order_updated: "orders/updated",
   order_cancelled: "orders/cancelled",
   fulfillment: "fulfillment update",
   fulfillment_event: "fulfillment event",
   order_lookup: "order lookup",
 };
 
-/** The dedupe key of a message: one per status, and one per fulfillment for partial shipments. */
-export function messageKey(orderId: string, status: OrderStatus, fulfillmentId?: string): string {
-  return status === "partially_shipped" ? `${orderId}:${status}:${fulfillmentId ?? "unknown"}` : `${orderId}:${status}`;
+/**
+ * The dedupe key of a message: one per status, and one per fulfillment for partial shipments
+ * and for a `shipped` that announces a replacement shipment.
+ */
+export function messageKey(orderId: string, status: OrderStatus, fulfillmentId?: string, replacement = false): string {
+  if (status === "partially_shipped") return `${orderId}:${status}:${fulfillmentId ?? "unknown"}`;
+  return replacement ? `${orderId}:${status}:${fulfillmentId ?? "unknown"}` : `${orderId}:${status}`;
+}
+
+/** A sale made in person at a counter: Shopify POS, and nothing to ship to the customer. */
+export function isCounterSale(k: OrderKnowledge): boolean {
+  return k.sale?.sourceName === "pos" && !k.sale.shipsToCustomer;
 }
 
 export function decideMessages(input: DecisionInput): Decision {
@@ -63,6 +129,7 @@ export function decideMessages(input: DecisionInput): Decision {
   const highest = highestQueued(alreadyQueued);
 
   if (highest === "cancelled") return nothing(`order already cancelled; ${event} ignored`);
+  if (isCounterSale(knowledge)) return decideCounterSale(knowledge, highest, prefs.inPersonSales ?? "nothing", event);
   if (knowledge.cancelledAt !== null) return send(knowledge, "cancelled", undefined, "the order is cancelled");
   if (highest === "completed") return nothing(`order already completed; late ${event} ignored`);
 
@@ -72,6 +139,12 @@ export function decideMessages(input: DecisionInput): Decision {
 
   const { shipments, open, allShipped, allDelivered, nothingToShip } = shipping;
   const newestShipment = shipments.at(-1);
+
+  const replacement = highest === "shipped" ? replacementShipment(knowledge, shipments, alreadyQueued) : undefined;
+  if (replacement !== undefined && !(allShipped && allDelivered)) {
+    const status: OrderStatus = allShipped ? "shipped" : "partially_shipped";
+    return send(knowledge, status, replacement.shipment.id, `shipment ${replacement.shipment.id} replaces cancelled shipment ${replacement.cancelled.id}`, true);
+  }
 
   if (allShipped && newestShipment !== undefined) {
     const status: OrderStatus = allDelivered ? "completed" : "shipped";
@@ -207,6 +280,38 @@ function nextPartialShipment(
   return send(k, "partially_shipped", newest.id, why);
 }
 
+/** One `completed` at most, or nothing at all: a counter sale was handed over already. */
+function decideCounterSale(k: OrderKnowledge, highest: OrderStatus | null, pref: InPersonSalePref, event: string): Decision {
+  if (pref === "nothing") return nothing(`sold in person (POS) with nothing to ship: the shop sends nothing for counter sales; ${event} ignored`);
+  if (highest !== null) return nothing(`counter sale already thanked (${highest.replace("_", " ")}); ${event} changes nothing`);
+  if (k.cancelledAt !== null) return nothing(`counter sale cancelled before anything was sent; ${event} ignored`);
+  return send(k, "completed", undefined, "sold in person (POS): one thank-you for the purchase");
+}
+
+/**
+ * The newest shipment that replaces a cancelled one the shopper was told about (its
+ * fulfillment is on a queued message): created after it, carrying some of the same items,
+ * not announced itself yet.
+ */
+function replacementShipment(
+  k: OrderKnowledge,
+  shipments: FulfillmentFacts[],
+  alreadyQueued: ReadonlyArray<QueuedMessage>,
+): { shipment: FulfillmentFacts; cancelled: FulfillmentFacts } | undefined {
+  const announced = new Set(alreadyQueued.map((m) => m.fulfillmentId).filter((id) => id !== undefined));
+  const cancelled = Object.values(k.fulfillments).filter((f) => f.status === "cancelled" && announced.has(f.id));
+  for (const shipment of [...shipments].reverse()) {
+    if (announced.has(shipment.id)) return undefined; // a newer shipment was already announced
+    const replaced = cancelled.find(
+      (c) =>
+        compareFulfillments(shipment, c) > 0 &&
+        Object.keys(c.lineItems ?? {}).some((id) => (shipment.lineItems?.[id] ?? 0) > 0),
+    );
+    if (replaced !== undefined) return { shipment, cancelled: replaced };
+  }
+  return undefined;
+}
+
 function highestQueued(queued: ReadonlyArray<QueuedMessage>): OrderStatus | null {
   let highest: OrderStatus | null = null;
   for (const m of queued) {
@@ -224,8 +329,14 @@ function isVoid(f: FulfillmentFacts): boolean {
   return f.status !== null && VOID_FULFILLMENT_STATUSES.includes(f.status);
 }
 
-function send(k: OrderKnowledge, status: OrderStatus, fulfillmentId: string | undefined, reason: string): Decision {
-  const message: PlannedMessage = { status, key: messageKey(k.orderId, status, fulfillmentId) };
+function send(
+  k: OrderKnowledge,
+  status: OrderStatus,
+  fulfillmentId: string | undefined,
+  reason: string,
+  replacement = false,
+): Decision {
+  const message: PlannedMessage = { status, key: messageKey(k.orderId, status, fulfillmentId, replacement) };
   if (fulfillmentId !== undefined) message.fulfillmentId = fulfillmentId;
   return { kind: "send", messages: [message], reason };
 }

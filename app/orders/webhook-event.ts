@@ -16,9 +16,15 @@ import type { OrderTopic } from "../webhooks/topics";
 import type { DecisionTrigger } from "./status-decision";
 
 export type OrderWebhookEvent =
-  | { topic: "orders/create" | "orders/cancelled"; orderId: string; trigger: DecisionTrigger; payload: OrderPayload }
+  | { topic: "orders/create" | "orders/updated" | "orders/cancelled"; orderId: string; trigger: DecisionTrigger; payload: OrderPayload }
   | { topic: "fulfillments/create" | "fulfillments/update"; orderId: string; trigger: DecisionTrigger; payload: FulfillmentPayload }
   | { topic: "fulfillment_events/create"; orderId: string; trigger: DecisionTrigger; payload: FulfillmentEventPayload };
+
+const ORDER_TRIGGER = {
+  "orders/create": "order_created",
+  "orders/updated": "order_updated",
+  "orders/cancelled": "order_cancelled",
+} as const satisfies Record<string, DecisionTrigger>;
 
 /** Reads a parsed webhook body for a topic; never throws. */
 export function readOrderWebhook(
@@ -27,6 +33,7 @@ export function readOrderWebhook(
 ): { ok: true; event: OrderWebhookEvent } | { ok: false; reason: string } {
   switch (topic) {
     case "orders/create":
+    case "orders/updated":
     case "orders/cancelled": {
       const parsed = parseOrderPayload(body);
       if (!parsed.ok) return parsed;
@@ -38,7 +45,7 @@ export function readOrderWebhook(
         if (when === null) return { ok: false, reason: "orders/cancelled payload has no cancelled_at or updated_at" };
         payload = { ...payload, cancelled_at: when };
       }
-      const trigger = topic === "orders/create" ? "order_created" : "order_cancelled";
+      const trigger = ORDER_TRIGGER[topic];
       return { ok: true, event: { topic, orderId: payload.id, trigger, payload } };
     }
     case "fulfillments/create":
@@ -62,6 +69,7 @@ export function readOrderWebhook(
 export function applyOrderWebhook(knowledge: OrderKnowledge | undefined, event: OrderWebhookEvent): OrderKnowledge {
   switch (event.topic) {
     case "orders/create":
+    case "orders/updated":
     case "orders/cancelled":
       return applyOrder(knowledge, event.payload);
     case "fulfillments/create":

@@ -4,9 +4,10 @@ import { STATUS_RANK, type OrderStatus } from "../kaleyra/statuses";
 import type { OrderKnowledge } from "../orders/knowledge";
 import { pickRecipient } from "../orders/recipient";
 import { referenceIdFor, type ReferenceIdSource } from "../orders/reference-id";
+import { wordingFor } from "../orders/wording";
 import { decideMessages, type Decision, type DecisionTrigger, type QueuedMessage } from "../orders/status-decision";
 import type { ShopRow } from "../shops/shop-rows.server";
-import { DEFAULT_TEMPLATES, type MessageTemplate } from "../templates/defaults";
+import { DEFAULT_TEMPLATES, WORDING_TEMPLATES, type MessageTemplate } from "../templates/defaults";
 import { renderMessage, templateValuesFor } from "../templates/render";
 
 export interface EnqueueResult {
@@ -67,7 +68,10 @@ export async function planMessageContent(
   status: OrderStatus,
   fulfillmentId: string | undefined,
 ): Promise<PlannedContent> {
-  const { enabled, template } = await templateFor(tx, shop.domain, status);
+  const stored = await templateFor(tx, shop.domain, status);
+  const { enabled } = stored;
+  const wording = wordingFor(knowledge, status, fulfillmentId);
+  const template = wording === "standard" ? stored.template : WORDING_TEMPLATES[wording];
   const recipient = pickRecipient(knowledge);
   const reference = referenceIdFor(referenceIdSourceOf(shop), knowledge);
   const rendered = renderMessage(template, templateValuesFor(knowledge, { shopName: shopDisplayName(shop), fulfillmentId }));
@@ -109,7 +113,10 @@ export async function planAndEnqueue(
       (row): QueuedMessage => (row.fulfillmentId ? { status: row.status, fulfillmentId: row.fulfillmentId } : { status: row.status }),
     ),
     trigger,
-    prefs: { sendProcessingOnCreate: shop.sendProcessingOnCreate },
+    prefs: {
+      sendProcessingOnCreate: shop.sendProcessingOnCreate,
+      inPersonSales: shop.inPersonSales === "completed" ? "completed" : "nothing",
+    },
   });
   if (decision.kind !== "send") return { decision, enqueued: 0, skipped: 0 };
 

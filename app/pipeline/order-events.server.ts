@@ -1,11 +1,12 @@
 import type { SqlExecutor } from "../db/sql.server";
 import { parseShopifyJson } from "../orders/shopify-json";
-import { applyOrderWebhook, readOrderWebhook } from "../orders/webhook-event";
+import { applyOrderWebhook, readOrderWebhook, type OrderWebhookEvent } from "../orders/webhook-event";
 import { ensureShop } from "../shops/shop-rows.server";
 import type { TopicResult, WebhookDelivery } from "../webhooks/ingest.server";
 import type { OrderTopic } from "../webhooks/topics";
 import { planAndEnqueue } from "./enqueue.server";
-import { loadOrderForUpdate, saveOrder } from "./order-state.server";
+import { loadOrderForUpdate, readOrderKnowledge, replaceKnowledgeIfUnchanged, saveOrder } from "./order-state.server";
+import { sameFacts } from "../orders/knowledge";
 
 /**
  * An order or fulfillment webhook: merge its facts into what the app knows of the order,
@@ -33,6 +34,10 @@ export async function handleOrderTopic(
     return { outcome: "ignored", reason: "the shop has uninstalled the app", orderId: event.orderId, enqueued: 0 };
   }
 
+  if (event.topic === "orders/updated" && (await keptAsNoChange(tx, shop.domain, event))) {
+    return { outcome: "processed", reason: "orders/updated changed nothing the app uses", orderId: event.orderId, enqueued: 0 };
+  }
+
   const stored = await loadOrderForUpdate(tx, shop.domain, event.orderId, now);
   const knowledge = applyOrderWebhook(stored.knowledge, event);
   const result = await planAndEnqueue(tx, shop, knowledge, event.trigger, now);
@@ -50,4 +55,19 @@ export async function handleOrderTopic(
     orderId: event.orderId,
     enqueued: result.enqueued,
   };
+}
+
+/**
+ * orders/updated comes for every change to an order (tags, notes, payments, ...). One that
+ * changes nothing the app knows decides nothing and costs one read, plus at most one
+ * compare-and-set write keeping its newer timestamp (no row lock: if another webhook changed
+ * the order meanwhile, the full path runs instead).
+ */
+async function keptAsNoChange(tx: SqlExecutor, shop: string, event: OrderWebhookEvent): Promise<boolean> {
+  const current = await readOrderKnowledge(tx, shop, event.orderId);
+  if (current === undefined) return false;
+  const next = applyOrderWebhook(current.knowledge, event);
+  if (!sameFacts(current.knowledge, next)) return false;
+  if (next.orderUpdatedAt === current.knowledge.orderUpdatedAt) return true;
+  return (await replaceKnowledgeIfUnchanged(tx, shop, next, current.text)) > 0;
 }

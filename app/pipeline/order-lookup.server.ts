@@ -21,10 +21,12 @@ query OrderForStatusMessage($id: ID!) {
     cancelledAt
     phone
     statusPageUrl
+    sourceName
+    shippingLines(first: 5) { nodes { deliveryCategory } }
     customAttributes { key value }
     customer { firstName phone defaultAddress { phone countryCodeV2 } }
-    shippingAddress { firstName phone countryCodeV2 }
-    billingAddress { phone countryCodeV2 }
+    shippingAddress { firstName lastName phone countryCodeV2 }
+    billingAddress { firstName lastName phone countryCodeV2 }
     lineItems(first: 250) { nodes { id quantity currentQuantity unfulfilledQuantity requiresShipping } }
     fulfillments(first: 100) {
       legacyResourceId
@@ -57,7 +59,12 @@ function legacyId(gid: unknown): string | null {
 function address(value: unknown): Json | null {
   if (!value) return null;
   const a = obj(value);
-  return { first_name: a.firstName ?? null, phone: a.phone ?? null, country_code: a.countryCodeV2 ?? null };
+  return {
+    first_name: a.firstName ?? null,
+    last_name: a.lastName ?? null,
+    phone: a.phone ?? null,
+    country_code: a.countryCodeV2 ?? null,
+  };
 }
 
 /**
@@ -74,6 +81,9 @@ export function orderPayloadFromGraphql(order: unknown): Json {
     cancelled_at: o.cancelledAt ?? null,
     phone: o.phone ?? null,
     order_status_url: o.statusPageUrl ?? null,
+    source_name: o.sourceName ?? null,
+    // Only when the answer has them: a missing list keeps what the webhooks said.
+    shipping_lines: o.shippingLines ? list(o.shippingLines).map((line) => ({ delivery_category: line.deliveryCategory ?? null })) : null,
     note_attributes: list(o.customAttributes).map((a) => ({ name: a.key, value: a.value })),
     customer: customer && {
       first_name: customer.firstName ?? null,

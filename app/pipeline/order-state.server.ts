@@ -58,3 +58,32 @@ export async function saveOrder(
     ],
   );
 }
+
+/** The order's knowledge and its stored text, without a lock (null when the app has none). */
+export async function readOrderKnowledge(
+  tx: SqlExecutor,
+  shop: string,
+  orderId: string,
+): Promise<{ knowledge: OrderKnowledge; text: string } | undefined> {
+  const rows = await tx.query<{ knowledge: string }>(
+    `SELECT "knowledge" FROM "OrderState" WHERE "shopDomain" = ? AND "orderId" = ?`,
+    [shop, orderId],
+  );
+  const text = rows[0]?.knowledge;
+  return text ? { knowledge: JSON.parse(text) as OrderKnowledge, text } : undefined;
+}
+
+/** Replaces the knowledge only if it is still `expected`; leaves the lookup schedule alone. Returns rows changed. */
+export async function replaceKnowledgeIfUnchanged(
+  tx: SqlExecutor,
+  shop: string,
+  knowledge: OrderKnowledge,
+  expected: string,
+): Promise<number> {
+  return tx.execute(`UPDATE "OrderState" SET "knowledge" = ? WHERE "shopDomain" = ? AND "orderId" = ? AND "knowledge" = ?`, [
+    JSON.stringify(knowledge),
+    shop,
+    knowledge.orderId,
+    expected,
+  ]);
+}

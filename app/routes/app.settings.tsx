@@ -64,6 +64,7 @@ interface FormValues {
   referenceIdSource: ReferenceIdSourceName;
   referenceIdAttribute: string;
   sendProcessingOnCreate: boolean;
+  thankInPersonSales: boolean;
 }
 
 function valuesOf(settings: SettingsView): FormValues {
@@ -76,6 +77,7 @@ function valuesOf(settings: SettingsView): FormValues {
     referenceIdSource: settings.referenceIdSource,
     referenceIdAttribute: settings.referenceIdAttribute,
     sendProcessingOnCreate: settings.sendProcessingOnCreate,
+    thankInPersonSales: settings.thankInPersonSales,
   };
 }
 
@@ -186,6 +188,13 @@ function SettingsForm({
               checked={values.sendProcessingOnCreate}
               onChange={set("sendProcessingOnCreate")}
               error={errors.sendProcessingOnCreate}
+            />
+            <Checkbox
+              label="Thank in-person (POS) sales with one WhatsApp message"
+              helpText="Off: sales made at your counter, with nothing to ship, get no message."
+              checked={values.thankInPersonSales}
+              onChange={set("thankInPersonSales")}
+              error={errors.thankInPersonSales}
             />
             <Select
               label="Order reference sent to WhatsApp"

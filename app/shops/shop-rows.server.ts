@@ -13,13 +13,15 @@ export interface ShopRow {
   referenceIdSource: string;
   referenceIdAttribute: string | null;
   sendProcessingOnCreate: boolean;
+  /** "nothing" or "completed": what an in-person (POS) sale with nothing to ship sends. */
+  inPersonSales: string;
   pausedReason: string | null;
   resumeAt: Date | null;
 }
 
 const SHOP_COLUMNS = `"domain", "name", "installed", "enabled", "kaleyraSid", "apiKeyCipher", "pod",
   "businessNumber", "referenceIdSource", "referenceIdAttribute", "sendProcessingOnCreate",
-  "pausedReason", "resumeAt"`;
+  "inPersonSales", "pausedReason", "resumeAt"`;
 
 function toShopRow(row: Record<string, unknown>): ShopRow {
   return {

@@ -4,6 +4,7 @@
  * optional-line rule drops it cleanly instead of leaving "Hi ," or "Carrier: ".
  */
 import type { OrderStatus } from "../kaleyra/statuses";
+import type { Wording } from "../orders/wording";
 
 export interface MessageTemplate {
   /** The WhatsApp message body (`interactive.body.text`), at most 1,024 visible characters. */
@@ -56,5 +57,45 @@ export const DEFAULT_TEMPLATES: Readonly<Record<OrderStatus, MessageTemplate>> =
       "Your order: {{order_status_url}}",
     ].join("\n"),
     description: "Your order {{order_name}} has been cancelled.",
+  },
+};
+
+/**
+ * Built-in wordings for orders the shop's templates do not fit (their own `completed` speaks of
+ * a delivery, their `shipped` of a parcel on its way). Not edited in Templates; the status's
+ * switch still turns them off. `standard` is the shop's own template.
+ */
+export const WORDING_TEMPLATES: Readonly<Record<Exclude<Wording, "standard">, MessageTemplate>> = {
+  in_person: {
+    body: [
+      "Hi {{customer_first_name}},",
+      "Thank you for your purchase {{order_name}} at {{shop_name}}! We hope you love it.",
+      "Your order: {{order_status_url}}",
+    ].join("\n"),
+    description: "Thank you for your purchase {{order_name}}.",
+  },
+  ready_for_pickup: {
+    body: [
+      "Hi {{customer_first_name}},",
+      "Your order {{order_name}} from {{shop_name}} is ready for pickup.",
+      "Your order: {{order_status_url}}",
+    ].join("\n"),
+    description: "Your order {{order_name}} is ready for pickup.",
+  },
+  picked_up: {
+    body: [
+      "Hi {{customer_first_name}},",
+      "Your order {{order_name}} from {{shop_name}} has been picked up. Thank you, we hope you love it!",
+      "Your order: {{order_status_url}}",
+    ].join("\n"),
+    description: "Your order {{order_name}} has been picked up.",
+  },
+  local_delivery: {
+    body: [
+      "Hi {{customer_first_name}},",
+      "Good news: your order {{order_name}} from {{shop_name}} is out for local delivery.",
+      "Your order: {{order_status_url}}",
+    ].join("\n"),
+    description: "Your order {{order_name}} is out for delivery.",
   },
 };

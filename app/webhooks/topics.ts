@@ -1,6 +1,7 @@
 /** The webhook topics the app subscribes to (shopify.app.toml lists the same; a test checks). */
 export const ORDER_TOPICS = [
   "orders/create",
+  "orders/updated",
   "orders/cancelled",
   "fulfillments/create",
   "fulfillments/update",

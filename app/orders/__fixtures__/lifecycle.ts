@@ -61,6 +61,31 @@ export function orderPayload(changes: JsonObject = {}): JsonObject {
   };
 }
 
+/**
+ * orders/updated body of the lifecycle order as it stands at `minutes`: Shopify's
+ * orders/updated sample carrying the order's identity, items and addresses, with `changes`
+ * (an edit's current_quantity, a refund, a corrected phone) on top.
+ */
+export function orderUpdatedPayload(minutes: number, changes: JsonObject = {}): JsonObject {
+  const sample = loadSample("orders", "updated");
+  const order = orderPayload();
+  const identity = Object.fromEntries(
+    ["id", "name", "created_at", "line_items", "shipping_address", "billing_address", "customer", "phone", "order_status_url"].map(
+      (field) => [field, order[field]],
+    ),
+  );
+  return {
+    ...sample,
+    ...identity,
+    cancelled_at: null,
+    cancel_reason: null,
+    fulfillments: [],
+    refunds: [],
+    updated_at: at(minutes),
+    ...changes,
+  };
+}
+
 /** orders/cancelled body: the same order, cancelled at `minutes`. */
 export function cancelledOrderPayload(minutes: number, changes: JsonObject = {}): JsonObject {
   return orderPayload({ cancelled_at: at(minutes), cancel_reason: "customer", updated_at: at(minutes), ...changes });

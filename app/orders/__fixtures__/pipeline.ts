@@ -7,7 +7,7 @@
 import { applyOrder, type OrderKnowledge } from "../knowledge";
 import { parseOrderPayload } from "../payloads";
 import { parseShopifyJson } from "../shopify-json";
-import { decideMessages, type Decision, type PlannedMessage } from "../status-decision";
+import { decideMessages, type Decision, type InPersonSalePref, type PlannedMessage } from "../status-decision";
 import { applyOrderWebhook, readOrderWebhook } from "../webhook-event";
 import type { OrderTopic } from "../../webhooks/topics";
 import type { JsonObject } from "./shopify-samples";
@@ -19,6 +19,7 @@ export interface Delivery {
 
 export interface PipelineOptions {
   sendProcessingOnCreate?: boolean;
+  inPersonSales?: InPersonSalePref;
   /** What an Admin API read of the order returns; without it, needs_order stays unanswered. */
   currentOrder?: () => JsonObject;
 }
@@ -34,7 +35,7 @@ export interface Pipeline {
 }
 
 export function createPipeline(options: PipelineOptions = {}): Pipeline {
-  const prefs = { sendProcessingOnCreate: options.sendProcessingOnCreate ?? true };
+  const prefs = { sendProcessingOnCreate: options.sendProcessingOnCreate ?? true, inPersonSales: options.inPersonSales ?? "nothing" };
   let knowledge: OrderKnowledge | undefined;
   const queued: PlannedMessage[] = [];
   const emitted: PlannedMessage[] = [];

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Shop" ADD COLUMN     "inPersonSales" TEXT NOT NULL DEFAULT 'nothing';
+
