@@ -48,7 +48,7 @@ export async function handleComplianceTopic(
     for (const orderId of orders) {
       // The message log keeps that a message was sent, not to whom or what it said.
       await tx.execute(
-        `UPDATE "Message" SET "recipient" = NULL, "bodyText" = NULL, "requestJson" = NULL, "updatedAt" = ?
+        `UPDATE "Message" SET "recipient" = NULL, "bodyText" = NULL, "omittedLinks" = NULL, "requestJson" = NULL, "updatedAt" = ?
          WHERE "shopDomain" = ? AND "orderId" = ?`,
         [now, shop, orderId],
       );
