@@ -24,8 +24,19 @@ export interface SqlExecutor {
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
 }
 
+export interface TransactionOptions {
+  /**
+   * The commit is on disk when the transaction's promise resolves: it survives a power cut
+   * or a kernel crash, not only the process's death. For commits that precede an answer
+   * someone relies on (a webhook's 200: Shopify does not resend it). SQLite: the commit runs
+   * with `synchronous = FULL` (the WAL is fsynced); PostgreSQL: every commit, with its
+   * defaults (`fsync`, `synchronous_commit` on).
+   */
+  durable?: boolean;
+}
+
 export interface SqlDatabase extends SqlExecutor {
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -139,6 +150,8 @@ class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
     // busy timeout: another process (a CLI, a second worker) may hold the write lock briefly.
     const db = new Database(file, { timeout: 5000 });
     db.pragma("journal_mode = WAL");
+    // NORMAL: a commit survives the process's death but may be lost to a power cut until the
+    // next checkpoint. Commits that must survive that too ask for `durable` (FULL, below).
     db.pragma("synchronous = NORMAL");
     super(db);
     if (backgroundCheckpoints && file !== ":memory:") {
@@ -160,18 +173,25 @@ class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
     return sqliteProcessLock.run(async () => work());
   }
 
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return sqliteProcessLock.run(async () => {
-      // IMMEDIATE takes the write lock up front, so the transaction never fails half-way
-      // because another process started writing after it read.
-      this.statements.get("BEGIN IMMEDIATE").run();
+      // The setting is the connection's; the process lock keeps every other statement out
+      // until it is back to NORMAL.
+      if (options.durable) this.statements.get("PRAGMA synchronous = FULL").run();
       try {
-        const result = await work(new SqliteExecutor(this.db, this.statements));
-        this.statements.get("COMMIT").run();
-        return result;
-      } catch (error) {
-        if (this.db.inTransaction) this.db.exec("ROLLBACK");
-        throw error;
+        // IMMEDIATE takes the write lock up front, so the transaction never fails half-way
+        // because another process started writing after it read.
+        this.statements.get("BEGIN IMMEDIATE").run();
+        try {
+          const result = await work(new SqliteExecutor(this.db, this.statements));
+          this.statements.get("COMMIT").run();
+          return result;
+        } catch (error) {
+          if (this.db.inTransaction) this.db.exec("ROLLBACK");
+          throw error;
+        }
+      } finally {
+        if (options.durable) this.statements.get("PRAGMA synchronous = NORMAL").run();
       }
     });
   }
@@ -255,7 +275,9 @@ class PgDatabase extends PgExecutor implements SqlDatabase {
     super(pool);
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  // Every commit is durable with PostgreSQL's defaults (fsync, synchronous_commit on), which
+  // the app never changes: `options.durable` asks for nothing more.
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, _options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     // The pool stops listening for a client's errors while it is checked out: a connection
     // killed between two statements (a restart, pg_terminate_backend) would be an unhandled
