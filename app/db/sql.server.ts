@@ -142,8 +142,16 @@ class SqliteExecutor implements SqlExecutor {
   }
 }
 
+interface DurableMember {
+  work: (tx: SqlExecutor) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
   private readonly checkpointer: SqliteCheckpointer | undefined;
+  /** Durable transactions waiting for the next group commit. */
+  private readonly durableQueue: DurableMember[] = [];
 
   constructor(file: string, backgroundCheckpoints: boolean) {
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
@@ -174,26 +182,76 @@ class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
   }
 
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (options.durable) return this.joinDurableGroup(work);
     return sqliteProcessLock.run(async () => {
-      // The setting is the connection's; the process lock keeps every other statement out
-      // until it is back to NORMAL.
-      if (options.durable) this.statements.get("PRAGMA synchronous = FULL").run();
+      // IMMEDIATE takes the write lock up front, so the transaction never fails half-way
+      // because another process started writing after it read.
+      this.statements.get("BEGIN IMMEDIATE").run();
       try {
-        // IMMEDIATE takes the write lock up front, so the transaction never fails half-way
-        // because another process started writing after it read.
-        this.statements.get("BEGIN IMMEDIATE").run();
-        try {
-          const result = await work(new SqliteExecutor(this.db, this.statements));
-          this.statements.get("COMMIT").run();
-          return result;
-        } catch (error) {
-          if (this.db.inTransaction) this.db.exec("ROLLBACK");
-          throw error;
-        }
-      } finally {
-        if (options.durable) this.statements.get("PRAGMA synchronous = NORMAL").run();
+        const result = await work(new SqliteExecutor(this.db, this.statements));
+        this.statements.get("COMMIT").run();
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        throw error;
       }
     });
+  }
+
+  /**
+   * Group commit. A durable commit waits for an fsync, and better-sqlite3 waits on the event
+   * loop, so one fsync per webhook would cap the whole process at one webhook per fsync.
+   * Durable transactions that queue up while the lock is busy therefore run together: each
+   * in its own savepoint (a failing one is rolled back alone and rejected), all sharing one
+   * COMMIT under `synchronous = FULL`. None resolves before that commit is on disk.
+   */
+  private joinDurableGroup<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.durableQueue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      // The first to queue schedules the group; later ones join it until it starts.
+      if (this.durableQueue.length === 1) void sqliteProcessLock.run(() => this.commitDurableGroup());
+    });
+  }
+
+  private async commitDurableGroup(): Promise<void> {
+    const group = this.durableQueue.splice(0);
+    const outcomes: Array<() => void> = [];
+    try {
+      // The setting is the connection's; the process lock keeps every other statement out
+      // until it is back to NORMAL.
+      this.statements.get("PRAGMA synchronous = FULL").run();
+      this.statements.get("BEGIN IMMEDIATE").run();
+      for (const member of group) {
+        this.statements.get("SAVEPOINT durable_member").run();
+        try {
+          const result = await member.work(new SqliteExecutor(this.db, this.statements));
+          this.statements.get("RELEASE durable_member").run();
+          outcomes.push(() => member.resolve(result));
+        } catch (error) {
+          // An error that ended the whole transaction takes the group with it (below).
+          if (!this.db.inTransaction) throw error;
+          this.statements.get("ROLLBACK TO durable_member").run();
+          this.statements.get("RELEASE durable_member").run();
+          outcomes.push(() => member.reject(error));
+        }
+      }
+      this.statements.get("COMMIT").run();
+    } catch (error) {
+      if (this.db.open && this.db.inTransaction) this.db.exec("ROLLBACK");
+      for (const member of group) member.reject(error);
+      return;
+    } finally {
+      this.restoreNormalSync();
+    }
+    for (const settle of outcomes) settle();
+  }
+
+  private restoreNormalSync(): void {
+    try {
+      if (this.db.open) this.statements.get("PRAGMA synchronous = NORMAL").run();
+    } catch {
+      // Left at FULL: every commit is then durable, only slower. Nothing is lost.
+    }
   }
 
   async close(): Promise<void> {
