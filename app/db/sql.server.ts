@@ -208,8 +208,9 @@ class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
   private joinDurableGroup<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.durableQueue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      // The first to queue schedules the group; later ones join it until it starts.
-      if (this.durableQueue.length === 1) void sqliteProcessLock.run(() => this.commitDurableGroup());
+      // The first to queue schedules the group, after the requests already under way in
+      // this turn of the event loop have had their chance to join it.
+      if (this.durableQueue.length === 1) setImmediate(() => void sqliteProcessLock.run(() => this.commitDurableGroup()));
     });
   }
 
