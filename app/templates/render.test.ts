@@ -249,8 +249,9 @@ describe("renderWithin rules", () => {
   });
 
   it("PROPERTY: a shortened value is cut between graphemes, in any script", () => {
+    // Without line breaks and tabs, which the renderer turns into spaces before anything else.
     const value = fc.oneof(
-      fc.string({ unit: "grapheme", minLength: 60, maxLength: 300 }),
+      fc.string({ unit: "grapheme", minLength: 60, maxLength: 300 }).filter((s) => !/[\r\n\t\v\f\u0085\u2028\u2029]/.test(s)),
       fc.constantFrom(...Object.values(SCRIPT_SAMPLES)).map((sample) => sample.repeat(3)),
     );
     fc.assert(
