@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import seed from "../app/kaleyra/__fixtures__/seed-responses.json";
+import { atLimit, SCRIPT_SAMPLES, type ScriptName } from "../app/kaleyra/__fixtures__/scripts";
 import { startKaleyraSandbox, type KaleyraSandbox } from "./kaleyra-sandbox";
 
 const ACCOUNT = { sid: "HXSBX0001IN", apiKey: "SandboxKey0000000000000000000001", numbers: ["+919876543210"] };
@@ -173,6 +174,31 @@ describe("Given payloads that break Kaleyra's rules", () => {
     expect(res.text).toBe(JSON.stringify(seed.WA400.body));
     expect(res.headers.get("x-sandbox-reason")).toContain(path);
     expect(sandbox.received).toHaveLength(0);
+  });
+
+  it.each([
+    ["1,024 emoji with skin tone (1,024 graphemes, 4,096 UTF-16 units)", "👍🏽".repeat(1_024), "4096 UTF-16 units"],
+    ["1,000 Hindi syllables of two code points (2,000 code points)", "की".repeat(1_000), "2000 code points"],
+    ["1,025 Latin letters", "a".repeat(1_025), "1025 graphemes"],
+  ])("When the body is %s, Then WA400: the strict count is over 1,024", async (_name, text, count) => {
+    const body = validBody();
+    body.messaging_object.interactive.body.text = text;
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(res.text).toBe(JSON.stringify(seed.WA400.body));
+    expect(res.headers.get("x-sandbox-reason")).toBe(`messaging_object.interactive.body.text: over 1024 characters (${count})`);
+    expect(sandbox.received).toHaveLength(0);
+  });
+
+  it.each(Object.keys(SCRIPT_SAMPLES) as ScriptName[])("When a %s body and description are exactly at the strict limits, Then 202; one letter more is WA400", async (script) => {
+    const body = validBody();
+    body.messaging_object.interactive.body.text = atLimit(script, 1_024);
+    body.messaging_object.interactive.action.parameters.order.description = atLimit(script, 120);
+    expect((await post(body)).status).toBe(202);
+    body.messaging_object.interactive.action.parameters.order.description += "a";
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(res.headers.get("x-sandbox-reason")).toMatch(/^messaging_object\.interactive\.action\.parameters\.order\.description: over 120 characters/);
   });
 
   it("When the body is not JSON or the Content-Type is wrong, Then WA400", async () => {

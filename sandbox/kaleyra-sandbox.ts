@@ -13,8 +13,31 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
-import { LIMITS, REFERENCE_ID_PATTERN, visibleLength } from "../app/kaleyra/limits";
+import { LIMITS, REFERENCE_ID_PATTERN } from "../app/kaleyra/limits";
 import { WIRE_STATUS } from "../app/kaleyra/statuses";
+
+// ---------------------------------------------------------------------------------------
+// Lengths, counted the strict way: Kaleyra's document says "characters" without saying
+// which, so the sandbox refuses a text over the limit in graphemes, code points OR UTF-16
+// units. Counted here independently of the app's kaleyra/limits.ts.
+
+const graphemeCounter = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/** The largest of the three counts and the name of the first (coarsest) reading that reaches it. */
+export function strictCount(text: string): { count: number; unit: string } {
+  const counts: Array<[string, number]> = [
+    ["graphemes", Array.from(graphemeCounter.segment(text)).length],
+    ["code points", Array.from(text).length],
+    ["UTF-16 units", text.length],
+  ];
+  const [unit, count] = counts.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return { count, unit };
+}
+
+function overLimit(field: string, text: string, limit: number): string | undefined {
+  const { count, unit } = strictCount(text);
+  return count > limit ? `${field}: over ${limit} characters (${count} ${unit})` : undefined;
+}
 
 // ---------------------------------------------------------------------------------------
 // Kaleyra's answers
@@ -216,7 +239,8 @@ export function payloadProblem(payload: unknown): string | null {
   if (bodyKeys) return bodyKeys;
   const text = it.body.text;
   if (typeof text !== "string" || text.length === 0) return `${pi}body.text: must be non-empty text`;
-  if (visibleLength(text) > LIMITS.bodyText) return `${pi}body.text: over ${LIMITS.bodyText} characters`;
+  const longBody = overLimit(`${pi}body.text`, text, LIMITS.bodyText);
+  if (longBody) return longBody;
 
   const action = it.action;
   if (!isObject(action)) return `${pi}action: not an object`;
@@ -239,9 +263,8 @@ export function payloadProblem(payload: unknown): string | null {
   if (typeof order.status !== "string" || !WIRE_STATUSES.has(order.status)) return `${pp}order.status: unknown status`;
   if ("description" in order) {
     if (typeof order.description !== "string") return `${pp}order.description: must be text`;
-    if (visibleLength(order.description) > LIMITS.description) {
-      return `${pp}order.description: over ${LIMITS.description} characters`;
-    }
+    const longDescription = overLimit(`${pp}order.description`, order.description, LIMITS.description);
+    if (longDescription) return longDescription;
   }
 
   if ("extra_info" in payload) {
@@ -460,7 +483,7 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
       body: payload,
       receivedAt: new Date().toISOString(),
       messageId,
-      refTruncated: refs.some((r) => visibleLength(r) > LIMITS.ref),
+      refTruncated: refs.some((r) => strictCount(r).count > LIMITS.ref),
       waSource: WA_SOURCES.has(source) ? source : "api",
     });
     if (received.length > maxReceived) received.splice(0, received.length - Math.floor(maxReceived / 2));

@@ -13,7 +13,9 @@ async function schemaOf(db: SqlDatabase): Promise<string[]> {
     const rows = await db.query<{ sql: string }>(
       `SELECT "sql" FROM sqlite_master WHERE "sql" IS NOT NULL AND "name" NOT LIKE 'sqlite_%' AND "name" <> '_prisma_migrations'`,
     );
-    return rows.map((row) => row.sql.replace(/\s+/g, " ").trim()).sort();
+    // SQLite keeps a table's SQL as written, with ALTER TABLE's additions spliced in: spacing
+    // around brackets and commas differs, the tokens and their order do not.
+    return rows.map((row) => row.sql.replace(/\s+/g, " ").replace(/ ?([(),]) ?/g, "$1").trim()).sort();
   }
   const columns = await db.query<Record<string, string>>(
     `SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, '') AS def

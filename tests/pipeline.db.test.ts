@@ -9,6 +9,8 @@ import {
   SHIPPING_PHONE_E164,
   type FulfillmentSpec,
 } from "../app/orders/__fixtures__/lifecycle";
+import { atLimit } from "../app/kaleyra/__fixtures__/scripts";
+import { LIMITS } from "../app/kaleyra/limits";
 import { resumeShop } from "../app/outbox/pause.server";
 import { SHOP_CACHE_MS } from "../app/outbox/worker.server";
 import { encryptSecret } from "../app/crypto/secrets.server";
@@ -193,6 +195,38 @@ describe("order-status pipeline", () => {
       [order.id],
     );
     expect(rows).toEqual([{ state: "skipped", skipReason: expect.stringMatching(/^no WhatsApp number for the buyer: the shipping address phone is not a valid phone number for US; there is no phone on the order/) }]);
+  });
+
+  it("GIVEN an emoji-heavy name and a tracking link too long for the body WHEN shipped THEN the text sent fits every count, the link's line is dropped whole and the link is in the log", async () => {
+    const order = newOrder();
+    const url = `https://carrier.example/track/${"z".repeat(1_100)}`;
+    const firstName = atLimit("emoji", LIMITS.bodyText);
+    const sample = order.created();
+    const customer = { ...(sample.customer as Record<string, unknown>), first_name: firstName };
+    const requestsBefore = pipeline.sandbox.stats().requests;
+    const acceptedBefore = pipeline.sandbox.stats().accepted;
+    await post("orders/create", order.created({ customer }));
+    await post(
+      "fulfillments/create",
+      order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL, created: 10, tracking: { company: "Blue Dart", number: "BD1", url } }),
+    );
+    await pipeline.settle();
+    expect(statusesFor(order.id)).toEqual(["processing", "shipped"]);
+    // Every request reached the sandbox's strict check and was accepted: none was refused with WA400.
+    expect(pipeline.sandbox.stats().requests - requestsBefore).toBe(2);
+    expect(pipeline.sandbox.stats().accepted - acceptedBefore).toBe(2);
+    const shipped = pipeline.sandbox.received.find(
+      (m) => JSON.stringify(m.body).includes(`"reference_id":"${order.id}"`) && JSON.stringify(m.body).includes('"status":"shipped"'),
+    );
+    const text = (shipped!.body as { messaging_object: { interactive: { body: { text: string } } } }).messaging_object.interactive.body.text;
+    expect(Math.max([...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)].length, [...text].length, text.length)).toBeLessThanOrEqual(LIMITS.bodyText);
+    expect(text).not.toContain("carrier.example");
+    expect(text).toContain("Tracking number: BD1");
+    const rows = await pipeline.db.query<{ omittedLinks: string | null }>(
+      `SELECT "omittedLinks" FROM "Message" WHERE "orderId" = ? AND "status" = 'shipped'`,
+      [order.id],
+    );
+    expect(rows).toEqual([{ omittedLinks: url }]);
   });
 
   it("GIVEN Kaleyra failing with WA500 WHEN it recovers THEN the message is delivered once", async () => {

@@ -102,6 +102,8 @@ export interface MessageDetail {
   referenceId: string | null;
   bodyText: string | null;
   description: string | null;
+  /** Links left out of the text to fit WhatsApp's limits (their line dropped whole). */
+  omittedLinks: string[];
   attempts: number;
   createdAt: string;
   updatedAt: string;
@@ -199,6 +201,7 @@ export async function getMessage(deps: AdminDeps, shopDomain: string, id: string
     referenceId: row.referenceId,
     bodyText: row.bodyText,
     description: row.description,
+    omittedLinks: row.omittedLinks ? row.omittedLinks.split("\n") : [],
     attempts: row.attempts,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -63,11 +63,11 @@ async function replanSkipped(tx: SqlExecutor, message: RetryCandidate, shop: Sho
   }
   const content = await planMessageContent(tx, shop, knowledge, message.status, message.fulfillmentId ?? undefined);
   const { skipReason } = content;
-  const planned = [content.recipient, content.recipientSource, content.referenceId, content.bodyText, content.description];
+  const planned = [content.recipient, content.recipientSource, content.referenceId, content.bodyText, content.description, content.omittedLinks];
   if (skipReason) {
     await tx.execute(
       `UPDATE "Message" SET "skipReason" = ?, "recipient" = ?, "recipientSource" = ?, "referenceId" = ?, "bodyText" = ?,
-         "description" = ?, "updatedAt" = ? WHERE "id" = ?`,
+         "description" = ?, "omittedLinks" = ?, "updatedAt" = ? WHERE "id" = ?`,
       [skipReason, ...planned, now, message.id],
     );
     return { ok: true, state: "skipped", skipReason };
@@ -75,7 +75,7 @@ async function replanSkipped(tx: SqlExecutor, message: RetryCandidate, shop: Sho
   const state = sendableState(shop);
   await tx.execute(
     `UPDATE "Message" SET "state" = ?, "skipReason" = NULL, "recipient" = ?, "recipientSource" = ?, "referenceId" = ?,
-       "bodyText" = ?, "description" = ?, "attempts" = 0, "nextAttemptAt" = ?, "lockedBy" = NULL, "leaseUntil" = NULL,
+       "bodyText" = ?, "description" = ?, "omittedLinks" = ?, "attempts" = 0, "nextAttemptAt" = ?, "lockedBy" = NULL, "leaseUntil" = NULL,
        "updatedAt" = ? WHERE "id" = ? AND "state" = 'skipped'`,
     [state, ...planned, now, now, message.id],
   );

@@ -62,6 +62,7 @@ describe("template editing helpers", () => {
     expect(previewTemplate({ body: "{{shop_name}}: {{order_name}} for {{customer_first_name}}", description: "{{tracking_company}}" }, "Sunrise")).toEqual({
       text: "Sunrise: #1001 for Priya",
       description: "Blue Dart",
+      omittedLinks: [],
     });
   });
 

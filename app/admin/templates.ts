@@ -4,7 +4,7 @@
  * (unknown variables, limits) as refinements. Used by the server module and tests.
  */
 import { z } from "zod";
-import { LIMITS } from "../kaleyra/limits";
+import { LIMITS, strictLength } from "../kaleyra/limits";
 import { ORDER_STATUSES, type OrderStatus } from "../kaleyra/statuses";
 import { validateTemplate } from "../templates/validate";
 import { controlCharacterIn, fieldErrorsOf, isTicked, type FieldErrors } from "./form-data";
@@ -23,7 +23,7 @@ const templateText = z
  * `{{` and 8,000 spaces). Past these bounds a text is refused with the validator's own
  * words, and the validator sees a harmless stand-in for it.
  */
-const COUNTED_UNITS_PER_CHARACTER = 8; // 1,024 joined family emoji still fit
+const COUNTED_UNITS_PER_CHARACTER = 8; // past this, no reading of the text could fit
 const LONGEST_VARIABLE = 32; // the longest variable name has 19 characters
 const BROKEN_VARIABLE = "A variable is not written correctly: write variables with double braces, like {{order_name}}.";
 const NUMBER = new Intl.NumberFormat("en");
@@ -33,16 +33,12 @@ const PARTS = [
   { field: "description", label: "description", name: "The description", limit: LIMITS.description, standIn: "" },
 ] as const;
 
-/** The text's length in code points when it is far past `limit`, else undefined (then it is counted exactly). */
+/**
+ * The text's strict length (see kaleyra/limits.ts) when it is far past `limit`, else undefined
+ * (then the validator counts it and says which reading binds, which means segmenting it).
+ */
 function farTooLong(text: string, limit: number): number | undefined {
-  if (text.length <= limit * COUNTED_UNITS_PER_CHARACTER) return undefined;
-  let codePoints = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const unit = text.charCodeAt(i);
-    const trailing = unit >= 0xdc00 && unit <= 0xdfff && i > 0 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800;
-    if (!trailing) codePoints += 1;
-  }
-  return codePoints;
+  return text.length > limit * COUNTED_UNITS_PER_CHARACTER ? strictLength(text) : undefined;
 }
 
 /** A `{{` followed by more than LONGEST_VARIABLE characters before the next brace: never a variable. */

@@ -2,17 +2,12 @@ import { BlockStack, Button, Card, Checkbox, InlineGrid, InlineStack, Text, Text
 import { useRef } from "react";
 import type { TemplateInput } from "../admin/template-editing";
 import { previewTemplate } from "../admin/template-editing";
-import { LIMITS, visibleLength } from "../kaleyra/limits";
+import { LIMITS } from "../kaleyra/limits";
+import { counterText } from "../templates/length-words";
 import { TEMPLATE_VARIABLES } from "../templates/variables";
 import { WhatsAppPreview } from "./WhatsAppPreview";
 
 type TextPart = "body" | "description";
-
-const NUMBER = new Intl.NumberFormat("en");
-
-function counter(text: string, limit: number): string {
-  return `${NUMBER.format(visibleLength(text))} / ${NUMBER.format(limit)} characters`;
-}
 
 export interface TemplateEditorProps {
   status: string;
@@ -70,7 +65,7 @@ export function TemplateEditor({ status, label, value, errors, shopName, onChang
               value={value.body}
               onChange={(body) => onChange({ ...value, body })}
               onFocus={() => (lastPart.current = "body")}
-              helpText={counter(value.body, LIMITS.bodyText)}
+              helpText={counterText(value.body, LIMITS.bodyText)}
               error={errors.body}
             />
             <BlockStack gap="100">
@@ -98,7 +93,7 @@ export function TemplateEditor({ status, label, value, errors, shopName, onChang
               value={value.description}
               onChange={(description) => onChange({ ...value, description })}
               onFocus={() => (lastPart.current = "description")}
-              helpText={counter(value.description, LIMITS.description)}
+              helpText={counterText(value.description, LIMITS.description)}
               error={errors.description}
             />
           </BlockStack>

@@ -24,8 +24,19 @@ export interface SqlExecutor {
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
 }
 
+export interface TransactionOptions {
+  /**
+   * The commit is on disk when the transaction's promise resolves: it survives a power cut
+   * or a kernel crash, not only the process's death. For commits that precede an answer
+   * someone relies on (a webhook's 200: Shopify does not resend it). SQLite: the commit runs
+   * with `synchronous = FULL` (the WAL is fsynced); PostgreSQL: every commit, with its
+   * defaults (`fsync`, `synchronous_commit` on).
+   */
+  durable?: boolean;
+}
+
 export interface SqlDatabase extends SqlExecutor {
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -131,14 +142,24 @@ class SqliteExecutor implements SqlExecutor {
   }
 }
 
+interface DurableMember {
+  work: (tx: SqlExecutor) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
   private readonly checkpointer: SqliteCheckpointer | undefined;
+  /** Durable transactions waiting for the next group commit. */
+  private readonly durableQueue: DurableMember[] = [];
 
   constructor(file: string, backgroundCheckpoints: boolean) {
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
     // busy timeout: another process (a CLI, a second worker) may hold the write lock briefly.
     const db = new Database(file, { timeout: 5000 });
     db.pragma("journal_mode = WAL");
+    // NORMAL: a commit survives the process's death but may be lost to a power cut until the
+    // next checkpoint. Commits that must survive that too ask for `durable` (FULL, below).
     db.pragma("synchronous = NORMAL");
     super(db);
     if (backgroundCheckpoints && file !== ":memory:") {
@@ -160,7 +181,8 @@ class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
     return sqliteProcessLock.run(async () => work());
   }
 
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (options.durable) return this.joinDurableGroup(work);
     return sqliteProcessLock.run(async () => {
       // IMMEDIATE takes the write lock up front, so the transaction never fails half-way
       // because another process started writing after it read.
@@ -174,6 +196,63 @@ class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
         throw error;
       }
     });
+  }
+
+  /**
+   * Group commit. A durable commit waits for an fsync, and better-sqlite3 waits on the event
+   * loop, so one fsync per webhook would cap the whole process at one webhook per fsync.
+   * Durable transactions that queue up while the lock is busy therefore run together: each
+   * in its own savepoint (a failing one is rolled back alone and rejected), all sharing one
+   * COMMIT under `synchronous = FULL`. None resolves before that commit is on disk.
+   */
+  private joinDurableGroup<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.durableQueue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      // The first to queue schedules the group, after the requests already under way in
+      // this turn of the event loop have had their chance to join it.
+      if (this.durableQueue.length === 1) setImmediate(() => void sqliteProcessLock.run(() => this.commitDurableGroup()));
+    });
+  }
+
+  private async commitDurableGroup(): Promise<void> {
+    const group = this.durableQueue.splice(0);
+    const outcomes: Array<() => void> = [];
+    try {
+      // The setting is the connection's; the process lock keeps every other statement out
+      // until it is back to NORMAL.
+      this.statements.get("PRAGMA synchronous = FULL").run();
+      this.statements.get("BEGIN IMMEDIATE").run();
+      for (const member of group) {
+        this.statements.get("SAVEPOINT durable_member").run();
+        try {
+          const result = await member.work(new SqliteExecutor(this.db, this.statements));
+          this.statements.get("RELEASE durable_member").run();
+          outcomes.push(() => member.resolve(result));
+        } catch (error) {
+          // An error that ended the whole transaction takes the group with it (below).
+          if (!this.db.inTransaction) throw error;
+          this.statements.get("ROLLBACK TO durable_member").run();
+          this.statements.get("RELEASE durable_member").run();
+          outcomes.push(() => member.reject(error));
+        }
+      }
+      this.statements.get("COMMIT").run();
+    } catch (error) {
+      if (this.db.open && this.db.inTransaction) this.db.exec("ROLLBACK");
+      for (const member of group) member.reject(error);
+      return;
+    } finally {
+      this.restoreNormalSync();
+    }
+    for (const settle of outcomes) settle();
+  }
+
+  private restoreNormalSync(): void {
+    try {
+      if (this.db.open) this.statements.get("PRAGMA synchronous = NORMAL").run();
+    } catch {
+      // Left at FULL: every commit is then durable, only slower. Nothing is lost.
+    }
   }
 
   async close(): Promise<void> {
@@ -258,7 +337,9 @@ class PgDatabase extends PgExecutor implements SqlDatabase {
     super(pool);
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  // Every commit is durable with PostgreSQL's defaults (fsync, synchronous_commit on), which
+  // the app never changes: `options.durable` asks for nothing more.
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, _options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");

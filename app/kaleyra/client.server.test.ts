@@ -1,8 +1,10 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
 import { createLogger } from "../logger.server";
 import { createKaleyraClient, type KaleyraClient } from "./client.server";
-import { visibleLength } from "./limits";
+import { atLimit, SCRIPT_SAMPLES } from "./__fixtures__/scripts";
+import { fits, LIMITS, strictLength } from "./limits";
 import type { KaleyraCredentialsInput, OrderStatusMessageInput } from "./request";
 
 const API_KEY = "Az9Secret0KeyForTests1234567890x3";
@@ -45,9 +47,36 @@ describe("Given a Kaleyra sandbox that accepts the account", () => {
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
   });
 
-  it("When the body is 1,024 emoji with skin tones, Then Kaleyra('s sandbox) accepts it", async () => {
-    const result = await client.sendOrderStatus(creds, { ...message, bodyText: "👍🏽".repeat(1024) });
+  it("When the body is 256 emoji with skin tones (1,024 UTF-16 units), Then Kaleyra('s sandbox) accepts it", async () => {
+    const result = await client.sendOrderStatus(creds, { ...message, bodyText: "👍🏽".repeat(256) });
     expect(result.outcome.kind).toBe("accepted");
+  });
+
+  it("When the body is 1,024 emoji with skin tones (over the strict count), Then it is refused here and nothing reaches Kaleyra", async () => {
+    const result = await client.sendOrderStatus(creds, { ...message, bodyText: "👍🏽".repeat(1024) });
+    expect(result.outcome).toMatchObject({ kind: "invalid", issues: [{ field: "bodyText" }] });
+    expect(sandbox.requests).toBe(0);
+  });
+
+  it("PROPERTY: whatever body and description the app is given, it never sends one the sandbox refuses with WA400", async () => {
+    const script = fc.constantFrom(...Object.values(SCRIPT_SAMPLES));
+    const text = (limit: number) =>
+      fc.oneof(
+        fc.string({ unit: "grapheme", minLength: 1, maxLength: limit + 20 }),
+        fc.tuple(script, fc.integer({ min: limit - 8, max: limit + 8 })).map(([sample, n]) => sample.repeat(limit).slice(0, n)),
+        fc.constantFrom(...Object.keys(SCRIPT_SAMPLES)).map((name) => atLimit(name as keyof typeof SCRIPT_SAMPLES, limit)),
+      );
+    await fc.assert(
+      fc.asyncProperty(text(LIMITS.bodyText), text(LIMITS.description), async (bodyText, description) => {
+        sandbox.reset();
+        const result = await client.sendOrderStatus(creds, { ...message, bodyText, description });
+        const withinLimits = bodyText.trim() !== "" && fits(bodyText, LIMITS.bodyText) && fits(description, LIMITS.description);
+        // Sent only when it fits the strict count, and then always accepted: never a WA400.
+        expect(result.outcome.kind).toBe(withinLimits ? "accepted" : "invalid");
+        expect(sandbox.requests).toBe(withinLimits ? 1 : 0);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("When refs are 300 characters, Then the sandbox receives them cut to 255", async () => {
@@ -56,7 +85,7 @@ describe("Given a Kaleyra sandbox that accepts the account", () => {
     expect(result.outcome.kind).toBe("accepted");
     const extra = (sandbox.received[0]!.body as { extra_info: Record<string, string> }).extra_info;
     expect(extra.ref).toBe("x".repeat(255));
-    expect(visibleLength(extra.ref2!)).toBe(255);
+    expect(strictLength(extra.ref2!)).toBe(255);
     expect(sandbox.received[0]!.refTruncated).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import sample from "./__fixtures__/seed-sample-request.json";
-import { visibleLength } from "./limits";
+import { strictLength } from "./limits";
 import {
   KaleyraValidationError,
   buildOrderStatusRequest,
@@ -109,11 +109,21 @@ describe("Given the seed's field limits", () => {
     }
   });
 
-  it("When the body is 1,024 emoji with skin tones (several code units each), Then it is accepted unchanged", () => {
-    const text = "👍🏽".repeat(1024);
-    expect(text.length).toBe(4096);
+  it("When the body is 256 emoji with skin tones (1,024 UTF-16 units), Then it is accepted unchanged", () => {
+    const text = "👍🏽".repeat(256);
     const { body } = buildOrderStatusRequest(creds, { ...message, bodyText: text });
     expect(body.messaging_object.interactive.body.text).toBe(text);
+  });
+
+  it("When the body is 1,024 emoji with skin tones (4,096 UTF-16 units), Then it is rejected with the strict count", () => {
+    const err = issuesOf(() => buildOrderStatusRequest(creds, { ...message, bodyText: "👍🏽".repeat(1024) }));
+    expect(err.issues).toEqual([
+      {
+        path: "messaging_object.interactive.body.text",
+        field: "bodyText",
+        message: "must be at most 1024 characters counted the strict way (graphemes, code points and UTF-16 units) (got 4096)",
+      },
+    ]);
   });
 
   it("When the description has 121 characters, Then it is rejected naming order.description; 120 passes", () => {
@@ -123,11 +133,11 @@ describe("Given the seed's field limits", () => {
     expect(() => buildOrderStatusRequest(creds, { ...message, description: "d".repeat(120) })).not.toThrow();
   });
 
-  it("When refs are 300 characters, Then they are cut to 255 visible characters, not rejected", () => {
+  it("When refs are 300 characters, Then they are cut to 255 (strictly counted) between graphemes, not rejected", () => {
     const { body } = buildOrderStatusRequest(creds, { ...message, ref: "r".repeat(300), ref1: "é".repeat(300), ref2: "👍🏽".repeat(300) });
     expect(body.extra_info.ref).toBe("r".repeat(255));
-    expect(visibleLength(body.extra_info.ref1!)).toBe(255);
-    expect(body.extra_info.ref2).toBe("👍🏽".repeat(255));
+    expect(strictLength(body.extra_info.ref1!)).toBe(255);
+    expect(body.extra_info.ref2).toBe("👍🏽".repeat(63)); // 252 units: a 64th emoji would need 256
   });
 
   it.each([

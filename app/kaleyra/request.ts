@@ -12,7 +12,7 @@
  */
 import { isValidPhoneNumber } from "libphonenumber-js/max";
 import { z } from "zod";
-import { LIMITS, REFERENCE_ID_PATTERN, truncateVisible, visibleLength } from "./limits";
+import { fits, LIMITS, REFERENCE_ID_PATTERN, strictLength, truncateToFit } from "./limits";
 import { PODS, kaleyraBaseUrl, type Pod } from "./pods";
 import { ORDER_STATUSES, WIRE_STATUS, type OrderStatus } from "./statuses";
 
@@ -43,7 +43,7 @@ export interface OrderStatusMessageInput {
   status: OrderStatus;
   /** Empty or null means "no description" (the key is left out of the request). */
   description?: string | null;
-  /** Echoed back by Kaleyra in reports and callbacks; cut to 255 visible characters. */
+  /** Echoed back by Kaleyra in reports and callbacks; cut to 255 characters, strictly counted. */
   ref?: string | null;
   ref1?: string | null;
   ref2?: string | null;
@@ -136,7 +136,10 @@ const optionalText = z
   .nullish()
   .transform((v) => (v ? v : undefined));
 
-const optionalRef = optionalText.transform((v) => (v === undefined ? undefined : truncateVisible(v, LIMITS.ref)));
+/** How a limit is counted (kaleyra/limits.ts), in the words of a validation error. */
+const STRICT_CHARACTERS = "characters counted the strict way (graphemes, code points and UTF-16 units)";
+
+const optionalRef = optionalText.transform((v) => (v === undefined ? undefined : truncateToFit(v, LIMITS.ref)));
 
 export const credentialsSchema = z.strictObject({
   sid: requiredString.regex(SID_PATTERN, { error: "must be 1-64 letters, digits, _ or -" }),
@@ -151,17 +154,15 @@ export const orderStatusMessageSchema = z.strictObject({
   to: e164,
   bodyText: requiredString
     .refine((v) => v.trim() !== "", { error: "must not be blank" })
-    .refine((v) => visibleLength(v) <= LIMITS.bodyText, {
-      error: (iss) =>
-        `must be at most ${LIMITS.bodyText} visible characters (got ${visibleLength(String(iss.input))})`,
+    .refine((v) => fits(v, LIMITS.bodyText), {
+      error: (iss) => `must be at most ${LIMITS.bodyText} ${STRICT_CHARACTERS} (got ${strictLength(String(iss.input))})`,
     }),
   referenceId: requiredString.regex(REFERENCE_ID_PATTERN, {
     error: `must be 1-${LIMITS.referenceId} letters, digits, _, - or .`,
   }),
   status: z.enum(ORDER_STATUSES, { error: `must be one of ${ORDER_STATUSES.join(", ")}` }),
-  description: optionalText.refine((v) => v === undefined || visibleLength(v) <= LIMITS.description, {
-    error: (iss) =>
-      `must be at most ${LIMITS.description} visible characters (got ${visibleLength(String(iss.input))})`,
+  description: optionalText.refine((v) => v === undefined || fits(v, LIMITS.description), {
+    error: (iss) => `must be at most ${LIMITS.description} ${STRICT_CHARACTERS} (got ${strictLength(String(iss.input))})`,
   }),
   ref: optionalRef,
   ref1: optionalRef,
@@ -229,7 +230,7 @@ function pathSegment(value: string): string {
 
 /**
  * Maps validated values onto Kaleyra's wire shape. Does not validate (see the file
- * comment); refs are still cut to 255 visible characters here so the wire limit holds
+ * comment); refs are still cut to 255 characters (strictly counted) here so the wire limit holds
  * whatever the caller passes.
  */
 export function renderOrderStatusRequest(
@@ -244,7 +245,7 @@ export function renderOrderStatusRequest(
   const refs: Partial<Record<"ref" | "ref1" | "ref2", string>> = {};
   for (const key of ["ref", "ref1", "ref2"] as const) {
     const value = message[key];
-    if (value) refs[key] = truncateVisible(value, LIMITS.ref);
+    if (value) refs[key] = truncateToFit(value, LIMITS.ref);
   }
 
   return {

@@ -54,6 +54,8 @@ export interface PlannedContent {
   referenceId: string | null;
   bodyText: string;
   description: string | null;
+  /** Links whose line was dropped to fit the limits, one per line, for the log; null when none. */
+  omittedLinks: string | null;
 }
 
 /**
@@ -87,6 +89,7 @@ export async function planMessageContent(
     referenceId: reference.ok ? reference.referenceId : null,
     bodyText: rendered.text,
     description: rendered.description || null,
+    omittedLinks: rendered.omittedLinks.length > 0 ? rendered.omittedLinks.join("\n") : null,
   };
 }
 
@@ -129,9 +132,9 @@ export async function planAndEnqueue(
     const createdAt = new Date(now.getTime() + index);
     const inserted = await tx.execute(
       `INSERT INTO "Message" ("id", "shopDomain", "orderId", "orderName", "status", "fulfillmentId", "dedupeKey", "state",
-         "rank", "recipient", "recipientSource", "referenceId", "bodyText", "description", "skipReason",
-         "nextAttemptAt", "createdAt", "updatedAt")
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         "rank", "recipient", "recipientSource", "referenceId", "bodyText", "description", "omittedLinks",
+         "skipReason", "nextAttemptAt", "createdAt", "updatedAt")
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT ("shopDomain", "dedupeKey") DO NOTHING`,
       [
         timeOrderedId(),
@@ -148,6 +151,7 @@ export async function planAndEnqueue(
         content.referenceId,
         content.bodyText,
         content.description,
+        content.omittedLinks,
         content.skipReason,
         now,
         createdAt,

@@ -133,6 +133,18 @@ export default function MessageDetail() {
                     Order description: <span>{message.description}</span>
                   </Text>
                 )}
+                {message.omittedLinks.length > 0 && (
+                  <BlockStack gap="100">
+                    <Text as="p" tone="caution">
+                      Left out to fit WhatsApp&apos;s length limit (a link is never cut, so its line was dropped):
+                    </Text>
+                    {message.omittedLinks.map((link) => (
+                      <Text as="p" key={link} breakWord>
+                        {link}
+                      </Text>
+                    ))}
+                  </BlockStack>
+                )}
               </BlockStack>
             </Card>
             <Card>

@@ -7,9 +7,9 @@ import type { OrderStatus } from "../kaleyra/statuses";
 import type { Wording } from "../orders/wording";
 
 export interface MessageTemplate {
-  /** The WhatsApp message body (`interactive.body.text`), at most 1,024 visible characters. */
+  /** The WhatsApp message body (`interactive.body.text`), at most 1,024 characters, strictly counted (kaleyra/limits.ts). */
   body: string;
-  /** The order description (`order.description`), at most 120 visible characters. */
+  /** The order description (`order.description`), at most 120 characters, strictly counted. */
   description: string;
 }
 

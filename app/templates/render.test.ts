@@ -1,12 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LIMITS, visibleLength } from "../kaleyra/limits";
+import { atLimit, SCRIPT_SAMPLES, type ScriptName } from "../kaleyra/__fixtures__/scripts";
+import { fits, LIMITS, strictLength } from "../kaleyra/limits";
 import { ORDER_STATUSES } from "../kaleyra/statuses";
 import { fulfillmentPayload, LINE_A, LINE_B, orderPayload } from "../orders/__fixtures__/lifecycle";
 import { applyFulfillment, applyOrder, type OrderKnowledge } from "../orders/knowledge";
 import { parseFulfillmentPayload, parseOrderPayload } from "../orders/payloads";
 import { DEFAULT_TEMPLATES } from "./defaults";
-import { renderMessage, renderWithin, templateValuesFor } from "./render";
+import { renderField, renderMessage, renderWithin, templateValuesFor } from "./render";
+import { validateTemplate } from "./validate";
 import { SAMPLE_VALUES, TEMPLATE_VARIABLE_NAMES } from "./variables";
 
 const NO_TRACKING = { ...SAMPLE_VALUES, tracking_company: "", tracking_number: null, tracking_url: undefined };
@@ -16,8 +18,8 @@ const graphemes = (text: string) => [...new Intl.Segmenter("en", { granularity: 
 describe("renderMessage with the default templates", () => {
   it.each(ORDER_STATUSES)("GIVEN the sample order WHEN %s renders THEN it is within limits with every variable filled", (status) => {
     const { text, description } = renderMessage(DEFAULT_TEMPLATES[status], SAMPLE_VALUES);
-    expect(visibleLength(text)).toBeLessThanOrEqual(LIMITS.bodyText);
-    expect(visibleLength(description)).toBeLessThanOrEqual(LIMITS.description);
+    expect(fits(text, LIMITS.bodyText)).toBe(true);
+    expect(fits(description, LIMITS.description)).toBe(true);
     expect(text).not.toMatch(/[{}]/);
     expect(text).toContain("#1001");
     expect(description).toContain("#1001");
@@ -33,6 +35,7 @@ describe("renderMessage with the default templates", () => {
         "Track it here: https://bluedart.com/track?awb=BD123456789IN",
       ].join("\n"),
       description: "Your order #1001 is on its way.",
+      omittedLinks: [],
     });
   });
 
@@ -60,7 +63,7 @@ describe("renderMessage with the default templates", () => {
   it("GIVEN a 5,000-character shop name WHEN rendered THEN the body is at most 1,024 and only the shop name is shortened", () => {
     const shop = "S".repeat(5_000);
     const { text, description } = renderMessage(DEFAULT_TEMPLATES.shipped, { ...SAMPLE_VALUES, shop_name: shop });
-    expect(visibleLength(text)).toBe(LIMITS.bodyText); // shortened exactly as far as needed
+    expect(strictLength(text)).toBe(LIMITS.bodyText); // shortened exactly as far as needed
     expect(text.startsWith("Hi Priya,\nGood news: your order #1001 from SSS")).toBe(true);
     expect(text).toMatch(/S… is on its way\.\nCarrier: Blue Dart\nTracking number: BD123456789IN\nTrack it here: https:\/\/bluedart\.com\/track\?awb=BD123456789IN$/);
     expect(description).toBe("Your order #1001 is on its way.");
@@ -68,17 +71,112 @@ describe("renderMessage with the default templates", () => {
 
   it("GIVEN a huge order name WHEN rendered THEN the description is at most 120 and ends its sentence", () => {
     const { description } = renderMessage(DEFAULT_TEMPLATES.shipped, { ...SAMPLE_VALUES, order_name: "#".repeat(500) });
-    expect(visibleLength(description)).toBe(LIMITS.description);
+    expect(strictLength(description)).toBe(LIMITS.description);
     expect(description).toMatch(/^Your order #+… is on its way\.$/);
   });
 
-  it("GIVEN a shop name of 2,000 emoji with skin tone WHEN rendered THEN each counts as one and none is split", () => {
+  it("GIVEN a shop name of 2,000 emoji with skin tone WHEN rendered THEN each counts by its UTF-16 units and none is split", () => {
     const emoji = "👩🏽‍💻";
     const { text } = renderMessage(DEFAULT_TEMPLATES.shipped, { ...SAMPLE_VALUES, shop_name: emoji.repeat(2_000) });
-    expect(visibleLength(text)).toBe(LIMITS.bodyText);
-    expect(text.length).toBeGreaterThan(LIMITS.bodyText * 2); // many UTF-16 units, still within the limit
+    expect(fits(text, LIMITS.bodyText)).toBe(true);
+    expect(strictLength(text)).toBeGreaterThan(LIMITS.bodyText - emoji.length); // shortened no further than needed
     const shopPart = text.slice(text.indexOf("from ") + 5, text.indexOf("…"));
     expect(new Set(graphemes(shopPart))).toEqual(new Set([emoji]));
+  });
+
+  it.each(Object.keys(SCRIPT_SAMPLES) as ScriptName[])(
+    "GIVEN a %s shop name as long as the body WHEN rendered THEN the body fits all three counts, the link stays whole and no grapheme is split",
+    (script) => {
+      const shopName = atLimit(script, LIMITS.bodyText);
+      const { text, omittedLinks } = renderMessage(DEFAULT_TEMPLATES.shipped, { ...SAMPLE_VALUES, shop_name: shopName });
+      expect(fits(text, LIMITS.bodyText)).toBe(true);
+      expect(strictLength(text)).toBeGreaterThan(LIMITS.bodyText - 12); // no grapheme of these samples is 12 units long
+      expect(text).toContain(`Track it here: ${SAMPLE_VALUES.tracking_url}`);
+      expect(omittedLinks).toEqual([]);
+      const shopPart = text.slice(text.indexOf("from ") + 5, text.indexOf("…"));
+      expect(shopName.startsWith(shopPart)).toBe(true);
+      expect(graphemes(shopPart)).toEqual(graphemes(shopName).slice(0, graphemes(shopPart).length));
+    },
+  );
+});
+
+describe("links are never shortened", () => {
+  const longUrl = (length: number) => `https://track.example/${"p".repeat(length - 22)}`;
+
+  it("GIVEN a long tracking link and a long shop name WHEN they cannot both fit THEN the shop name gives way and the link stays whole", () => {
+    const url = longUrl(600);
+    const out = renderField(DEFAULT_TEMPLATES.shipped.body, { ...SAMPLE_VALUES, shop_name: "S".repeat(900), tracking_url: url }, LIMITS.bodyText);
+    expect(strictLength(out.text)).toBe(LIMITS.bodyText);
+    expect(out.text).toContain(`Track it here: ${url}`);
+    expect(out.text).toMatch(/from S+… is on its way/);
+    expect(out.omittedLinks).toEqual([]);
+  });
+
+  it("GIVEN a tracking link longer than the body WHEN rendered THEN its line is dropped whole and the link is kept for the log", () => {
+    const url = longUrl(1_100);
+    const out = renderField(DEFAULT_TEMPLATES.shipped.body, { ...SAMPLE_VALUES, tracking_url: url }, LIMITS.bodyText);
+    expect(out.text).toBe(
+      "Hi Priya,\nGood news: your order #1001 from Sunrise Ceramics is on its way.\nCarrier: Blue Dart\nTracking number: BD123456789IN",
+    );
+    expect(out.omittedLinks).toEqual([url]);
+  });
+
+  it("GIVEN two links that cannot both fit WHEN rendered THEN the line of the longer goes and the shorter stays whole", () => {
+    const template = "Your order {{order_name}}\nTrack: {{tracking_url}}\nOrder page: {{order_status_url}}";
+    const values = { order_name: "#1", tracking_url: longUrl(70), order_status_url: longUrl(60) };
+    const out = renderField(template, values, 100);
+    expect(out.text).toBe(`Your order #1\nOrder page: ${values.order_status_url}`);
+    expect(out.omittedLinks).toEqual([values.tracking_url]);
+  });
+
+  it("GIVEN a description holding only a link line that cannot fit WHEN rendered THEN the link is left out, not cut", () => {
+    const url = longUrl(200);
+    const out = renderField("Track: {{tracking_url}}", { tracking_url: url }, LIMITS.description);
+    expect(out).toEqual({ text: "Track:", omittedLinks: [url] });
+  });
+
+  it("GIVEN a template whose own text holds a link and is too long WHEN cut THEN the cut stops before the link", () => {
+    const out = renderWithin(`${"x".repeat(90)} see https://shop.example/help for help`, {}, 100);
+    expect(out).toBe(`${"x".repeat(90)} see…`);
+  });
+
+  it("PROPERTY: any text the app accepts renders within all three counts, with no grapheme split and every link whole or left out", () => {
+    const script = fc.constantFrom(...Object.values(SCRIPT_SAMPLES));
+    const names = TEMPLATE_VARIABLE_NAMES;
+    const piece = fc.oneof(
+      fc.string({ unit: "grapheme", maxLength: 30 }),
+      script,
+      fc.constantFrom(...names).map((n) => `{{ ${n} }}`),
+      fc.constantFrom("\n", "\n\n", " ", ": ", "👩🏽‍💻", "e\u0301"),
+    );
+    const text = fc.oneof(fc.constant(""), fc.string({ unit: "grapheme", maxLength: 80 }), script, fc.string({ unit: "grapheme", minLength: 200, maxLength: 1_500 }));
+    // A link carries a marker found nowhere else, so any piece of it in the output is found.
+    const link = (marker: string) =>
+      fc.oneof(fc.constant(""), fc.integer({ min: 30, max: 1_200 }).map((n) => `https://${marker}.example/${"q".repeat(n)}`));
+    fc.assert(
+      fc.property(
+        fc.array(piece, { minLength: 1, maxLength: 40 }).map((parts) => parts.join("")),
+        fc.array(piece, { maxLength: 5 }).map((parts) => parts.join("")),
+        fc.record({ customer_first_name: text, order_name: text, shop_name: text, tracking_company: text, tracking_number: text }, { requiredKeys: [] }),
+        link("zqtrackzq"),
+        link("zqstatuszq"),
+        (body, description, values, trackingUrl, statusUrl) => {
+          const template = { body, description };
+          // Only what the validator lets a merchant save is rendered for real.
+          fc.pre(validateTemplate(template).ok);
+          const out = renderMessage(template, { ...values, tracking_url: trackingUrl, order_status_url: statusUrl });
+          for (const [rendered, limit] of [[out.text, LIMITS.bodyText], [out.description, LIMITS.description]] as const) {
+            expect(Math.max(graphemes(rendered).length, [...rendered].length, rendered.length)).toBeLessThanOrEqual(limit);
+            expect(rendered).not.toMatch(LONE_SURROGATE);
+            for (const [url, marker] of [[trackingUrl, "zqtrackzq"], [statusUrl, "zqstatuszq"]] as const) {
+              if (rendered.includes(marker)) expect(rendered).toContain(url);
+            }
+          }
+          for (const url of out.omittedLinks) expect([trackingUrl, statusUrl]).toContain(url);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -123,7 +221,7 @@ describe("renderWithin rules", () => {
   it("GIVEN two long values THEN the longest is shortened first and the shorter one stays whole", () => {
     const values = { shop_name: "S".repeat(300), tracking_url: `https://t.example/${"u".repeat(40)}` };
     const out = renderWithin("{{shop_name}} {{tracking_url}}", values, 120);
-    expect(visibleLength(out)).toBe(120);
+    expect(strictLength(out)).toBe(120);
     expect(out.endsWith(` ${values.tracking_url}`)).toBe(true);
   });
 
@@ -142,11 +240,30 @@ describe("renderWithin rules", () => {
         fc.constantFrom(LIMITS.bodyText, LIMITS.description, 10),
         (template, values, limit) => {
           const out = renderWithin(template, values, limit);
-          expect(visibleLength(out)).toBeLessThanOrEqual(limit);
+          expect(fits(out, limit)).toBe(true);
           expect(out).not.toMatch(LONE_SURROGATE);
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("PROPERTY: a shortened value is cut between graphemes, in any script", () => {
+    // Without line breaks and tabs, which the renderer turns into spaces before anything else.
+    const value = fc.oneof(
+      fc.string({ unit: "grapheme", minLength: 60, maxLength: 300 }).filter((s) => !/[\r\n\t\v\f\u0085\u2028\u2029]/.test(s)),
+      fc.constantFrom(...Object.values(SCRIPT_SAMPLES)).map((sample) => sample.repeat(3)),
+    );
+    fc.assert(
+      fc.property(value, fc.integer({ min: 20, max: 120 }), (shopName, limit) => {
+        const out = renderWithin("A {{shop_name}} B", { shop_name: shopName }, limit);
+        expect(fits(out, limit)).toBe(true);
+        if (!out.includes("…")) return;
+        const kept = out.slice(2, out.lastIndexOf("…"));
+        const whole = graphemes(shopName.trim());
+        expect(graphemes(kept)).toEqual(whole.slice(0, graphemes(kept).length));
+      }),
+      { numRuns: 500 },
     );
   });
 

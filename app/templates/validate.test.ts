@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ORDER_STATUSES } from "../kaleyra/statuses";
+import { atLimit, SCRIPT_SAMPLES, type ScriptName } from "../kaleyra/__fixtures__/scripts";
+import { LIMITS } from "../kaleyra/limits";
 import { DEFAULT_TEMPLATES } from "./defaults";
+import { counterText } from "./length-words";
 import { validateTemplate } from "./validate";
 
 const KNOWN =
@@ -41,13 +44,30 @@ describe("validateTemplate", () => {
     ]);
   });
 
-  it("GIVEN a body of 1,025 visible characters THEN it is too long; 1,024 emoji are not", () => {
+  it("GIVEN a body of 1,025 characters THEN it is too long; 1,024 are not", () => {
     expect(validateTemplate({ body: "a".repeat(1_025), description: "" }).errors).toEqual([
       { field: "body", message: "The body is 1,025 characters long; the limit is 1,024." },
     ]);
-    expect(validateTemplate({ body: "👍🏽".repeat(1_024), description: "" }).ok).toBe(true);
+    expect(validateTemplate({ body: "a".repeat(1_024), description: "" }).ok).toBe(true);
   });
 
+  it("GIVEN 1,024 emoji with skin tone THEN they are too long as WhatsApp may count them, and the error says which count and what the merchant sees", () => {
+    expect(validateTemplate({ body: "👍🏽".repeat(1_024), description: "" }).errors).toEqual([
+      {
+        field: "body",
+        message:
+          "The body is 4,096 characters long as WhatsApp may count them (in UTF-16 units, where most emoji count 2 or more; you see 1,024); the limit is 1,024.",
+      },
+    ]);
+    expect(validateTemplate({ body: "👍🏽".repeat(256), description: "" }).ok).toBe(true);
+  });
+
+  it.each(Object.keys(SCRIPT_SAMPLES) as ScriptName[])("GIVEN a %s body at the strict limit THEN it is accepted, and one more letter is refused", (script) => {
+    const body = atLimit(script, LIMITS.bodyText);
+    expect(validateTemplate({ body, description: "" }).ok).toBe(true);
+    const [error] = validateTemplate({ body: `${body}क`, description: "" }).errors;
+    expect(error?.message).toMatch(/^The body is 1,025 characters long as WhatsApp may count them \((in code points|in UTF-16 units)/);
+  });
   it("GIVEN a description of 121 characters THEN the description error gives both numbers", () => {
     expect(validateTemplate({ body: "Hello", description: "d".repeat(121) }).errors).toEqual([
       { field: "description", message: "The description is 121 characters long; the limit is 120." },
@@ -64,5 +84,23 @@ describe("validateTemplate", () => {
     const result = validateTemplate({ body: "", description: `{{x}}${"d".repeat(130)}` });
     expect(result.ok).toBe(false);
     expect(result.errors.map((e) => e.field)).toEqual(["body", "description", "description"]);
+  });
+});
+
+describe("counterText: the counter under a field", () => {
+  it("GIVEN a text whose readings agree THEN the counter shows one count", () => {
+    expect(counterText("Hello", 1_024)).toBe("5 of 1,024 characters");
+  });
+
+  it("GIVEN Hindi at the limit THEN the counter shows the binding count, names it, and says what the merchant sees", () => {
+    const body = atLimit("hindi", LIMITS.bodyText);
+    const seen = [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(body)].length;
+    expect(counterText(body, LIMITS.bodyText)).toBe(
+      `1,024 of 1,024 characters as WhatsApp may count them (in code points, where accents and vowel signs count apart; you see ${seen})`,
+    );
+  });
+
+  it("GIVEN emoji THEN the counter counts UTF-16 units and says so", () => {
+    expect(counterText("👍🏽👍🏽", 120)).toBe("8 of 120 characters as WhatsApp may count them (in UTF-16 units, where most emoji count 2 or more; you see 2)");
   });
 });

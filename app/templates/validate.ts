@@ -2,8 +2,9 @@
  * Checks a shop's template before it is saved. Errors are named by field so that the admin
  * form can show each next to its input.
  */
-import { LIMITS, visibleLength } from "../kaleyra/limits";
+import { fits, LIMITS } from "../kaleyra/limits";
 import type { MessageTemplate } from "./defaults";
+import { tooLongText } from "./length-words";
 import { TEMPLATE_VARIABLE_NAMES, VARIABLE_TOKEN, isTemplateVariable, variablesIn } from "./variables";
 
 export type TemplateField = keyof MessageTemplate;
@@ -16,7 +17,6 @@ export interface TemplateFieldError {
 export type TemplateValidation = { ok: true; errors: [] } | { ok: false; errors: TemplateFieldError[] };
 
 const KNOWN_LIST = TEMPLATE_VARIABLE_NAMES.map((name) => `{{${name}}}`).join(", ");
-const NUMBER = new Intl.NumberFormat("en");
 
 export function validateTemplate(template: MessageTemplate): TemplateValidation {
   const errors: TemplateFieldError[] = [];
@@ -65,12 +65,6 @@ function suggestion(name: string): string {
 }
 
 function lengthErrors(field: TemplateField, text: string, limit: number, label: string): TemplateFieldError[] {
-  const length = visibleLength(text);
-  if (length <= limit) return [];
-  return [
-    {
-      field,
-      message: `${label} is ${NUMBER.format(length)} characters long; the limit is ${NUMBER.format(limit)}.`,
-    },
-  ];
+  if (fits(text, limit)) return [];
+  return [{ field, message: tooLongText(label, text, limit) }];
 }

@@ -11,17 +11,25 @@ export const TEMPLATE_VARIABLES = [
   { name: "shop_name", label: "Shop name", sample: "Sunrise Ceramics" },
   { name: "tracking_company", label: "Carrier", sample: "Blue Dart" },
   { name: "tracking_number", label: "Tracking number", sample: "BD123456789IN" },
-  { name: "tracking_url", label: "Tracking link", sample: "https://bluedart.com/track?awb=BD123456789IN" },
+  { name: "tracking_url", label: "Tracking link", sample: "https://bluedart.com/track?awb=BD123456789IN", link: true },
   {
     name: "order_status_url",
     label: "Order status page",
     sample: "https://sunrise-ceramics.myshopify.com/orders/abc123/authenticate?key=xyz",
+    link: true,
   },
 ] as const;
 
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number]["name"];
 
 export const TEMPLATE_VARIABLE_NAMES: readonly TemplateVariable[] = TEMPLATE_VARIABLES.map((v) => v.name);
+
+/** Variables whose value is a link: never shortened, since a cut link leads nowhere. */
+export const LINK_VARIABLE_NAMES: readonly TemplateVariable[] = TEMPLATE_VARIABLES.filter((v) => "link" in v).map((v) => v.name);
+
+export function isLinkVariable(name: string): boolean {
+  return (LINK_VARIABLE_NAMES as readonly string[]).includes(name);
+}
 
 /** Values to render with; a missing, null or blank value renders as empty. */
 export type TemplateValues = Partial<Record<TemplateVariable, string | null | undefined>>;

@@ -104,7 +104,7 @@ async function redactCustomer(tx: SqlExecutor, shop: string, payload: z.infer<ty
     for (const row of rows) if (row.recipient) phones.add(row.recipient);
     await tx.execute(`DELETE FROM "OrderState" WHERE "shopDomain" = ? AND "orderId" = ?`, [shop, orderId]);
   }
-  const blank = `"recipient" = NULL, "bodyText" = NULL, "requestJson" = NULL, "description" = NULL, "lastDetail" = NULL, "updatedAt" = ?`;
+  const blank = `"recipient" = NULL, "bodyText" = NULL, "omittedLinks" = NULL, "requestJson" = NULL, "description" = NULL, "lastDetail" = NULL, "updatedAt" = ?`;
   for (const orderId of orders) {
     await tx.execute(`UPDATE "Message" SET ${blank} WHERE "shopDomain" = ? AND "orderId" = ?`, [now, shop, orderId]);
   }

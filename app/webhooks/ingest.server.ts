@@ -48,9 +48,12 @@ export function eventKey(delivery: Pick<WebhookDelivery, "eventId" | "webhookId"
   return delivery.eventId ? `event:${delivery.eventId}` : `webhook:${delivery.webhookId}`;
 }
 
+/** A webhook's 200 tells Shopify never to resend it: the event must be on disk first. */
+export const WEBHOOK_COMMIT = { durable: true } as const;
+
 /**
  * Keeps one webhook delivery and everything it causes (order facts, queued messages, shop
- * state) in one transaction. A delivery seen before changes nothing.
+ * state) in one durable transaction. A delivery seen before changes nothing.
  */
 export async function ingestWebhook(
   db: SqlDatabase,
@@ -89,7 +92,7 @@ export async function ingestWebhook(
       );
       if (inserted === 0) throw new SeenBefore();
       return result;
-    });
+    }, WEBHOOK_COMMIT);
   } catch (error) {
     if (error instanceof SeenBefore) return { outcome: "duplicate", enqueued: 0 };
     throw error;

@@ -293,7 +293,7 @@ describe("Templates", () => {
 
     await body.fill("Hi {{customer_first_name}}, order {{order_name}} left with {{tracking_company}}.");
     expect(await preview.getByTestId("preview-text").innerText()).toBe("Hi Priya, order #1001 left with Blue Dart.");
-    await page.getByText("80 / 1,024 characters").waitFor();
+    await page.getByText("80 of 1,024 characters").waitFor();
     expect((await view.appBridge()).saveBars["templates-save-bar"]).toBe(true);
 
     // Variables go in at the cursor (here: the end of the text).
@@ -303,7 +303,7 @@ describe("Templates", () => {
     );
     await page.locator("#shipped-description").fill("On its way: {{order_name}}");
     expect(await preview.getByTestId("preview-description").innerText()).toBe("On its way: #1001");
-    await page.getByText("26 / 120 characters").waitFor();
+    await page.getByText("26 of 120 characters").waitFor();
     await page.getByLabel("Send the “Cancelled” update").uncheck();
 
     await page.getByRole("button", { name: "Save templates" }).click();

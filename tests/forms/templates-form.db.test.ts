@@ -122,8 +122,16 @@ function templateCases(): Case[] {
     { part: "body", name: "CRLF line breaks", value: "Line one\r\nLine two\rthree", expect: stored("Line one\nLine two\nthree") },
     { part: "body", name: "1,024 characters", value: "b".repeat(1_024), expect: stored("b".repeat(1_024)) },
     { part: "body", name: "1,025 characters", value: "b".repeat(1_025), expect: refused(bodyTooLong(1_025)) },
-    // Counted as a person sees them: one family emoji is one character, however many code units.
-    { part: "body", name: "1,024 joined emoji", value: FAMILY.repeat(1_024), expect: stored(FAMILY.repeat(1_024)) },
+    // Counted the strict way: one family emoji is 8 UTF-16 units, so 128 fill the body and 1,024 are far over.
+    { part: "body", name: "128 joined emoji", value: FAMILY.repeat(128), expect: stored(FAMILY.repeat(128)) },
+    {
+      part: "body",
+      name: "1,024 joined emoji",
+      value: FAMILY.repeat(1_024),
+      expect: refused(
+        "The body is 8,192 characters long as WhatsApp may count them (in UTF-16 units, where most emoji count 2 or more; you see 1,024); the limit is 1,024.",
+      ),
+    },
     { part: "body", name: "repeated valid, empty", value: ["Hello", ""], expect: refused(BODY_EMPTY) },
     { part: "body", name: "repeated empty, valid", value: ["", "Hello"], expect: stored("Hello") },
 

@@ -1,0 +1,88 @@
+/**
+ * What a webhook's 200 promises: the event is on disk. Shopify does not resend a webhook it
+ * got a 200 for, so a commit that a power cut could still undo would lose the event.
+ * The database is opened exactly as the server does (sql(), on DATABASE_URL), and every
+ * transaction of the webhook's ingest is watched for the engine's durability settings.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SqlDatabase, SqlExecutor } from "../app/db/sql.server";
+import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
+import type * as Ingest from "../app/webhooks/ingest.server";
+import { createTestDatabase, type TestDatabase } from "./helpers/database";
+import { configureShop } from "./helpers/pipeline";
+
+const SHOP = "durability-test.myshopify.com";
+
+let database: TestDatabase;
+let db: SqlDatabase;
+let ingestWebhook: typeof Ingest.ingestWebhook;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  process.env.DATABASE_URL = database.url;
+  // Imported only now: the app reads DATABASE_URL once, on its first use.
+  ({ ingestWebhook } = await import("../app/webhooks/ingest.server"));
+  const { sql } = await import("../app/db/sql-instance.server");
+  db = sql();
+  await configureShop(db, SHOP);
+});
+
+afterAll(async () => {
+  await db?.close();
+  await database?.drop();
+});
+
+/** SQLite: `synchronous` (2 = FULL); PostgreSQL: `fsync` and `synchronous_commit`. */
+async function durabilitySettings(tx: SqlExecutor): Promise<Record<string, unknown>> {
+  if (tx.provider === "sqlite") return (await tx.query(`PRAGMA synchronous`))[0] ?? {};
+  const [fsync] = await tx.query<{ fsync: string }>(`SHOW fsync`);
+  const [commit] = await tx.query<{ synchronous_commit: string }>(`SHOW synchronous_commit`);
+  return { fsync: fsync?.fsync, synchronous_commit: commit?.synchronous_commit };
+}
+
+/** The same connection, reporting the settings each transaction commits under. */
+function watched(inner: SqlDatabase, seen: Array<Record<string, unknown>>): SqlDatabase {
+  return {
+    provider: inner.provider,
+    query: (sql, params) => inner.query(sql, params),
+    execute: (sql, params) => inner.execute(sql, params),
+    close: () => inner.close(),
+    transaction: (work, options) =>
+      inner.transaction(async (tx) => {
+        seen.push(await durabilitySettings(tx));
+        return work(tx);
+      }, options),
+  };
+}
+
+const DURABLE = { sqlite: { synchronous: 2 }, postgresql: { fsync: "on", synchronous_commit: "on" } };
+
+describe("a webhook's 200", () => {
+  it("GIVEN the app's own database connection WHEN a webhook is kept THEN its commit runs with the engine's durable setting", async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const orderId = "7001";
+    const result = await ingestWebhook(
+      watched(db, seen),
+      {
+        shop: SHOP,
+        rawTopic: "orders/create",
+        topic: "orders/create",
+        webhookId: randomUUID(),
+        rawBody: JSON.stringify(orderPayload({ id: orderId })),
+      },
+      new Date(),
+    );
+    expect(result).toMatchObject({ outcome: "processed", enqueued: 1 });
+    expect(seen).toEqual([DURABLE[db.provider]]);
+    const kept = await db.query(`SELECT 1 AS "kept" FROM "WebhookEvent" WHERE "shopDomain" = ? AND "orderId" = ?`, [SHOP, orderId]);
+    expect(kept).toHaveLength(1);
+  });
+
+  it("GIVEN a durable webhook commit WHEN other work commits on the connection afterwards THEN it is back to the engine's default", async () => {
+    const after = await db.transaction((tx) => durabilitySettings(tx));
+    // SQLite: NORMAL (1) for everything else (the delivery worker's claims and records);
+    // PostgreSQL: every commit is durable with its defaults.
+    expect(after).toEqual(db.provider === "sqlite" ? { synchronous: 1 } : DURABLE.postgresql);
+  });
+});
