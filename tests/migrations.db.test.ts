@@ -13,7 +13,8 @@ async function schemaOf(db: SqlDatabase): Promise<string[]> {
     const rows = await db.query<{ sql: string }>(
       `SELECT "sql" FROM sqlite_master WHERE "sql" IS NOT NULL AND "name" NOT LIKE 'sqlite_%' AND "name" <> '_prisma_migrations'`,
     );
-    return rows.map((row) => row.sql.replace(/\s+/g, " ").trim()).sort();
+    // A column added later (ALTER TABLE ... ADD COLUMN) is spliced in with its own spacing.
+    return rows.map((row) => row.sql.replace(/\s+/g, " ").replace(/ ?([(),]) ?/g, "$1").trim()).sort();
   }
   const columns = await db.query<Record<string, string>>(
     `SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, '') AS def
