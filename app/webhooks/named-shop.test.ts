@@ -12,7 +12,7 @@ describe("namedShop: does a body name the shop its header names", () => {
     ["shop/redact", { id: 4242, name: "#4242", line_items: [] }, "none"],
     ["customers/redact", { shop_domain: SHOP, customer: { id: 1 } }, "same"],
     ["customers/data_request", { shop_domain: OTHER }, "other"],
-    ["customers/data_request", { shop_domain: "" }, "none"],
+    ["customers/data_request", { shop_domain: "" }, "other"],
     ["app/uninstalled", { id: 1, domain: "shop.example", myshopify_domain: SHOP }, "same"],
     ["app/uninstalled", { id: 1, domain: SHOP }, "same"],
     ["app/uninstalled", { id: 2, domain: SHOP, myshopify_domain: OTHER }, "other"],

@@ -18,7 +18,7 @@ export function namedShop(topic: Topic | undefined, rawBody: string, shop: strin
   const body = objectOf(rawBody);
   if (!body) return "none";
   const decisive = topic === "app/uninstalled" ? body.myshopify_domain : body.shop_domain;
-  if (typeof decisive === "string" && decisive !== "") return decisive === shop ? "same" : "other";
+  if (typeof decisive === "string") return decisive === shop ? "same" : "other";
   // `domain` is the shop's primary domain, often a custom one: it can prove the shop, never refute it.
   if (topic === "app/uninstalled" && body.domain === shop) return "same";
   return "none";
