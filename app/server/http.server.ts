@@ -125,8 +125,7 @@ export function createHttpServer(app: Express, limits: Partial<Record<keyof type
 
 /**
  * The request's body, read up to its route's limit before anything parses it; or undefined
- * once the answer is given: 413 past the limit (the rest is not read and the connection
- * closes), nothing at all when the client went away (one info line, no stack).
+ * once the answer is given: 413 past the limit (the rest is not kept), nothing at all when the client went away (one info line, no stack).
  */
 async function boundedBody(req: ExpressRequest, res: ExpressResponse, logger: Logger): Promise<Buffer | undefined> {
   const limit = bodyLimitFor(req.path);
@@ -137,9 +136,23 @@ async function boundedBody(req: ExpressRequest, res: ExpressResponse, logger: Lo
     return undefined;
   }
   logger.warn({ path: req.path, method: req.method, limit, length: req.headers["content-length"] }, "request body over the size limit");
-  res.status(413).set("connection", "close").type("text/plain").send("Payload Too Large");
+  // Closing at once while the client still sends would reset the connection, and most
+  // clients then lose the answer: what follows the answer is discarded (never kept), up to
+  // LINGER_BYTES, then the connection is cut. A body that never ends meets requestTimeout.
+  res.once("finish", () => {
+    let discarded = 0;
+    req.on("data", (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > LINGER_BYTES) req.socket.destroy();
+    });
+    req.resume();
+  });
+  res.status(413).type("text/plain").send("Payload Too Large");
   return undefined;
 }
+
+/** What the server discards after a 413 before it cuts the connection. */
+const LINGER_BYTES = 8 * 1024 * 1024;
 
 type RouteAction = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<Response>;
 
