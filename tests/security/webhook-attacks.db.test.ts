@@ -134,6 +134,14 @@ describe("webhook authentication under attack", () => {
     await expectRejected("wrong secret, body not JSON", { headers: shopifyHeaders("{oops", {}, "nope"), body: "{oops" }, 401);
   });
 
+  it("GIVEN a signed body WHEN sent with bytes that decode to the same text (a byte-order mark in front) THEN 401: the signature covers the raw bytes", async () => {
+    const body = JSON.stringify({ id: 8181, name: "#8181", line_items: [] });
+    const headers = shopifyHeaders(body);
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]);
+    await expectRejected("byte-order mark before a signed body", { headers, body: withBom }, 401);
+    expect(await db.query(`SELECT 1 FROM "WebhookEvent" WHERE "webhookId" = ?`, [webhookIdOf(headers)])).toEqual([]);
+  });
+
   it("GIVEN a required Shopify header missing THEN 400 (401 for the signature) and nothing stored", async () => {
     await expectRejected("no signature", { headers: shopifyHeaders(ORDER, { "x-shopify-hmac-sha256": null }), body: ORDER }, 400);
     for (const header of ["x-shopify-topic", "x-shopify-shop-domain", "x-shopify-webhook-id", "x-shopify-api-version"]) {
