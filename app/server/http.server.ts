@@ -28,7 +28,7 @@ export function createHttpApp({ build, clientDir, logger, appUrl }: HttpAppOptio
   });
 
   app.get("/healthz", async (_req, res) => {
-    const health = await checkHealth().catch(() => ({ ok: false, database: "unreachable" as const }));
+    const health = await checkHealth().catch(() => ({ ok: false, status: "down" as const, database: "unreachable" as const }));
     res.status(health.ok ? 200 : 503).set("cache-control", "no-store").json(health);
   });
 
