@@ -3,11 +3,43 @@ import { access, stat } from "node:fs/promises";
 import { config } from "./config.server";
 import { databaseReachable, db } from "./db.server";
 import { databaseProvider, sqliteFilePath } from "./db/provider";
+import { sql } from "./db/sql-instance.server";
 
 export interface Health {
   ok: boolean;
-  database: "ok" | "unreachable";
+  /** "degraded": the database answers but cannot be written (disk full, read-only). */
+  status: "ok" | "degraded" | "down";
+  database: "ok" | "unreachable" | "read-only";
   detail?: string;
+}
+
+const WRITE_TIMEOUT_MS = 2000;
+
+/**
+ * Why the database cannot be written, or undefined when it took a write: one row rewritten,
+ * committed. A database that answers reads but not writes (a full disk, a read-only file or
+ * server) would otherwise look healthy while every webhook is answered 503.
+ */
+async function writeProblem(): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no write within ${WRITE_TIMEOUT_MS} ms`), WRITE_TIMEOUT_MS);
+  });
+  const write = sql()
+    .execute(
+      `INSERT INTO "HealthProbe" ("id", "checkedAt") VALUES ('healthz', ?)
+       ON CONFLICT ("id") DO UPDATE SET "checkedAt" = excluded."checkedAt"`,
+      [new Date()],
+    )
+    .then(
+      () => undefined,
+      (error: unknown) => `database could not be written: ${String(error instanceof Error ? error.message : error).slice(0, 200)}`,
+    );
+  try {
+    return await Promise.race([write, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -33,10 +65,12 @@ export async function checkHealth(): Promise<Health> {
   const url = config().DATABASE_URL;
   if (databaseProvider(url) === "sqlite") {
     const problem = await sqliteFileProblem(url);
-    if (problem) return { ok: false, database: "unreachable", detail: problem };
+    if (problem) return { ok: false, status: "down", database: "unreachable", detail: problem };
   }
   const reachable = await databaseReachable(db());
-  return reachable
-    ? { ok: true, database: "ok" }
-    : { ok: false, database: "unreachable", detail: "database did not answer" };
+  if (!reachable) return { ok: false, status: "down", database: "unreachable", detail: "database did not answer" };
+  const problem = await writeProblem();
+  return problem
+    ? { ok: false, status: "degraded", database: "read-only", detail: problem }
+    : { ok: true, status: "ok", database: "ok" };
 }

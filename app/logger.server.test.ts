@@ -34,3 +34,16 @@ describe("structured logs", () => {
     expect(parsed).toMatchObject({ level: "info", msg: "something happened", apiKey: "[redacted]" });
   });
 });
+
+describe("bounded log lines", () => {
+  it("GIVEN a message quoting a 100,000-character request WHEN logged THEN the line stays under 2 KB and says how much was cut", () => {
+    const { lines, logger } = capture();
+    logger.info(`Redirecting to /auth/login?shop=${"x".repeat(100_000)}`);
+    logger.child({ module: "shopify" }).warn({ shop: "a.myshopify.com" }, "y".repeat(100_000));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line.length).toBeLessThan(2048);
+      expect(JSON.parse(line).msg).toMatch(/… \[\d+ more characters\]$/);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from "pino";
+import { MAX_LOGGED_MESSAGE_CHARS } from "./server/limits";
 
 /**
  * Paths whose values are replaced before a line is written. Secrets should never be passed
@@ -33,6 +34,12 @@ export const REDACT_PATHS = [
 
 export type { Logger };
 
+/** A message cut to MAX_LOGGED_MESSAGE_CHARS, saying how long it was: no line grows with a request. */
+export function boundedMessage(message: string): string {
+  if (message.length <= MAX_LOGGED_MESSAGE_CHARS) return message;
+  return `${message.slice(0, MAX_LOGGED_MESSAGE_CHARS)}… [${message.length - MAX_LOGGED_MESSAGE_CHARS} more characters]`;
+}
+
 export function createLogger(
   options: { level?: string; name?: string } = {},
   destination?: DestinationStream,
@@ -45,6 +52,12 @@ export function createLogger(
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Messages may quote a request (the Shopify library logs the URLs it redirects to).
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((arg) => (typeof arg === "string" ? boundedMessage(arg) : arg)) as Parameters<typeof method>);
+        },
+      },
     },
     destination,
   );

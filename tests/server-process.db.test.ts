@@ -1,6 +1,7 @@
 import { chmodSync, renameSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sqliteFilePath } from "../app/db/provider";
+import { openSqlDatabase } from "../app/db/sql.server";
 import { createTestDatabase, type TestDatabase } from "./helpers/database";
 import { freePort, startProcess, startTcpProxy, waitFor, type RunningProcess } from "./helpers/process";
 
@@ -49,7 +50,7 @@ describe("production server process", () => {
   it("GIVEN a running server WHEN /healthz is asked THEN 200 with the database ok", async () => {
     const response = await fetch(`${url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ ok: true, database: "ok" });
+    expect(await response.json()).toEqual({ ok: true, status: "ok", database: "ok" });
   });
 
   it("GIVEN the database becomes unreachable WHEN /healthz is asked THEN 503, the process keeps running, and 200 again once it is back", async () => {
@@ -69,6 +70,36 @@ describe("production server process", () => {
     expect(await health(url)).toBe(503);
     expect(server.child.exitCode).toBeNull();
     await restore();
+    await waitFor(async () => ((await health(url)) === 200 ? true : undefined), 15_000, "healthz back to 200");
+  });
+
+  it("GIVEN a database that answers reads but refuses writes (a full disk, simulated by a trigger) WHEN /healthz is asked THEN 503 degraded with the reason, and 200 once writes work again", async () => {
+    const admin = openSqlDatabase(database.url);
+    try {
+      if (database.provider === "postgresql") {
+        await admin.execute(`CREATE FUNCTION "refuse_writes"() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$ LANGUAGE plpgsql`);
+        await admin.execute(`CREATE TRIGGER "refuse_writes" BEFORE INSERT OR UPDATE ON "HealthProbe" FOR EACH ROW EXECUTE FUNCTION "refuse_writes"()`);
+      } else {
+        for (const event of ["INSERT", "UPDATE"]) {
+          await admin.execute(
+            `CREATE TRIGGER "refuse_${event.toLowerCase()}" BEFORE ${event} ON "HealthProbe" BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`,
+          );
+        }
+      }
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({
+        ok: false,
+        status: "degraded",
+        database: "read-only",
+        detail: expect.stringMatching(/^database could not be written: .*(No space left on device|database or disk is full)/),
+      });
+      expect(server.child.exitCode).toBeNull();
+    } finally {
+      if (database.provider === "postgresql") await admin.execute(`DROP FUNCTION "refuse_writes"() CASCADE`);
+      else for (const event of ["insert", "update"]) await admin.execute(`DROP TRIGGER "refuse_${event}"`);
+      await admin.close();
+    }
     await waitFor(async () => ((await health(url)) === 200 ? true : undefined), 15_000, "healthz back to 200");
   });
 

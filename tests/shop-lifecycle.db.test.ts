@@ -25,8 +25,10 @@ async function storeSession(shop: string): Promise<void> {
   );
 }
 
+const TOPIC_ORDER = [...SUBSCRIBED_TOPICS, ...COMPLIANCE_TOPICS];
+
 describe("Shopify's sample payloads", () => {
-  it.each([...SUBSCRIBED_TOPICS, ...COMPLIANCE_TOPICS])(
+  it.each(TOPIC_ORDER)(
     "GIVEN the 2025-10 sample of %s WHEN delivered signed THEN it is answered without a 5xx and kept",
     async (topic) => {
       const [resource, action] = topic.split("/") as [string, string];
@@ -38,6 +40,9 @@ describe("Shopify's sample payloads", () => {
       // Bodies that name their shop must name the shop in the header (the app checks it).
       if ("shop_domain" in sample) sample.shop_domain = shop;
       if ("myshopify_domain" in sample) sample.myshopify_domain = shop;
+      // The samples of one resource are one body; Shopify's deliveries of two topics differ
+      // (at least in updated_at), and a body already taken under another topic is a replay.
+      if ("updated_at" in sample) sample.updated_at = `2025-10-01T00:00:${String(TOPIC_ORDER.indexOf(topic)).padStart(2, "0")}Z`;
       const response = await pipeline.post(topic, sample, { shop, webhookId });
       expect(response.status).toBe(200);
       const events = await pipeline.db.query<{ outcome: string }>(

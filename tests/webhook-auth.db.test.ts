@@ -7,12 +7,22 @@ import { postWebhook } from "./helpers/webhooks";
 const SHOP = "auth-test.myshopify.com";
 const TOPICS = [...SUBSCRIBED_TOPICS, ...COMPLIANCE_TOPICS];
 
+/** A small body of each topic's shape; Shopify never sends one body under two topics. */
 function minimalBody(topic: string): unknown {
-  if (topic === "app/scopes_update") return { current: ["read_orders"], previous: [] };
-  if (topic.startsWith("customers/") || topic.startsWith("shop/")) {
-    return { shop_id: 1, shop_domain: SHOP, customer: { id: 1 }, orders_to_redact: [], orders_requested: [] };
-  }
-  return { id: 1001, order_id: 1001 };
+  const compliance = { shop_id: 1, shop_domain: SHOP, customer: { id: 1 } };
+  const bodies: Record<string, unknown> = {
+    "app/scopes_update": { current: ["read_orders"], previous: [] },
+    "app/uninstalled": { id: 1, domain: SHOP, myshopify_domain: SHOP },
+    "customers/data_request": { ...compliance, orders_requested: [], data_request: { id: 1 } },
+    "customers/redact": { ...compliance, orders_to_redact: [] },
+    "shop/redact": { shop_id: 1, shop_domain: SHOP },
+    "orders/create": { id: 1001, name: "#1001" },
+    "orders/cancelled": { id: 1001, name: "#1001", cancelled_at: "2026-07-01T10:00:00Z" },
+    "fulfillments/create": { id: 2001, order_id: 1001, status: "success" },
+    "fulfillments/update": { id: 2001, order_id: 1001, status: "success", shipment_status: "in_transit" },
+    "fulfillment_events/create": { id: 3001, fulfillment_id: 2001, order_id: 1001, status: "in_transit" },
+  };
+  return bodies[topic];
 }
 
 describe("webhook authentication on every subscribed route", () => {

@@ -286,6 +286,33 @@ describe("Given all log output is captured", () => {
   });
 });
 
+describe("Given an upstream that echoes the key back encoded", () => {
+  it.each([
+    ["base64", Buffer.from(`api-key:${API_KEY}`).toString("base64")],
+    ["URL-encoded", `https://proxy.example/denied?api-key=${encodeURIComponent(`${API_KEY}/`)}`],
+    ["JSON-escaped inside JSON", JSON.stringify({ upstream: JSON.stringify({ headers: { "api-key": API_KEY } }) })],
+    ["hex", Buffer.from(API_KEY).toString("hex")],
+  ])("When the error page holds it %s, Then neither the outcome nor the log holds it in any form", async (_name, echoed) => {
+    const lines: string[] = [];
+    const log = createLogger({ level: "debug" }, { write: (line: string) => void lines.push(line) });
+    const watched = createKaleyraClient({ baseUrlOverride: sandbox.url, logger: log, timeoutMs: 2000 });
+    try {
+      sandbox.setFaults({ rawResponse: { status: 502, body: `proxy error: ${echoed}`, contentType: "text/plain" } });
+      const result = await watched.sendOrderStatus(creds, message);
+      expect(result.outcome.kind).toBe("retry");
+      expect(JSON.stringify(result)).toContain("[redacted]");
+      const everything = `${JSON.stringify(result)}\n${lines.join("\n")}`;
+      for (const form of [API_KEY, Buffer.from(API_KEY).toString("base64").slice(2, -2), Buffer.from(API_KEY).toString("hex")]) {
+        expect(everything).not.toContain(form);
+      }
+      expect(everything).not.toContain(Buffer.from(`api-key:${API_KEY}`).toString("base64").slice(12, -4));
+    } finally {
+      sandbox.setFaults({});
+      await watched.close();
+    }
+  });
+});
+
 describe("Given input that is not even an object", () => {
   it("When credentials and message are null, Then an invalid outcome, no throw and no request", async () => {
     const result = await client.sendOrderStatus(null as never, null as never);

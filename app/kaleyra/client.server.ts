@@ -19,6 +19,7 @@ import {
   type OrderStatusMessageInput,
   type OrderStatusRequestBody,
 } from "./request";
+import { encodedForms } from "./secret-forms";
 
 export interface KaleyraClientOptions {
   /** From the KALEYRA_BASE_URL environment variable only (sandbox, tests). */
@@ -55,15 +56,20 @@ export interface KaleyraClient {
 const MAX_RESPONSE_CHARS = 64 * 1024;
 const REDACTED = "[redacted]";
 
-/** Replaces every occurrence of `secret` in the strings of a JSON-like value. */
+/**
+ * Replaces every occurrence of `secret`, in every encoding an upstream may echo it in
+ * (base64, URL-encoded, JSON-escaped: ./secret-forms.ts), in the strings of a JSON-like value.
+ */
 function scrub<T>(value: T, secret: string): T {
   if (!secret) return value;
-  if (typeof value === "string") return value.split(secret).join(REDACTED) as T;
-  if (Array.isArray(value)) return value.map((v) => scrub(v, secret)) as T;
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secret)])) as T;
-  }
-  return value;
+  const forms = encodedForms(secret);
+  const inner = (v: unknown): unknown => {
+    if (typeof v === "string") return forms.reduce((text, form) => text.split(form).join(REDACTED), v);
+    if (Array.isArray(v)) return v.map(inner);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inner(x)]));
+    return v;
+  };
+  return inner(value) as T;
 }
 
 /** Shopper numbers are protected customer data: logs keep the country prefix and last 4 digits. */

@@ -1,18 +1,22 @@
-import { createRequestHandler } from "@remix-run/express";
-import { createReadableStreamFromReadable, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
+import http, { type Server } from "node:http";
+import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import express, { type Express, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
 import { checkHealth } from "../health.server";
 import type { Logger } from "../logger.server";
-import { MAX_WEBHOOK_BYTES } from "./limits";
+import { readBodyWithin, type BodyRead } from "./bounded-body.server";
+import { bodyLimitFor, SERVER_LIMITS } from "./limits";
+import { isAllowedExitIframeTarget, originCheck } from "./request-guards";
 
 
 export interface HttpAppOptions {
   build: ServerBuild;
   clientDir: string;
   logger: Logger;
+  /** SHOPIFY_APP_URL: the app's own origin, a destination the exit-iframe page may open. */
+  appUrl: string;
 }
 
-export function createHttpApp({ build, clientDir, logger }: HttpAppOptions): Express {
+export function createHttpApp({ build, clientDir, logger, appUrl }: HttpAppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   // Shopify's admin embeds the app in an iframe behind its proxy; trust its forwarding headers.
@@ -24,7 +28,7 @@ export function createHttpApp({ build, clientDir, logger }: HttpAppOptions): Exp
   });
 
   app.get("/healthz", async (_req, res) => {
-    const health = await checkHealth().catch(() => ({ ok: false, database: "unreachable" as const }));
+    const health = await checkHealth().catch(() => ({ ok: false, status: "down" as const, database: "unreachable" as const }));
     res.status(health.ok ? 200 : 503).set("cache-control", "no-store").json(health);
   });
 
@@ -33,13 +37,19 @@ export function createHttpApp({ build, clientDir, logger }: HttpAppOptions): Exp
       res.status(405).set("allow", "POST").end();
       return;
     }
-    const length = Number(req.headers["content-length"] ?? 0);
-    if (length > MAX_WEBHOOK_BYTES) {
-      logger.warn({ path: req.path, length }, "webhook body over the size limit");
-      res.status(413).json({ error: "payload too large" });
+    next();
+  });
+
+  // The library's exit-iframe page opens whatever https URL it is given (shopify-app-js
+  // issue 2180); only the app, Shopify's admin and a shop's admin may be opened from it.
+  app.get("/auth/exit-iframe", (req, res, next) => {
+    const target = new URL(req.originalUrl, "http://localhost").searchParams.get("exitIframe");
+    if (isAllowedExitIframeTarget(target, appUrl)) {
+      next();
       return;
     }
-    next();
+    logger.info({ path: req.path }, "exit-iframe destination refused");
+    res.status(400).type("text/plain").send("Refusing to redirect there.");
   });
 
   // Shopify's deliveries go straight to their route's action, the module Remix would call,
@@ -52,9 +62,11 @@ export function createHttpApp({ build, clientDir, logger }: HttpAppOptions): Exp
       next();
       return;
     }
-    const answer = async (): Promise<Response> => {
+    const answer = async (): Promise<Response | undefined> => {
+      const body = await boundedBody(req, res, logger);
+      if (!body) return undefined;
       try {
-        return await action({ request: fetchRequest(req, res), params: {}, context: {} });
+        return await action({ request: fetchRequest(req, res, body), params: {}, context: {} });
       } catch (error) {
         if (error instanceof Response) return error;
         logger.error({ err: error, path: req.path }, "webhook route failed");
@@ -62,15 +74,85 @@ export function createHttpApp({ build, clientDir, logger }: HttpAppOptions): Exp
       }
     };
     answer()
-      .then((response) => sendResponse(res, response))
+      .then((response) => (response ? sendResponse(res, response) : undefined))
       .catch(next);
   });
 
   app.use("/assets", express.static(`${clientDir}/assets`, { immutable: true, maxAge: "1y" }));
   app.use(express.static(clientDir, { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  // Everything else goes to Remix with its body already read, up to its route's limit.
+  const handleRequest = createRequestHandler(build, process.env.NODE_ENV);
+  app.all("*", (req, res, next) => {
+    const answer = async (): Promise<Response | undefined> => {
+      const origin = originCheck(req.method, {
+        origin: req.get("origin"),
+        host: req.get("host"),
+        forwardedHost: req.get("x-forwarded-host"),
+      });
+      if (origin !== "ok") {
+        logger.info({ path: req.path, method: req.method }, "request refused: its Origin is not this app");
+        return new Response(origin === "malformed" ? "Bad Request" : "Forbidden", { status: origin === "malformed" ? 400 : 403 });
+      }
+      const body = await boundedBody(req, res, logger);
+      if (!body) return undefined;
+      return handleRequest(fetchRequest(req, res, body), {});
+    };
+    answer()
+      .then((response) => (response ? sendResponse(res, response) : undefined))
+      .catch(next);
+  });
   return app;
 }
+
+/**
+ * An HTTP server for the app, with its timeouts and connection cap (SECURITY.md, "Request
+ * limits"). `limits` replaces any of them (tests use shorter ones).
+ */
+export function createHttpServer(app: Express, limits: Partial<Record<keyof typeof SERVER_LIMITS, number>> = {}): Server {
+  const chosen = { ...SERVER_LIMITS, ...limits };
+  const server = http.createServer(
+    {
+      headersTimeout: chosen.headersTimeoutMs,
+      requestTimeout: chosen.requestTimeoutMs,
+      keepAliveTimeout: chosen.keepAliveTimeoutMs,
+      connectionsCheckingInterval: chosen.connectionsCheckingIntervalMs,
+    },
+    app,
+  );
+  server.maxConnections = chosen.maxConnections;
+  return server;
+}
+
+/**
+ * The request's body, read up to its route's limit before anything parses it; or undefined
+ * once the answer is given: 413 past the limit (the rest is not kept), nothing at all when the client went away (one info line, no stack).
+ */
+async function boundedBody(req: ExpressRequest, res: ExpressResponse, logger: Logger): Promise<Buffer | undefined> {
+  const limit = bodyLimitFor(req.path);
+  const read: BodyRead = await readBodyWithin(req, limit);
+  if (read.kind === "body") return read.body;
+  if (read.kind === "aborted") {
+    logger.info({ path: req.path, method: req.method, bytesRead: read.bytesRead }, "request aborted by the client before its body ended");
+    return undefined;
+  }
+  logger.warn({ path: req.path, method: req.method, limit, length: req.headers["content-length"] }, "request body over the size limit");
+  // Closing at once while the client still sends would reset the connection, and most
+  // clients then lose the answer: what follows the answer is discarded (never kept), up to
+  // LINGER_BYTES, then the connection is cut. A body that never ends meets requestTimeout.
+  res.once("finish", () => {
+    let discarded = 0;
+    req.on("data", (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > LINGER_BYTES) req.socket.destroy();
+    });
+    req.resume();
+  });
+  res.status(413).type("text/plain").send("Payload Too Large");
+  return undefined;
+}
+
+/** What the server discards after a 413 before it cuts the connection. */
+const LINGER_BYTES = 8 * 1024 * 1024;
 
 type RouteAction = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<Response>;
 
@@ -87,8 +169,8 @@ export function webhookActions(build: ServerBuild): Map<string, RouteAction> {
   return actions;
 }
 
-/** The request as a Fetch Request, as @remix-run/express builds it (headers, body stream, abort). */
-function fetchRequest(req: ExpressRequest, res: ExpressResponse): Request {
+/** The request as a Fetch Request, as @remix-run/express builds it (URL, headers, abort), with its body already read. */
+function fetchRequest(req: ExpressRequest, res: ExpressResponse, body: Buffer): Request {
   const headers = new Headers();
   for (const [key, values] of Object.entries(req.headers)) {
     if (!values) continue;
@@ -100,14 +182,18 @@ function fetchRequest(req: ExpressRequest, res: ExpressResponse): Request {
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();
   });
-  const url = new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`);
+  // req.hostname follows "trust proxy" (X-Forwarded-Host); the port comes from either header.
+  const port = [req.get("x-forwarded-host"), req.get("host")]
+    .map((value) => Number.parseInt(value?.split(":")[1] ?? "", 10))
+    .find((value) => Number.isSafeInteger(value));
+  const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+  const withBody = req.method !== "GET" && req.method !== "HEAD";
   return new Request(url.href, {
     method: req.method,
     headers,
-    body: createReadableStreamFromReadable(req),
+    body: withBody ? new Uint8Array(body) : undefined,
     signal: controller.signal,
-    duplex: "half",
-  } as RequestInit);
+  });
 }
 
 async function sendResponse(res: ExpressResponse, response: Response): Promise<void> {

@@ -4,6 +4,7 @@ import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
 import { handleComplianceTopic } from "./compliance.server";
 import { handleOrderTopic } from "../pipeline/order-events.server";
 import { handleAppTopic } from "./shop-lifecycle.server";
+import { namedShop } from "./named-shop";
 import { isOrderTopic, type Topic } from "./topics";
 
 /** An authenticated webhook as the route hands it over. */
@@ -33,13 +34,14 @@ export interface TopicResult {
 export type IngestResult = TopicResult | { outcome: "duplicate"; enqueued: 0 };
 
 /**
- * A webhook whose id was already delivered for another shop: its signed body is being
- * replayed under a different X-Shopify-Shop-Domain (the signature covers the body only).
+ * A signed body replayed under headers it was not sent with (the signature covers the body
+ * only): its webhook id or its body already delivered for another shop, or its body for
+ * another topic, or a body naming another shop than its header.
  */
 export class WebhookReplayError extends Error {
   override name = "WebhookReplayError";
   constructor() {
-    super("webhook id already seen for another shop");
+    super("webhook id or body already seen for another shop or topic");
   }
 }
 
@@ -103,45 +105,33 @@ export async function ingestWebhook(
 class SeenBefore extends Error {}
 
 /**
- * The signature covers the body only. A body first accepted for one shop and now arriving
- * under another shop's header (with a fresh webhook id, say) is a replay; so is a compliance
- * or uninstall body that names a different shop than its header.
+ * The signature covers the body only. A body first accepted for one shop and topic, now
+ * arriving under another shop's or another topic's header (with a fresh webhook id, say), is
+ * a replay: an orders/create body re-sent as orders/cancelled or shop/redact. So is a
+ * compliance or uninstall body that names a different shop than its header.
  */
 async function bodyBelongsTo(tx: SqlExecutor, delivery: WebhookDelivery, now: Date): Promise<boolean> {
-  const named = namedShop(delivery);
-  if (named !== undefined && named !== delivery.shop) return false;
+  if (namedShop(delivery.topic, delivery.rawBody, delivery.shop) === "other") return false;
   const hash = createHash("sha256").update(delivery.rawBody).digest("hex");
-  // One statement: the no-op update makes RETURNING name the first owner of a known body.
-  const owner = await tx.query<{ shopDomain: string }>(
-    `INSERT INTO "WebhookBody" ("hash", "shopDomain", "receivedAt") VALUES (?, ?, ?)
-     ON CONFLICT ("hash") DO UPDATE SET "hash" = excluded."hash" RETURNING "shopDomain"`,
-    [hash, delivery.shop, now],
+  // The library names a topic `ORDERS_CREATE`, the header `orders/create`: one name per topic.
+  const topic = delivery.topic ?? delivery.rawTopic;
+  // One statement: RETURNING names the first owner of a known body. A row kept before topics
+  // were bound takes the topic of its next delivery.
+  const owner = await tx.query<{ shopDomain: string; topic: string | null }>(
+    `INSERT INTO "WebhookBody" ("hash", "shopDomain", "topic", "receivedAt") VALUES (?, ?, ?, ?)
+     ON CONFLICT ("hash") DO UPDATE SET "topic" = COALESCE("WebhookBody"."topic", excluded."topic")
+     RETURNING "shopDomain", "topic"`,
+    [hash, delivery.shop, topic, now],
   );
-  return owner[0]?.shopDomain === delivery.shop;
-}
-
-/** The shop a compliance or app/uninstalled body names itself, when it does. */
-function namedShop(delivery: WebhookDelivery): string | undefined {
-  if (delivery.malformed || !delivery.topic) return undefined;
-  const field =
-    delivery.topic === "app/uninstalled"
-      ? "myshopify_domain"
-      : delivery.topic.startsWith("customers/") || delivery.topic === "shop/redact"
-        ? "shop_domain"
-        : undefined;
-  if (!field) return undefined;
-  try {
-    const body = JSON.parse(delivery.rawBody) as Record<string, unknown> | null;
-    const value = body && typeof body === "object" ? body[field] : undefined;
-    return typeof value === "string" ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return owner[0]?.shopDomain === delivery.shop && owner[0]?.topic === topic;
 }
 
 async function handleTopic(tx: SqlExecutor, delivery: WebhookDelivery, now: Date): Promise<TopicResult> {
   if (delivery.malformed) return { outcome: "ignored", reason: delivery.malformed, enqueued: 0 };
   const topic = delivery.topic;
+  if (namedShop(topic, delivery.rawBody, delivery.shop) === "none") {
+    return { outcome: "ignored", reason: `the ${topic} body does not name this shop`, enqueued: 0 };
+  }
   if (!topic) {
     return { outcome: "ignored", reason: `topic ${delivery.rawTopic} is not one the app handles`, enqueued: 0 };
   }

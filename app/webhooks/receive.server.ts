@@ -31,8 +31,15 @@ export async function receiveWebhook(incoming: Request): Promise<Response> {
   // is two copies of a header joined together, which no genuine delivery has.
   if (SHOPIFY_HEADERS.some((name) => incoming.headers.get(name)?.includes(","))) return status(400);
   // A chunked body has no length to check up front: read it up to the limit, no further.
-  const rawBody = await readBodyWithin(incoming, MAX_WEBHOOK_BYTES);
-  if (rawBody === undefined) return status(413);
+  const rawBytes = await readBodyWithin(incoming, MAX_WEBHOOK_BYTES);
+  if (rawBytes === undefined) return status(413);
+  // The signature is over the bytes Shopify sent. The library checks it again over the
+  // decoded text, which is not the same thing: a byte-order mark, dropped by decoding,
+  // would pass there under another body's signature.
+  const signature = incoming.headers.get("x-shopify-hmac-sha256") ?? incoming.headers.get("shopify-hmac-sha256");
+  if (signature !== null && !hasValidHmac(rawBytes, signature, config().SHOPIFY_API_SECRET)) return status(401);
+  // Decoded as Request.text() decodes (a leading BOM dropped), so the library reads the same text.
+  const rawBody = new TextDecoder().decode(rawBytes);
 
   // A signed body under a header that is not a shop's domain: the library would fail on it
   // with a 500 (which Shopify would retry); it is a bad request.
@@ -140,9 +147,9 @@ function shopifyHeadersOf(headers: Headers): Headers {
   return kept;
 }
 
-/** The body as text, or undefined as soon as it grows past `limit` bytes (the rest is never read). */
-async function readBodyWithin(request: Request, limit: number): Promise<string | undefined> {
-  if (!request.body) return "";
+/** The body's bytes, or undefined as soon as it grows past `limit` bytes (the rest is never read). */
+async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array | undefined> {
+  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -156,8 +163,7 @@ async function readBodyWithin(request: Request, limit: number): Promise<string |
     }
     chunks.push(value);
   }
-  // Decoded as Request.text() decodes (a leading BOM dropped), so the signed text is the same.
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
 /** A signed delivery whose body is not JSON, checked here since the library could not finish. */

@@ -3,11 +3,14 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
+import type { Logger } from "../../app/logger.server";
+import type { SERVER_LIMITS } from "../../app/server/limits";
 import { createTestDatabase, type TestDatabase } from "./database";
 
 export interface TestApp {
   url: string;
   database: TestDatabase;
+  server: Server;
   stop(): Promise<void>;
 }
 
@@ -16,7 +19,13 @@ export interface TestApp {
  * engine under test. Env values are set before the build is loaded (it reads them once).
  * Run `npm run build` first; `npm test` does.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Replaces the app's logger for the HTTP layer (to read what it logs). */
+  logger?: Logger;
+  serverLimits?: Partial<Record<keyof typeof SERVER_LIMITS, number>>;
+}
+
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   process.env.DATABASE_URL = database.url;
   Object.assign(process.env, env);
@@ -24,16 +33,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const build = (await import(
     /* @vite-ignore */ pathToFileURL(path.join(buildDir, "server", "index.js")).href
   )) as ServerBuild;
-  const { createHttpApp } = await import("../../app/server/http.server");
+  const { createHttpApp, createHttpServer } = await import("../../app/server/http.server");
   const { logger } = await import("../../app/logger.server");
-  const app = createHttpApp({ build, clientDir: path.join(buildDir, "client"), logger });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
+  const appUrl = process.env.SHOPIFY_APP_URL ?? "http://127.0.0.1";
+  const app = createHttpApp({ build, clientDir: path.join(buildDir, "client"), logger: options.logger ?? logger, appUrl });
+  // The production server's timeouts and cap unless the test chooses others.
+  const server: Server = createHttpServer(app, options.serverLimits);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     database,
+    server,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

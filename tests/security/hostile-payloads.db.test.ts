@@ -26,6 +26,8 @@ describe("hostile webhook payloads", () => {
   const log = captureLogger();
   /** The first shop each body was posted for (by any test here): the same signed body under another shop is a replay. */
   const firstShop = new Map<string, string>();
+  /** The first topic each body was posted under: the same signed body under another topic is a replay too. */
+  const firstTopic = new Map<string, string>();
   let payloads: HostilePayload[];
 
   beforeAll(async () => {
@@ -58,6 +60,7 @@ describe("hostile webhook payloads", () => {
     for (const [index, [topic, body]] of cases.entries()) {
       const webhookId = `nul-${SEED}-${index}`;
       firstShop.set(JSON.stringify(body), SHOP);
+      firstTopic.set(JSON.stringify(body), topic);
       const response = await fetch(signedWebhookRequest(rig.app.url, { topic, shop: SHOP, body, webhookId }));
       expect(response.status, `${topic} ${JSON.stringify(body).slice(0, 80)}`).toBe(200);
       const rows = await rig.db.query<{ outcome: string }>(`SELECT "outcome" FROM "WebhookEvent" WHERE "webhookId" = ?`, [webhookId]);
@@ -72,12 +75,16 @@ describe("hostile webhook payloads", () => {
       const answers: Array<{ webhookId: string; payload: HostilePayload; status: number; expected: number }> = [];
       /**
        * Refused as a replay (401): a compliance body that names another shop than its header,
-       * or a body already delivered for another shop. Anything else must be taken (200).
+       * or a body already delivered for another shop or under another topic. Anything else
+       * must be taken (200).
        */
       const replayOf = (topic: string, raw: string, shop: string): boolean => {
         const owner = firstShop.get(raw) ?? shop;
         firstShop.set(raw, owner);
         if (owner !== shop) return true;
+        const ownerTopic = firstTopic.get(raw) ?? topic;
+        firstTopic.set(raw, ownerTopic);
+        if (ownerTopic !== topic) return true;
         if (!topic.startsWith("customers/") && topic !== "shop/redact") return false;
         try {
           const body = JSON.parse(raw) as unknown;

@@ -134,6 +134,14 @@ describe("webhook authentication under attack", () => {
     await expectRejected("wrong secret, body not JSON", { headers: shopifyHeaders("{oops", {}, "nope"), body: "{oops" }, 401);
   });
 
+  it("GIVEN a signed body WHEN sent with bytes that decode to the same text (a byte-order mark in front) THEN 401: the signature covers the raw bytes", async () => {
+    const body = JSON.stringify({ id: 8181, name: "#8181", line_items: [] });
+    const headers = shopifyHeaders(body);
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]);
+    await expectRejected("byte-order mark before a signed body", { headers, body: withBom }, 401);
+    expect(await db.query(`SELECT 1 FROM "WebhookEvent" WHERE "webhookId" = ?`, [webhookIdOf(headers)])).toEqual([]);
+  });
+
   it("GIVEN a required Shopify header missing THEN 400 (401 for the signature) and nothing stored", async () => {
     await expectRejected("no signature", { headers: shopifyHeaders(ORDER, { "x-shopify-hmac-sha256": null }), body: ORDER }, 400);
     for (const header of ["x-shopify-topic", "x-shopify-shop-domain", "x-shopify-webhook-id", "x-shopify-api-version"]) {
@@ -220,6 +228,61 @@ describe("webhook authentication under attack", () => {
       401,
     );
     expect(await db.query(`SELECT 1 FROM "WebhookEvent" WHERE "shopDomain" = ?`, ["victim-shop.myshopify.com"])).toEqual([]);
+  });
+
+  it("GIVEN a delivered orders/create body WHEN re-sent with a fresh webhook id as orders/cancelled, app/uninstalled or shop/redact THEN 401 and nothing changes", async () => {
+    const shopRows = async () => ({
+      sessions: await db.query(`SELECT "id" FROM "Session" WHERE "shop" = ?`, [SHOP]),
+      shop: await db.query(`SELECT "installed", "pausedReason" FROM "Shop" WHERE "domain" = ?`, [SHOP]),
+      messages: await db.query(`SELECT "status" FROM "Message" WHERE "shopDomain" = ? ORDER BY "status"`, [SHOP]),
+      events: await storedCount(),
+    });
+    await db.execute(
+      `INSERT INTO "Session" ("id", "shop", "state", "isOnline", "accessToken") VALUES (?, ?, ?, ?, ?)`,
+      [`offline_${SHOP}`, SHOP, "state", false, "shpat_test"],
+    );
+    const body = JSON.stringify({ id: 6161, name: "#6161", phone: "+919812345678", line_items: [] });
+    expect((await send({ headers: shopifyHeaders(body), body })).status).toBe(200);
+    const before = await shopRows();
+    expect(before.sessions).toHaveLength(1);
+    for (const [topic, path] of [
+      ["orders/cancelled", "/webhooks/orders/cancelled"],
+      ["app/uninstalled", "/webhooks/app/uninstalled"],
+      ["shop/redact", "/webhooks/compliance"],
+      ["customers/redact", "/webhooks/compliance"],
+    ] as const) {
+      await expectRejected(`orders/create body replayed as ${topic}`, { path, headers: shopifyHeaders(body, { "x-shopify-topic": topic }), body }, 401);
+      expect(await shopRows(), `${topic}: nothing changed`).toEqual(before);
+    }
+  });
+
+  it("GIVEN a signed body that does not name the header's shop WHEN it arrives as app/uninstalled, shop/redact or customers/* THEN nothing is erased (200, kept as ignored)", async () => {
+    const shop = "named-shop.myshopify.com";
+    await db.execute(
+      `INSERT INTO "Session" ("id", "shop", "state", "isOnline", "accessToken") VALUES (?, ?, ?, ?, ?)`,
+      [`offline_${shop}`, shop, "state", false, "shpat_test"],
+    );
+    const cases = [
+      ["app/uninstalled", "/webhooks/app/uninstalled", { id: 7171, name: "#7171", line_items: [] }],
+      ["shop/redact", "/webhooks/compliance", { shop_id: 7171 }],
+      ["customers/redact", "/webhooks/compliance", { customer: { id: 1 }, orders_to_redact: [7171] }],
+      ["customers/data_request", "/webhooks/compliance", { customer: { id: 1 }, orders_requested: [7171] }],
+    ] as const;
+    for (const [topic, path, payload] of cases) {
+      const body = JSON.stringify(payload);
+      const headers = shopifyHeaders(body, { "x-shopify-topic": topic, "x-shopify-shop-domain": shop });
+      const response = await send({ path, headers, body });
+      tried.push({ name: `${topic} body naming no shop`, status: response.status });
+      expect(response.status, topic).toBe(200);
+      const events = await db.query<{ outcome: string; reason: string }>(
+        `SELECT "outcome", "reason" FROM "WebhookEvent" WHERE "webhookId" = ?`,
+        [webhookIdOf(headers)],
+      );
+      expect(events, topic).toEqual([{ outcome: "ignored", reason: `the ${topic} body does not name this shop` }]);
+      expect(await db.query(`SELECT 1 FROM "Session" WHERE "shop" = ?`, [shop]), topic).toHaveLength(1);
+      expect(await db.query(`SELECT 1 FROM "DataRequest" WHERE "shopDomain" = ?`, [shop]), topic).toEqual([]);
+    }
+    expect(await db.query(`SELECT "installed" FROM "Shop" WHERE "domain" = ?`, [shop])).not.toContainEqual({ installed: false });
   });
 
   it("GIVEN a body over the limit, declared or chunked THEN 413 and nothing stored; just under the limit is taken", async () => {

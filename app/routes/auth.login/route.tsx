@@ -1,10 +1,11 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AppProvider as PolarisAppProvider, Button, Card, FormLayout, Page, Text, TextField } from "@shopify/polaris";
 import polarisTranslations from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { LoginErrorType, type LoginError } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
+import { readForm } from "../../admin/form-data";
 import { login } from "../../shopify.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -21,6 +22,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
+  // The library reads the form itself and fails with a 500 on a body that is no form.
+  if (!(await readForm(request.clone()))) {
+    return json({ errors: { shop: "Please enter your shop domain to log in" } }, { status: 400 });
+  }
   const errors = loginErrorMessage(await login(request));
   return { errors };
 };

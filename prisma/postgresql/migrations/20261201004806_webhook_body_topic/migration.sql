@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "WebhookBody" ADD COLUMN     "topic" TEXT;
+
