@@ -8,6 +8,7 @@ import { logger } from "../logger.server";
 import { attentionBanners, missingScopes, setupChecklist, type AttentionBanner, type ChecklistItem, type ShopStatus } from "./dashboard";
 import type { AdminDeps } from "./deps.server";
 import { isKeyUnreadable } from "./settings.server";
+import { sendingState, type SendingState } from "./sending-state";
 
 export const COUNT_WINDOW_DAYS = 7;
 
@@ -25,9 +26,10 @@ export interface Dashboard {
   counts: MessageCounts;
   banners: AttentionBanner[];
   enabled: boolean;
+  sending: SendingState;
 }
 
-function shopStatus(
+export function shopStatus(
   shop: Awaited<ReturnType<AdminDeps["prisma"]["shop"]["findUnique"]>>,
   encryptionKey: string,
 ): ShopStatus {
@@ -84,6 +86,7 @@ export async function loadDashboard(
     counts,
     banners: attentionBanners(status, { missingScopes: missingScopes(scopes.required, scopes.granted), waitingMessages }),
     enabled: status.enabled,
+    sending: sendingState(status),
   };
 }
 

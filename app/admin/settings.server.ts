@@ -10,7 +10,7 @@ import { config } from "../config.server";
 import { decryptSecret, encryptSecret, lastFour, SecretDecryptionError } from "../crypto/secrets.server";
 import type { SqlExecutor } from "../db/sql.server";
 import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
-import { explainOutcome } from "../kaleyra/outcome";
+import { outcomeKey } from "../kaleyra/outcome";
 import { isPod, type Pod } from "../kaleyra/pods";
 import { resumeShop } from "../outbox/pause.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
@@ -22,6 +22,7 @@ import { SAMPLE_VALUES } from "../templates/variables";
 import type { AdminDeps } from "./deps.server";
 import { fieldErrorsOf, type FieldErrors } from "./form-data";
 import { settingsFormSchema, testSendFormSchema } from "./settings";
+import { testSendHelp } from "./test-send-help";
 import { REFERENCE_ID_SOURCES, type ReferenceIdSourceName, type TestSendReport } from "./settings-options";
 
 /** The reference id of test messages: valid for WhatsApp and never an order's id. */
@@ -187,7 +188,9 @@ export async function saveSettings(
   return result;
 }
 
-export type TestSendResult = { ok: true; report: TestSendReport } | { ok: false; errors: FieldErrors };
+export type TestSendResult =
+  | { ok: true; report: TestSendReport; resumedMessages: number }
+  | { ok: false; errors: FieldErrors };
 
 /** The message a test send carries: the shop's own processing template filled with the sample order. */
 async function testMessageText(deps: AdminDeps, shop: Shop): Promise<{ bodyText: string; description: string }> {
@@ -257,8 +260,9 @@ export async function sendTestMessage(
     businessNumber: shop.businessNumber,
   };
   const now = deps.now();
+  let resumed = 0;
   if (outcome.kind === "accepted") {
-    const resumed = await deps.sql.transaction(async (tx) => {
+    resumed = await deps.sql.transaction(async (tx) => {
       const marked = await tx.execute(
         `UPDATE "Shop" SET "credentialsVerifiedAt" = ?, "testMessageSentAt" = ?, "updatedAt" = ?
          WHERE "domain" = ? AND "kaleyraSid" = ? AND "apiKeyCipher" = ? AND "pod" = ? AND "businessNumber" = ?`,
@@ -272,13 +276,20 @@ export async function sendTestMessage(
       return rows[0]?.pausedReason === "config_error" ? resumeShop(tx, shopDomain, now) : 0;
     });
     if (resumed > 0) announceQueuedMessages(deps.sql, logger);
-  } else if (outcome.kind === "config_error" && outcome.reason === "credentials") {
-    await deps.prisma.shop.updateMany({ where: sameCredentials, data: { credentialsVerifiedAt: null } });
+  } else {
+    // Home's checklist shows the latest test, so a failed one undoes an earlier success;
+    // a rejection of the SID or key also withdraws their verification.
+    const refused = outcome.kind === "config_error" && outcome.reason === "credentials";
+    await deps.prisma.shop.updateMany({
+      where: sameCredentials,
+      data: refused ? { credentialsVerifiedAt: null, testMessageSentAt: null } : { testMessageSentAt: null },
+    });
   }
 
-  const help = explainOutcome(outcome);
+  const help = testSendHelp(outcomeKey(outcome));
   return {
     ok: true,
+    resumedMessages: resumed,
     report: {
       ok: outcome.kind === "accepted",
       code: "code" in outcome ? outcome.code : null,

@@ -3,6 +3,7 @@ import { Banner, BlockStack, Text } from "@shopify/polaris";
 import { useEffect } from "react";
 import type { AttentionBanner } from "../admin/dashboard";
 import { DateTime } from "./DateTime";
+import { ResumeSending } from "./ResumeSending";
 import { useToast } from "./useToast";
 
 /**
@@ -25,7 +26,7 @@ export function AttentionBanners({ banners }: { banners: AttentionBanner[] }) {
         const action = banner.action;
         let bannerAction: { content: string; url?: string; onAction?: () => void; loading?: boolean } | undefined;
         if (action && "url" in action) bannerAction = { content: action.label, url: action.url };
-        else if (action) {
+        else if (action && action.intent === "resume") {
           bannerAction = {
             content: action.label,
             loading: fetcher.state !== "idle",
@@ -40,6 +41,7 @@ export function AttentionBanners({ banners }: { banners: AttentionBanner[] }) {
                   {line}
                 </Text>
               ))}
+              {action && "intent" in action && action.intent === "recheck" && <ResumeSending id={banner.id} />}
               {banner.resumeAt && (
                 <Text as="p">
                   Sending is tried again by itself at <DateTime value={banner.resumeAt} />.

@@ -121,7 +121,7 @@ describe("Settings", () => {
     await bannerTitled(page, "Nothing was saved").waitFor();
     expect(await errorNextTo(page.getByLabel("Kaleyra SID"))).toBe("Must be 1-64 letters, digits, _ or -.");
     expect(await errorNextTo(page.getByLabel("API key"))).toBe("Enter your Kaleyra API key.");
-    expect(await errorNextTo(page.getByLabel("WhatsApp business number"))).toContain("Must be a valid phone number in E.164 form");
+    expect(await errorNextTo(page.getByLabel("WhatsApp business number"))).toContain("Must be a phone number with country code");
     expect(await errorNextTo(page.getByLabel("Note attribute name"))).toBe(
       "Enter the name of the note attribute that holds the reference.",
     );
