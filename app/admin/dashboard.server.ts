@@ -5,9 +5,9 @@
 import { resumeShop } from "../outbox/pause.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { logger } from "../logger.server";
-import { attentionBanners, missingScopes, setupChecklist, type AttentionBanner, type ChecklistItem, type ShopStatus } from "./dashboard";
+import { attentionBanners, missingScopes, setupChecklist, type AttentionBanner, type ChecklistItem, } from "./dashboard";
 import type { AdminDeps } from "./deps.server";
-import { isKeyUnreadable } from "./settings.server";
+import { shopStatus } from "./shop-status.server";
 import { sendingState, type SendingState } from "./sending-state";
 
 export const COUNT_WINDOW_DAYS = 7;
@@ -27,28 +27,6 @@ export interface Dashboard {
   banners: AttentionBanner[];
   enabled: boolean;
   sending: SendingState;
-}
-
-export function shopStatus(
-  shop: Awaited<ReturnType<AdminDeps["prisma"]["shop"]["findUnique"]>>,
-  encryptionKey: string,
-): ShopStatus {
-  return {
-    kaleyraSid: shop?.kaleyraSid ?? null,
-    apiKeyStored: Boolean(shop?.apiKeyCipher),
-    apiKeyUnreadable: isKeyUnreadable(shop?.apiKeyCipher ?? null, encryptionKey),
-    businessNumber: shop?.businessNumber ?? null,
-    enabled: shop?.enabled ?? false,
-    installed: shop?.installed ?? true,
-    pausedReason: shop?.pausedReason ?? null,
-    pausedCode: shop?.pausedCode ?? null,
-    pausedDetail: shop?.pausedDetail ?? null,
-    pausedAt: shop?.pausedAt ?? null,
-    resumeAt: shop?.resumeAt ?? null,
-    credentialsVerifiedAt: shop?.credentialsVerifiedAt ?? null,
-    testMessageSentAt: shop?.testMessageSentAt ?? null,
-    templatesReviewedAt: shop?.templatesReviewedAt ?? null,
-  };
 }
 
 export async function messageCounts(deps: AdminDeps, shopDomain: string, since: Date): Promise<MessageCounts> {

@@ -23,6 +23,8 @@ import type { AdminDeps } from "./deps.server";
 import { fieldErrorsOf, type FieldErrors } from "./form-data";
 import { settingsFormSchema, testSendFormSchema } from "./settings";
 import { testSendHelp } from "./test-send-help";
+import { isKeyUnreadable, shopStatus } from "./shop-status.server";
+import { sendingState, type SendingState } from "./sending-state";
 import { REFERENCE_ID_SOURCES, type ReferenceIdSourceName, type TestSendReport } from "./settings-options";
 
 /** The reference id of test messages: valid for WhatsApp and never an order's id. */
@@ -42,21 +44,12 @@ export interface SettingsView {
   apiKeyUnreadable: boolean;
   credentialsVerifiedAt: string | null;
   testMessageSentAt: string | null;
-  /** What the worker recorded when Kaleyra refused the settings (sending waits until they change). */
+  /** What the worker recorded when Kaleyra refused the settings (sending waits for Resume sending). */
   configErrorDetail: string | null;
+  sending: SendingState;
 }
 
-/** True when a stored key exists and the current ENCRYPTION_KEY cannot open it. */
-export function isKeyUnreadable(cipher: string | null, encryptionKey: string): boolean {
-  if (!cipher) return false;
-  try {
-    decryptSecret(cipher, encryptionKey);
-    return false;
-  } catch (error) {
-    if (error instanceof SecretDecryptionError) return true;
-    throw error;
-  }
-}
+export { isKeyUnreadable } from "./shop-status.server";
 
 function referenceIdSourceName(value: string): ReferenceIdSourceName {
   return (REFERENCE_ID_SOURCES as readonly string[]).includes(value) ? (value as ReferenceIdSourceName) : "order_id";
@@ -77,6 +70,7 @@ export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise
     credentialsVerifiedAt: shop?.credentialsVerifiedAt?.toISOString() ?? null,
     testMessageSentAt: shop?.testMessageSentAt?.toISOString() ?? null,
     configErrorDetail: shop?.pausedReason === "config_error" ? (shop.pausedDetail ?? "") : null,
+    sending: sendingState(shopStatus(shop, deps.encryptionKey)),
   };
 }
 
