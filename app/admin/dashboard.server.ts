@@ -8,6 +8,7 @@ import { logger } from "../logger.server";
 import { attentionBanners, missingScopes, setupChecklist, type AttentionBanner, type ChecklistItem, } from "./dashboard";
 import type { AdminDeps } from "./deps.server";
 import { shopStatus } from "./shop-status.server";
+import { FILTER_STATES, type MessageFilterState } from "./message-states";
 import { sendingState, type SendingState } from "./sending-state";
 
 export const COUNT_WINDOW_DAYS = 7;
@@ -35,14 +36,10 @@ export async function messageCounts(deps: AdminDeps, shopDomain: string, since: 
     where: { shopDomain, createdAt: { gte: since } },
     _count: { _all: true },
   });
-  const of = (state: string) => groups.find((group) => group.state === state)?._count._all ?? 0;
-  return {
-    sent: of("sent"),
-    failed: of("failed"),
-    skipped: of("skipped"),
-    queued: of("queued") + of("sending") + of("paused"),
-    paused: of("paused"),
-  };
+  // The same states the log's filters match (FILTER_STATES), so each tile's link lists what it counts.
+  const of = (filter: MessageFilterState) =>
+    FILTER_STATES[filter].reduce((sum, state) => sum + (groups.find((group) => group.state === state)?._count._all ?? 0), 0);
+  return { sent: of("sent"), failed: of("failed"), skipped: of("skipped"), queued: of("queued"), paused: of("paused") };
 }
 
 export async function loadDashboard(

@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import type { MessageFilterState } from "../admin/message-states";
 import type { SendingState } from "../admin/sending-state";
 import { COUNT_WINDOW_DAYS, loadDashboard, resumeSending, type MessageCounts } from "../admin/dashboard.server";
 import { adminDeps } from "../admin/deps.server";
@@ -32,11 +33,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return json({ ok: true as const, resumed: result.resumed, messages: result.messages });
 };
 
-const COUNT_TILES: ReadonlyArray<{ key: keyof MessageCounts; label: string; filter: string }> = [
-  { key: "sent", label: "Sent", filter: "sent" },
-  { key: "failed", label: "Failed", filter: "failed" },
-  { key: "skipped", label: "Skipped", filter: "skipped" },
-  { key: "queued", label: "Queued", filter: "queued" },
+/** Each tile counts with its filter's states (FILTER_STATES) over the same days its link asks for. */
+const COUNT_TILES: ReadonlyArray<{ key: MessageFilterState & keyof MessageCounts; label: string }> = [
+  { key: "sent", label: "Sent" },
+  { key: "failed", label: "Failed" },
+  { key: "skipped", label: "Skipped" },
+  { key: "queued", label: "Waiting to send" },
 ];
 
 function Counts({ counts, days }: { counts: MessageCounts; days: number }) {
@@ -55,7 +57,10 @@ function Counts({ counts, days }: { counts: MessageCounts; days: number }) {
               <Text as="p" variant="heading2xl" tone={tile.key === "failed" && counts.failed > 0 ? "critical" : undefined}>
                 <span data-testid={`count-${tile.key}`}>{counts[tile.key]}</span>
               </Text>
-              <Link url={`/app/messages?state=${tile.filter}`} accessibilityLabel={`Show ${tile.label.toLowerCase()} messages`}>
+              <Link
+                url={`/app/messages?state=${tile.key}&days=${days}`}
+                accessibilityLabel={`Show the ${counts[tile.key]} ${tile.label.toLowerCase()} messages`}
+              >
                 View
               </Link>
             </BlockStack>
@@ -63,7 +68,7 @@ function Counts({ counts, days }: { counts: MessageCounts; days: number }) {
         </InlineGrid>
         {counts.paused > 0 && (
           <Text as="p" tone="subdued">
-            {counts.paused} of the queued messages wait for sending to resume.
+            {counts.paused} of the messages waiting to send are paused until sending resumes.
           </Text>
         )}
       </BlockStack>
