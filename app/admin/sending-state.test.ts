@@ -37,6 +37,7 @@ const TABLE: Array<[string, Partial<ShopStatus>, SendingStateId, boolean, string
   ["sending off", { enabled: false }, "sending_off", false, "/app/settings"],
   ["sending off, never verified", { enabled: false, credentialsVerifiedAt: null }, "sending_off", false, "/app/settings"],
   ["never verified", { credentialsVerifiedAt: null }, "not_verified", true, "/app/settings#test-send"],
+  ["verified, latest test failed", { testMessageSentAt: null }, "not_verified", true, "/app/settings#test-send"],
 ];
 
 describe("sending state", () => {

@@ -11,7 +11,8 @@
  *    request that checks an account without sending a message.
  * 5. Low balance or the daily limit (paused): lifts by itself at `resumeAt`, or Try again now.
  * 6. Sending is switched off: switch it on in Settings.
- * 7. The credentials were never verified by Kaleyra: send a test message.
+ * 7. The credentials were never verified by Kaleyra, or the latest test message failed
+ *    (a success sets both marks, a failure clears the test's): send a test message.
  * Otherwise setup is complete. Only rules 1-6 stop the worker (`canSend`); rule 7 is setup.
  */
 import type { ShopStatus } from "./dashboard";
@@ -93,11 +94,12 @@ export function sendingState(shop: ShopStatus): SendingState {
       url: SETTINGS_URL,
     });
   }
-  if (shop.credentialsVerifiedAt === null) {
-    return state("not_verified", true, "Sending is on, but Kaleyra has not confirmed your account yet.", {
-      label: "Send a test message",
-      url: TEST_SEND_URL,
-    });
+  if (shop.credentialsVerifiedAt === null || shop.testMessageSentAt === null) {
+    const headline =
+      shop.credentialsVerifiedAt === null
+        ? "Sending is on, but Kaleyra has not confirmed your account yet."
+        : "Sending is on, but your latest test message did not go through.";
+    return state("not_verified", true, headline, { label: "Send a test message", url: TEST_SEND_URL });
   }
   return state(
     "ready",

@@ -302,6 +302,7 @@ describe("Messages", () => {
     await page.getByRole("link", { name: "#1042" }).click();
     await page.getByRole("heading", { name: "Message for order #1042" }).waitFor();
     await page.getByRole("heading", { name: OUTCOME_HELP.accepted.title, exact: true }).waitFor();
+    await page.getByText("Request sent to Kaleyra (technical details)").click();
     const request = await page.getByLabel("Request sent to Kaleyra").innerText();
     expect(request).toContain('"reference_id": "7001"');
     expect(request).toContain('"to": "•••••••0147"');
