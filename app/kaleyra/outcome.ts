@@ -272,7 +272,8 @@ export const OUTCOME_HELP: Readonly<Record<OutcomeKey, OutcomeHelp>> = {
   "rejected:payload": {
     title: "Kaleyra refused the message format",
     explanation: "Kaleyra answered that the message does not match its format. Resending the same message will not help.",
-    action: "Check the template text and order reference settings. If they look right, contact the app's support.",
+    action:
+      "Fix the template's text (or the order reference setting), then press Retry: the message is planned again from your current template. If they look right, contact the app's support.",
   },
   "rejected:unknown": {
     title: "Kaleyra refused the message",

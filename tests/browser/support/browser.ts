@@ -121,7 +121,7 @@ export async function openMerchantView(
     },
     async screenshot(name) {
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
     },
     close: () => context.close(),
   };
