@@ -253,6 +253,8 @@ describe("7. Settings form", () => {
     await waitFor(async () => ((await shopRow(shop))?.businessNumber === "+919876500002" ? true : undefined), 10_000, "the first save");
     expect(await page.getByLabel("Kaleyra SID").inputValue()).toBe("HXEDITEDWHILESAVING");
     expect((await view.appBridge()).saveBars["settings-save-bar"]).toBe(true);
+    // The page finished reloading after the first save: Save is no longer busy, and open for the kept edit.
+    await expect.poll(() => page.getByRole("button", { name: "Save", exact: true }).isEnabled()).toBe(true);
 
     await page.getByLabel("Kaleyra SID").press("Enter");
     await waitFor(async () => ((await shopRow(shop))?.kaleyraSid === "HXEDITEDWHILESAVING" ? true : undefined), 10_000, "the Enter save");
