@@ -23,7 +23,6 @@ import { bannerTitled, errorNextTo, adminSuite } from "./support/suite";
 
 const suite = adminSuite();
 const { merchant, shopRow, messagesOf, waitForStates, placeOrder, shipOrder } = suite;
-const appBridgeToasts = suite.toasts;
 
 describe("Settings", () => {
   it("GIVEN invalid values WHEN the merchant saves THEN each error shows next to its field and nothing is stored", async () => {
@@ -68,7 +67,7 @@ describe("Settings", () => {
     await page.getByRole("button", { name: "Save", exact: true }).click();
 
     await page.getByText("Stored key ends in 0001. Leave empty to keep it.").waitFor();
-    expect(await appBridgeToasts(view)).toContain("Settings saved");
+    await suite.waitForToast(view, "Settings saved");
     await expect.poll(async () => (await view.appBridge()).saveBars["settings-save-bar"]).toBe(false);
     // Write-only: the field is empty again and the page's HTML never holds the key.
     expect(await page.getByLabel("API key").inputValue()).toBe("");
@@ -109,7 +108,7 @@ describe("Settings", () => {
     const after = await shopRow(shop);
     expect(after?.apiKeyCipher).toBe(before?.apiKeyCipher);
     expect(decryptSecret(String(after?.apiKeyCipher), process.env.ENCRYPTION_KEY ?? "")).toBe(ACCOUNT.apiKey);
-    expect(await appBridgeToasts(view)).toContain("Settings saved");
+    await suite.waitForToast(view, "Settings saved");
   });
 
   it("GIVEN saved credentials WHEN the merchant sends a test message THEN the sandbox gets it and the page shows WA202 and its meaning", async () => {
@@ -193,7 +192,7 @@ describe("Home", () => {
     await page.getByText("Sending is tried again by itself at").waitFor();
 
     await page.getByRole("button", { name: "Try again now" }).click();
-    await waitFor(async () => ((await appBridgeToasts(view)).includes("Sending resumed") ? true : undefined), 5000, "the resume");
+    await suite.waitForToast(view, "Sending resumed");
     expect((await shopRow(shop))?.pausedReason).toBeNull();
     await expect.poll(() => bannerTitled(page, `Sending is paused: ${help.title}`).count()).toBe(0);
     expect(await view.unlabelledFields()).toEqual([]);
@@ -225,7 +224,7 @@ describe("Templates", () => {
     await page.getByLabel("Send the “Cancelled” update").uncheck();
 
     await page.getByRole("button", { name: "Save templates" }).click();
-    await waitFor(async () => ((await appBridgeToasts(view)).includes("Templates saved") ? true : undefined), 5000, "the save");
+    await suite.waitForToast(view, "Templates saved");
 
     const rows = await suite.pipeline.db.query<{ status: string; enabled: unknown; body: string; description: string | null }>(
       `SELECT "status", "enabled", "body", "description" FROM "Template" WHERE "shopDomain" = ? ORDER BY "status"`,
@@ -333,7 +332,7 @@ describe("Messages", () => {
     await page.getByText("WA400", { exact: true }).waitFor();
 
     await page.getByRole("button", { name: "Retry" }).click();
-    await waitFor(async () => ((await appBridgeToasts(view)).includes("Message queued again") ? true : undefined), 5000, "the retry");
+    await suite.waitForToast(view, "Message queued again");
     await waitForStates(shop, ["sent"], "the retried message to be sent");
 
     await view.open(`/app/messages/${(await messagesOf(shop))[0]?.id}`);
