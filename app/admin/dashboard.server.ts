@@ -5,9 +5,11 @@
 import { resumeShop } from "../outbox/pause.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { logger } from "../logger.server";
-import { attentionBanners, missingScopes, setupChecklist, type AttentionBanner, type ChecklistItem, type ShopStatus } from "./dashboard";
+import { attentionBanners, missingScopes, setupChecklist, type AttentionBanner, type ChecklistItem, } from "./dashboard";
 import type { AdminDeps } from "./deps.server";
-import { isKeyUnreadable } from "./settings.server";
+import { shopStatus } from "./shop-status.server";
+import { FILTER_STATES, type MessageFilterState } from "./message-states";
+import { sendingState, type SendingState } from "./sending-state";
 
 export const COUNT_WINDOW_DAYS = 7;
 
@@ -25,28 +27,7 @@ export interface Dashboard {
   counts: MessageCounts;
   banners: AttentionBanner[];
   enabled: boolean;
-}
-
-function shopStatus(
-  shop: Awaited<ReturnType<AdminDeps["prisma"]["shop"]["findUnique"]>>,
-  encryptionKey: string,
-): ShopStatus {
-  return {
-    kaleyraSid: shop?.kaleyraSid ?? null,
-    apiKeyStored: Boolean(shop?.apiKeyCipher),
-    apiKeyUnreadable: isKeyUnreadable(shop?.apiKeyCipher ?? null, encryptionKey),
-    businessNumber: shop?.businessNumber ?? null,
-    enabled: shop?.enabled ?? false,
-    installed: shop?.installed ?? true,
-    pausedReason: shop?.pausedReason ?? null,
-    pausedCode: shop?.pausedCode ?? null,
-    pausedDetail: shop?.pausedDetail ?? null,
-    pausedAt: shop?.pausedAt ?? null,
-    resumeAt: shop?.resumeAt ?? null,
-    credentialsVerifiedAt: shop?.credentialsVerifiedAt ?? null,
-    testMessageSentAt: shop?.testMessageSentAt ?? null,
-    templatesReviewedAt: shop?.templatesReviewedAt ?? null,
-  };
+  sending: SendingState;
 }
 
 export async function messageCounts(deps: AdminDeps, shopDomain: string, since: Date): Promise<MessageCounts> {
@@ -55,14 +36,10 @@ export async function messageCounts(deps: AdminDeps, shopDomain: string, since: 
     where: { shopDomain, createdAt: { gte: since } },
     _count: { _all: true },
   });
-  const of = (state: string) => groups.find((group) => group.state === state)?._count._all ?? 0;
-  return {
-    sent: of("sent"),
-    failed: of("failed"),
-    skipped: of("skipped"),
-    queued: of("queued") + of("sending") + of("paused"),
-    paused: of("paused"),
-  };
+  // The same states the log's filters match (FILTER_STATES), so each tile's link lists what it counts.
+  const of = (filter: MessageFilterState) =>
+    FILTER_STATES[filter].reduce((sum, state) => sum + (groups.find((group) => group.state === state)?._count._all ?? 0), 0);
+  return { sent: of("sent"), failed: of("failed"), skipped: of("skipped"), queued: of("queued"), paused: of("paused") };
 }
 
 export async function loadDashboard(
@@ -84,6 +61,7 @@ export async function loadDashboard(
     counts,
     banners: attentionBanners(status, { missingScopes: missingScopes(scopes.required, scopes.granted), waitingMessages }),
     enabled: status.enabled,
+    sending: sendingState(status),
   };
 }
 

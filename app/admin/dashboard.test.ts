@@ -33,13 +33,24 @@ const READY: ShopStatus = {
 const NO_EXTRA = { missingScopes: [], waitingMessages: 0 };
 
 describe("setup checklist", () => {
-  it("GIVEN a new shop WHEN listed THEN all four steps are to do, each linking to its page", () => {
+  it("GIVEN a new shop WHEN listed THEN all five steps are to do, each linking to its page", () => {
     expect(setupChecklist(NEW_SHOP).map((item) => [item.id, item.done, item.url])).toEqual([
       ["credentials", false, "/app/settings"],
       ["business_number", false, "/app/settings"],
       ["templates", false, "/app/templates"],
-      ["test_message", false, "/app/settings"],
+      ["test_message", false, "/app/settings#test-send"],
+      ["sending_on", false, "/app/settings"],
     ]);
+  });
+
+  it("GIVEN verified credentials Kaleyra refused since WHEN listed THEN the step is open and names Resume sending", () => {
+    const [credentials] = setupChecklist({ ...READY, pausedReason: "config_error", pausedCode: "RBC001" });
+    expect(credentials?.done).toBe(false);
+    expect(credentials?.detail).toContain("Resume sending");
+  });
+
+  it("GIVEN everything but sending switched on WHEN listed THEN only that step is open", () => {
+    expect(setupChecklist({ ...READY, enabled: false }).filter((item) => !item.done).map((item) => item.id)).toEqual(["sending_on"]);
   });
 
   it("GIVEN credentials saved but not verified WHEN listed THEN the step stays open and says how to verify", () => {
@@ -82,7 +93,7 @@ describe("banners", () => {
       tone: "critical",
       title: "Sending is paused: Kaleyra rejected the SID or API key",
       lines: [detail, OUTCOME_HELP["config_error:credentials"].action, "3 messages are waiting."],
-      action: { url: "/app/settings" },
+      action: { label: "Resume sending", intent: "recheck" },
     });
   });
 
@@ -109,9 +120,9 @@ describe("banners", () => {
     expect(attentionBanners({ ...READY, pausedReason: "uninstalled", installed: false }, NO_EXTRA).map((b) => b.id)).toEqual([
       "uninstalled",
     ]);
-    expect(attentionBanners(READY, { missingScopes: ["read_fulfillments"], waitingMessages: 0 })[0]?.lines[0]).toContain(
-      "read_fulfillments",
-    );
+    const scopes = attentionBanners(READY, { missingScopes: ["read_fulfillments"], waitingMessages: 0 })[0]?.lines[0];
+    expect(scopes).toContain("your fulfillments");
+    expect(scopes).not.toContain("read_fulfillments");
     expect(attentionBanners({ ...READY, apiKeyUnreadable: true }, NO_EXTRA).map((b) => [b.id, b.title])).toEqual([
       ["key_unreadable", "Re-enter your Kaleyra API key"],
     ]);

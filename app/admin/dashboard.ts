@@ -4,6 +4,7 @@
  */
 import { OUTCOME_HELP } from "../kaleyra/outcome";
 import { storedOutcomeHelp } from "./outcome-help";
+import { SETTINGS_URL, TEST_SEND_URL } from "./sending-state";
 
 export interface ShopStatus {
   kaleyraSid: string | null;
@@ -23,7 +24,7 @@ export interface ShopStatus {
 }
 
 export interface ChecklistItem {
-  id: "credentials" | "business_number" | "templates" | "test_message";
+  id: "credentials" | "business_number" | "templates" | "test_message" | "sending_on";
   label: string;
   done: boolean;
   detail: string;
@@ -33,12 +34,14 @@ export interface ChecklistItem {
 export function setupChecklist(shop: ShopStatus): ChecklistItem[] {
   const saved = Boolean(shop.kaleyraSid) && shop.apiKeyStored && !shop.apiKeyUnreadable;
   const verified = saved && shop.credentialsVerifiedAt !== null;
+  const refused = shop.pausedReason === "config_error";
   let credentialsDetail = "Saved and verified by Kaleyra.";
   if (shop.apiKeyUnreadable) credentialsDetail = "The stored API key can no longer be read: enter it again in Settings.";
   else if (!saved) credentialsDetail = "Enter your Kaleyra SID and API key in Settings.";
+  else if (refused) credentialsDetail = "Kaleyra refused them. Check them in Settings, then press Resume sending.";
   else if (!verified) credentialsDetail = "Saved. Send a test message to check them with Kaleyra.";
   return [
-    { id: "credentials", label: "Kaleyra credentials saved and verified", done: verified, detail: credentialsDetail, url: "/app/settings" },
+    { id: "credentials", label: "Kaleyra credentials saved and verified", done: verified && !refused, detail: credentialsDetail, url: "/app/settings" },
     {
       id: "business_number",
       label: "WhatsApp business number added",
@@ -56,9 +59,19 @@ export function setupChecklist(shop: ShopStatus): ChecklistItem[] {
     {
       id: "test_message",
       label: "Test message sent",
+      // testMessageSentAt holds the latest test's success only: a failed test clears it.
       done: shop.testMessageSentAt !== null,
-      detail: shop.testMessageSentAt ? "Kaleyra accepted a test message." : "Send one to your own WhatsApp from Settings.",
-      url: "/app/settings",
+      detail: shop.testMessageSentAt
+        ? "Kaleyra accepted your latest test message."
+        : "Send one to your own WhatsApp from Settings. If your latest test failed, its answer is shown there.",
+      url: TEST_SEND_URL,
+    },
+    {
+      id: "sending_on",
+      label: "Sending switched on",
+      done: shop.enabled,
+      detail: shop.enabled ? "Shoppers get updates." : "Switch on “Send WhatsApp order updates” in Settings.",
+      url: SETTINGS_URL,
     },
   ];
 }
@@ -69,7 +82,7 @@ export interface AttentionBanner {
   title: string;
   lines: string[];
   /** A link to the page that fixes it, or the Home page's "resume sending" action. */
-  action?: { label: string; url: string } | { label: string; intent: "resume" };
+  action?: { label: string; url: string } | { label: string; intent: "resume" | "recheck" };
   /** When a timed pause lifts by itself (ISO). */
   resumeAt?: string;
 }
@@ -83,6 +96,17 @@ export function missingScopes(required: readonly string[], granted: string | nul
   });
 }
 
+/** What a merchant calls a Shopify access scope. */
+export function scopeLabel(scope: string): string {
+  const [mode, ...rest] = scope.split("_");
+  const what = rest.join(" ");
+  return mode === "write" ? `change your ${what}` : `your ${what}`;
+}
+
+/** The advice for a pause Kaleyra caused by refusing the credentials or number. */
+export const RECHECK_ADVICE =
+  "Check the SID, API key, Kaleyra region and WhatsApp business number in Settings. If they are right (Kaleyra had a passing problem, or the number was just added to your account), press Resume sending: it sends a test message to your own WhatsApp and, when Kaleyra accepts it, sends the waiting messages.";
+
 export function attentionBanners(
   shop: ShopStatus,
   context: { missingScopes: string[]; waitingMessages: number },
@@ -94,7 +118,7 @@ export function attentionBanners(
       tone: "critical",
       title: "Re-enter your Kaleyra API key",
       lines: [
-        "The stored API key can no longer be read, so no message can be sent. This happens when the app's encryption key changed.",
+        "The stored API key can no longer be read, so no message can be sent. This happens when the app's own security key was replaced; your Kaleyra key itself is fine.",
       ],
       action: { label: "Open Settings", url: "/app/settings" },
     });
@@ -109,10 +133,10 @@ export function attentionBanners(
       title: fromKaleyra ? `Sending is paused: ${help.title}` : "Sending is paused: Kaleyra settings need attention",
       lines: [
         ...(shop.pausedDetail ? [shop.pausedDetail] : []),
-        fromKaleyra ? help.action : "Check the SID, API key and WhatsApp business number in Settings and save them.",
+        fromKaleyra ? help.action : RECHECK_ADVICE,
         waiting,
       ],
-      action: { label: "Open Settings", url: "/app/settings" },
+      action: { label: "Resume sending", intent: "recheck" },
     });
   }
   if (shop.pausedReason === "low_balance" || shop.pausedReason === "daily_limit") {
@@ -144,8 +168,8 @@ export function attentionBanners(
       tone: "warning",
       title: "The app is missing permissions",
       lines: [
-        `Shopify has not granted: ${context.missingScopes.join(", ")}. Without them the app cannot read orders or shipments, so updates are not sent.`,
-        "Open the app from your Shopify admin and approve the requested permissions, or reinstall the app.",
+        `Shopify has not granted access to ${context.missingScopes.map(scopeLabel).join(" and ")}. Without it the app cannot see orders or shipments, so no update is sent.`,
+        "Approve the permissions the app asks for when Shopify shows them; if it does not, remove the app and install it again from the Shopify App Store (your settings and templates are kept).",
       ],
     });
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { asSentence, fieldErrorsOf, formToObject, isTicked } from "./form-data";
+import { asSentence, fieldErrorsOf, firstErrorField, formToObject, isTicked, keepEditsMadeDuringSave } from "./form-data";
 
 describe("form plumbing", () => {
   it("GIVEN posted fields WHEN read THEN strings are kept and files are ignored", () => {
@@ -36,5 +36,23 @@ describe("form plumbing", () => {
       false,
       false,
     ]);
+  });
+});
+
+describe("keepEditsMadeDuringSave", () => {
+  it("GIVEN an edit typed while the save was in flight WHEN the page reloads THEN that edit stays and the rest shows what is stored", () => {
+    const submitted = { sid: "HX1", number: "+911", apiKey: "Akey" };
+    const current = { sid: "HX1", number: "+912", apiKey: "Akey" };
+    const stored = { sid: "HX1", number: "+911", apiKey: "" };
+    expect(keepEditsMadeDuringSave(current, submitted, stored)).toEqual({ sid: "HX1", number: "+912", apiKey: "" });
+  });
+});
+
+describe("firstErrorField", () => {
+  it("GIVEN errors on several fields WHEN asked THEN the first in the page's order, then any other, then the form", () => {
+    expect(firstErrorField({ b: "x", a: "y" }, ["a", "b"])).toBe("a");
+    expect(firstErrorField({ z: "x" }, ["a"])).toBe("z");
+    expect(firstErrorField({ form: "x" }, ["a"])).toBe("form");
+    expect(firstErrorField({}, ["a"])).toBeUndefined();
   });
 });

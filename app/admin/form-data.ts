@@ -68,3 +68,21 @@ export function controlCharacterIn(text: string): string | undefined {
 export function isTicked(value: unknown): boolean {
   return value === "true" || value === "on";
 }
+
+/**
+ * The form's values after a save the page reloaded from: each field the merchant left alone
+ * since pressing Save shows what is stored now; a field edited while the save was in flight
+ * keeps the edit (still unsaved, so the save bar stays open for it).
+ */
+export function keepEditsMadeDuringSave<T extends object>(current: T, submitted: T, stored: T): T {
+  const merged = { ...stored };
+  for (const key of Object.keys(current) as Array<keyof T>) {
+    if (JSON.stringify(current[key]) !== JSON.stringify(submitted[key])) merged[key] = current[key];
+  }
+  return merged;
+}
+
+/** The first field, in the page's order, that has an error (`form` last: it has no field). */
+export function firstErrorField(errors: FieldErrors, order: readonly string[]): string | undefined {
+  return order.find((name) => errors[name] !== undefined) ?? Object.keys(errors).find((name) => name !== "form") ?? (errors.form ? "form" : undefined);
+}

@@ -17,8 +17,10 @@ import {
   statesFor,
   type MessageFilter,
 } from "./messages";
-import { MESSAGE_STATE_LABEL } from "./message-states";
-import { kaleyraWords, storedOutcomeHelp } from "./outcome-help";
+import { MESSAGE_STATE_LABEL, retryProgress, type RetryProgress } from "./message-states";
+import { MAX_ATTEMPTS } from "../outbox/backoff";
+import { fixFor, type Fix } from "./outcome-help";
+import { kaleyraWords, storedOutcomeHelp, storedOutcomeKey } from "./outcome-help";
 
 export interface MessageRow {
   id: string;
@@ -29,6 +31,7 @@ export interface MessageRow {
   recipient: string;
   attempts: number;
   createdAt: string;
+  retry: RetryProgress | null;
 }
 
 export interface MessagePage {
@@ -45,6 +48,7 @@ function statusLabel(status: string): string {
 export async function listMessages(deps: AdminDeps, shopDomain: string, filter: MessageFilter): Promise<MessagePage> {
   const where: Prisma.MessageWhereInput = { shopDomain };
   if (filter.state) where.state = { in: statesFor(filter.state) };
+  if (filter.days) where.createdAt = { gte: new Date(deps.now().getTime() - filter.days * 24 * 60 * 60 * 1000) };
   if (filter.q) {
     const q = filter.q;
     // SQLite's LIKE ignores ASCII case and PostgreSQL's does not: the upper-case variant
@@ -70,6 +74,7 @@ export async function listMessages(deps: AdminDeps, shopDomain: string, filter: 
       recipient: true,
       attempts: true,
       createdAt: true,
+      nextAttemptAt: true,
     },
   });
   return {
@@ -82,6 +87,7 @@ export async function listMessages(deps: AdminDeps, shopDomain: string, filter: 
       recipient: maskedRecipient(row.recipient),
       attempts: row.attempts,
       createdAt: row.createdAt.toISOString(),
+      retry: retryProgress(row.state, row.attempts, MAX_ATTEMPTS, row.nextAttemptAt.toISOString()),
     })),
     page: filter.page,
     hasNext: found.length > PAGE_SIZE,
@@ -117,6 +123,9 @@ export interface MessageDetail {
   /** The request as sent, without secrets and with the shopper's number masked. */
   request: string | null;
   canRetry: boolean;
+  retry: RetryProgress | null;
+  /** Where the merchant fixes the cause when sending the same message again cannot help. */
+  fix: Fix | null;
 }
 
 /** Advice for a message that has no Kaleyra answer to explain it. */
@@ -216,5 +225,7 @@ export async function getMessage(deps: AdminDeps, shopDomain: string, id: string
     help: answerExplains ? storedOutcomeHelp(stored) : helpWithoutAnswer(row.state, row.skipReason, phoneUpdatedAt),
     request: requestForDisplay(row.requestJson),
     canRetry: isRetryable(row.state),
+    retry: retryProgress(row.state, row.attempts, MAX_ATTEMPTS, row.nextAttemptAt.toISOString()),
+    fix: row.state === "failed" ? fixFor(storedOutcomeKey(stored), row.status) : null,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isRetryable, maskedRecipient, orderAdminUrl, parseMessageFilter, requestForDisplay, statesFor } from "./messages";
+import { retryProgress } from "./message-states";
 
 describe("message log filters", () => {
   it("GIVEN the page's query WHEN parsed THEN state, search and page are read", () => {
@@ -15,8 +16,8 @@ describe("message log filters", () => {
     expect(parseMessageFilter(new URLSearchParams("page=abc")).page).toBe(1);
   });
 
-  it("GIVEN the queued filter WHEN matched THEN messages being sent right now count as queued", () => {
-    expect(statesFor("queued")).toEqual(["queued", "sending"]);
+  it("GIVEN the queued filter WHEN matched THEN everything still to be sent matches: in flight and paused too", () => {
+    expect(statesFor("queued")).toEqual(["queued", "sending", "paused"]);
     expect(statesFor("paused")).toEqual(["paused"]);
   });
 });
@@ -56,5 +57,15 @@ describe("message display", () => {
   it("GIVEN no request or an unreadable one WHEN shown THEN nothing is shown", () => {
     expect(requestForDisplay(null)).toBeNull();
     expect(requestForDisplay("{not json")).toBeNull();
+  });
+});
+
+describe("retryProgress", () => {
+  it("GIVEN a queued message tried before WHEN listed THEN it is retrying, with the next attempt's number and time", () => {
+    const at = "2026-03-10T14:05:00.000Z";
+    expect(retryProgress("queued", 2, 12, at)).toEqual({ attempt: 3, of: 12, nextAt: at });
+    expect(retryProgress("queued", 0, 12, at)).toBeNull();
+    expect(retryProgress("failed", 12, 12, at)).toBeNull();
+    expect(retryProgress("paused", 3, 12, at)).toBeNull();
   });
 });

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { maskPhone } from "../orders/recipient";
-import { MESSAGE_FILTER_STATES, type MessageFilterState } from "./message-states";
+import { FILTER_STATES, MESSAGE_FILTER_STATES, type MessageFilterState } from "./message-states";
 
 export const PAGE_SIZE = 20;
 
@@ -20,6 +20,8 @@ export const messageFilterSchema = z.object({
     .catch(undefined)
     .transform((value) => (value ? value : undefined)),
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+  /** Only messages created in the last `days` days (Home's counts link with it). */
+  days: z.coerce.number().int().min(1).max(366).optional().catch(undefined),
 });
 
 export type MessageFilter = z.infer<typeof messageFilterSchema>;
@@ -29,12 +31,13 @@ export function parseMessageFilter(params: URLSearchParams): MessageFilter {
     state: params.get("state") ?? undefined,
     q: params.get("q") ?? undefined,
     page: params.get("page") ?? undefined,
+    days: params.get("days") ?? undefined,
   });
 }
 
 /** The states a filter matches. */
 export function statesFor(filter: MessageFilterState): string[] {
-  return filter === "queued" ? ["queued", "sending"] : [filter];
+  return [...FILTER_STATES[filter]];
 }
 
 /** The order's page in the Shopify admin (opened in the top window, out of the app's frame). */

@@ -5,6 +5,7 @@
  * outcome class exactly, so OUTCOME_HELP stays the one table of explanations.
  */
 import { OUTCOME_HELP, OUTCOME_KEYS, type OutcomeHelp, type OutcomeKey } from "../kaleyra/outcome";
+import { isOrderStatus, STATUS_LABEL } from "../kaleyra/statuses";
 
 /** Kaleyra codes whose class does not depend on anything else. */
 const KEY_BY_CODE: Readonly<Record<string, OutcomeKey>> = {
@@ -46,4 +47,23 @@ export function kaleyraWords(stored: StoredOutcome): string | null {
   const prefix = key ? `${OUTCOME_HELP[key].title}. ` : "";
   const words = prefix && stored.detail.startsWith(prefix) ? stored.detail.slice(prefix.length) : stored.detail;
   return words.trim() === "" ? null : words.trim();
+}
+
+export interface Fix {
+  label: string;
+  url: string;
+}
+
+/**
+ * Where to fix a failure that sending the same message again cannot cure; null when a retry
+ * alone may help. WA400 and our own checks point at the status's template (a retry plans
+ * the message again from it); refused settings point at Settings.
+ */
+export function fixFor(key: OutcomeKey | null, status: string): Fix | null {
+  if (key === "rejected:payload" || key === "invalid") {
+    const label = isOrderStatus(status) ? STATUS_LABEL[status] : status;
+    return { label: `Edit the “${label}” template`, url: `/app/templates#template-${status}` };
+  }
+  if (key?.startsWith("config_error:")) return { label: "Check Settings", url: "/app/settings" };
+  return null;
 }

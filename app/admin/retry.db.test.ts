@@ -28,15 +28,35 @@ async function messageCount(domain: string): Promise<number> {
 describe("retryMessage", () => {
   it("GIVEN a failed message WHEN retried THEN the same row is queued now with its attempts reset", async () => {
     await seedShop(t.deps, shop);
-    const id = await seedMessage(t.deps, shop, { state: "failed", attempts: 8, lastOutcome: "rejected", lastCode: "WA400" });
-    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: true, state: "queued", skipReason: null });
+    await seedOrder(t.deps, shop, { id: "4100", name: "#4100" });
+    const id = await seedMessage(t.deps, shop, { orderId: "4100", status: "processing", state: "failed", attempts: 8, lastOutcome: "rejected", lastCode: "WA400" });
+    expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "queued", skipReason: null });
     expect(await message(id)).toMatchObject({ state: "queued", attempts: 0, nextAttemptAt: t.clock.now, lastCode: "WA400" });
     expect(await messageCount(shop)).toBe(1);
   });
 
+  it("GIVEN a message Kaleyra refused (WA400) and a template fixed since WHEN retried THEN it carries the fixed text and says what changed", async () => {
+    await seedShop(t.deps, shop);
+    await seedOrder(t.deps, shop, { id: "4102", name: "#4102" });
+    const id = await seedMessage(t.deps, shop, {
+      orderId: "4102",
+      status: "processing",
+      state: "failed",
+      bodyText: "The old text Kaleyra refused",
+      lastOutcome: "rejected",
+      lastCode: "WA400",
+    });
+    await t.deps.prisma.template.create({
+      data: { shopDomain: shop, status: "processing", enabled: true, body: "Fixed: order {{order_name}} is confirmed.", description: null },
+    });
+    expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "queued", changed: ["message text"] });
+    expect((await message(id)).bodyText).toBe("Fixed: order #4102 is confirmed.");
+  });
+
   it("GIVEN a paused shop WHEN a failed message is retried THEN it waits with the others for the pause to lift", async () => {
     await seedShop(t.deps, shop, { pausedReason: "low_balance" });
-    const id = await seedMessage(t.deps, shop, { state: "failed" });
+    await seedOrder(t.deps, shop, { id: "4101" });
+    const id = await seedMessage(t.deps, shop, { orderId: "4101", status: "processing", state: "failed" });
     expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "paused" });
     expect((await message(id)).state).toBe("paused");
   });
@@ -58,7 +78,7 @@ describe("retryMessage", () => {
     expect((await message(id)).state).toBe("skipped");
 
     await t.deps.prisma.shop.update({ where: { domain: shop }, data: { enabled: true } });
-    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: true, state: "queued", skipReason: null });
+    expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "queued", skipReason: null });
     const row = await message(id);
     expect(row).toMatchObject({ state: "queued", recipient: SHIPPING_PHONE_E164, referenceId: "4001", skipReason: null, attempts: 0 });
     expect(row.bodyText).toContain("Thank you for your order #4001 from Sunrise Ceramics!");
@@ -72,14 +92,14 @@ describe("retryMessage", () => {
     });
     await seedOrder(t.deps, shop, { id: "4002" });
     const id = await seedMessage(t.deps, shop, { orderId: "4002", status: "shipped", state: "skipped", skipReason: "an older reason" });
-    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: true, state: "skipped", skipReason: "the shipped template is switched off" });
+    expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "skipped", skipReason: "the shipped template is switched off" });
     expect(await message(id)).toMatchObject({ state: "skipped", skipReason: "the shipped template is switched off" });
   });
 
   it("GIVEN a skipped message whose order the app no longer has WHEN retried THEN it stays skipped and says so", async () => {
     await seedShop(t.deps, shop);
     const id = await seedMessage(t.deps, shop, { orderId: "4003", state: "skipped", skipReason: "x" });
-    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: true, state: "skipped", skipReason: "the app no longer has this order's details" });
+    expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "skipped", skipReason: "the app no longer has this order's details" });
   });
 
   it.each(["sent", "queued", "sending", "paused"])("GIVEN a %s message WHEN retried THEN it is refused and unchanged", async (state) => {

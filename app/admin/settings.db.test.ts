@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
 import { decryptSecret, encryptSecret } from "../crypto/secrets.server";
 import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
-import { OUTCOME_HELP } from "../kaleyra/outcome";
 import { KEY_UNREADABLE_DETAIL } from "../outbox/pause.server";
+import { testSendHelp } from "./test-send-help";
 import { loadSettings, saveSettings, sendTestMessage, TEST_REFERENCE_ID } from "./settings.server";
 import { openAdminTestDatabase, seedMessage, seedShop, TEST_ACCOUNT, TEST_ENCRYPTION_KEY, type AdminTestDatabase } from "./testing.server";
 
@@ -68,7 +68,7 @@ describe("saveSettings", () => {
       errors: {
         kaleyraSid: "Enter your Kaleyra SID.",
         apiKey: "Enter your Kaleyra API key.",
-        businessNumber: "Must be a valid phone number in E.164 form, e.g. +919876543210.",
+        businessNumber: "Must be a phone number with country code, for example +91 98765 43210.",
       },
     });
     expect(await rawShop(shop)).toBeUndefined();
@@ -176,7 +176,7 @@ describe("sendTestMessage", () => {
     const result = await sendTestMessage(t.deps, shop, { to: "+91 98123 45678" }, kaleyra);
     expect(result).toMatchObject({
       ok: true,
-      report: { ok: true, code: "WA202", httpStatus: 202, title: OUTCOME_HELP.accepted.title, action: OUTCOME_HELP.accepted.action },
+      report: { ok: true, code: "WA202", httpStatus: 202, title: testSendHelp("accepted").title, action: testSendHelp("accepted").action },
     });
     const [received] = sandbox.received;
     const body = JSON.stringify(received?.body);
@@ -193,7 +193,7 @@ describe("sendTestMessage", () => {
     await seedShop(t.deps, shop, { apiKey: "Awrong-key-0000" });
     await t.deps.prisma.shop.update({ where: { domain: shop }, data: { credentialsVerifiedAt: new Date() } });
     const result = await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra);
-    const help = OUTCOME_HELP["config_error:credentials"];
+    const help = testSendHelp("config_error:credentials");
     expect(result).toMatchObject({
       ok: true,
       report: { ok: false, code: "RBC001", httpStatus: 401, title: help.title, explanation: help.explanation, action: help.action },
@@ -207,7 +207,7 @@ describe("sendTestMessage", () => {
   it("GIVEN a shop paused for rejected credentials WHEN a test is accepted THEN the pause lifts and waiting messages are queued", async () => {
     await seedShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "WA-401" });
     const waiting = await seedMessage(t.deps, shop, { state: "paused" });
-    await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra);
+    expect(await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra)).toMatchObject({ ok: true, resumedMessages: 1 });
     expect((await rawShop(shop))?.pausedReason).toBeNull();
     expect((await t.deps.prisma.message.findUnique({ where: { id: waiting } }))?.state).toBe("queued");
   });
@@ -218,12 +218,26 @@ describe("sendTestMessage", () => {
       errors: { form: "Save your Kaleyra SID, API key and WhatsApp business number first." },
     });
     await seedShop(t.deps, shop, { encryptionKey: Buffer.alloc(32, 1).toString("base64") });
-    expect(await sendTestMessage(t.deps, shop, { to: "12" }, kaleyra)).toMatchObject({ ok: false, errors: { to: expect.stringContaining("E.164") } });
+    expect(await sendTestMessage(t.deps, shop, { to: "12" }, kaleyra)).toMatchObject({ ok: false, errors: { to: expect.stringContaining("with country code") } });
     expect(await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra)).toMatchObject({
       ok: false,
       errors: { form: expect.stringContaining("can no longer be read") },
     });
     expect(sandbox.received).toHaveLength(0);
+  });
+
+  it("GIVEN an earlier successful test WHEN the latest test gets WA500 THEN it says the test is not retried and Home's step opens again", async () => {
+    await seedShop(t.deps, shop);
+    expect(await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra)).toMatchObject({ ok: true, report: { ok: true } });
+    sandbox.setFaults({ forceCode: "WA500" });
+    const result = await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra);
+    sandbox.setFaults({});
+    expect(result).toMatchObject({ ok: true, report: { ok: false, code: "WA500", action: testSendHelp("retry:server_error").action } });
+    expect(JSON.stringify(result)).not.toContain("retried automatically");
+    const row = await rawShop(shop);
+    expect(row?.testMessageSentAt).toBeNull();
+    // A passing problem at Kaleyra says nothing about the credentials.
+    expect(row?.credentialsVerifiedAt).not.toBeNull();
   });
 
   it("GIVEN the credentials changed while the test was out WHEN Kaleyra accepts THEN the new credentials are not marked verified", async () => {

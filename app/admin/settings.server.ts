@@ -7,10 +7,10 @@
  */
 import type { Shop } from "@prisma/client";
 import { config } from "../config.server";
-import { decryptSecret, encryptSecret, isKeyUnreadable, lastFour, SecretDecryptionError } from "../crypto/secrets.server";
+import { decryptSecret, encryptSecret, lastFour, SecretDecryptionError } from "../crypto/secrets.server";
 import type { SqlExecutor } from "../db/sql.server";
 import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
-import { explainOutcome } from "../kaleyra/outcome";
+import { outcomeKey } from "../kaleyra/outcome";
 import { isPod, type Pod } from "../kaleyra/pods";
 import { KEY_UNREADABLE_DETAIL, resumeShop } from "../outbox/pause.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
@@ -22,6 +22,9 @@ import { SAMPLE_VALUES } from "../templates/variables";
 import type { AdminDeps } from "./deps.server";
 import { fieldErrorsOf, type FieldErrors } from "./form-data";
 import { settingsFormSchema, testSendFormSchema } from "./settings";
+import { testSendHelp } from "./test-send-help";
+import { isKeyUnreadable, shopStatus } from "./shop-status.server";
+import { sendingState, type SendingState } from "./sending-state";
 import { REFERENCE_ID_SOURCES, type ReferenceIdSourceName, type TestSendReport } from "./settings-options";
 
 /** The reference id of test messages: valid for WhatsApp and never an order's id. */
@@ -43,12 +46,12 @@ export interface SettingsView {
   apiKeyUnreadable: boolean;
   credentialsVerifiedAt: string | null;
   testMessageSentAt: string | null;
-  /** What the worker recorded when Kaleyra refused the settings (sending waits until they change). */
+  /** What the worker recorded when Kaleyra refused the settings (sending waits for Resume sending). */
   configErrorDetail: string | null;
+  sending: SendingState;
 }
 
-/** True when a stored key exists and no key in ENCRYPTION_KEY opens it. */
-export { isKeyUnreadable };
+export { isKeyUnreadable } from "./shop-status.server";
 
 function referenceIdSourceName(value: string): ReferenceIdSourceName {
   return (REFERENCE_ID_SOURCES as readonly string[]).includes(value) ? (value as ReferenceIdSourceName) : "order_id";
@@ -70,6 +73,7 @@ export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise
     credentialsVerifiedAt: shop?.credentialsVerifiedAt?.toISOString() ?? null,
     testMessageSentAt: shop?.testMessageSentAt?.toISOString() ?? null,
     configErrorDetail: shop?.pausedReason === "config_error" ? (shop.pausedDetail ?? "") : null,
+    sending: sendingState(shopStatus(shop, deps.encryptionKey)),
   };
 }
 
@@ -186,7 +190,9 @@ export async function saveSettings(
   return result;
 }
 
-export type TestSendResult = { ok: true; report: TestSendReport } | { ok: false; errors: FieldErrors };
+export type TestSendResult =
+  | { ok: true; report: TestSendReport; resumedMessages: number }
+  | { ok: false; errors: FieldErrors };
 
 /** The message a test send carries: the shop's own processing template filled with the sample order. */
 async function testMessageText(deps: AdminDeps, shop: Shop): Promise<{ bodyText: string; description: string }> {
@@ -256,8 +262,9 @@ export async function sendTestMessage(
     businessNumber: shop.businessNumber,
   };
   const now = deps.now();
+  let resumed = 0;
   if (outcome.kind === "accepted") {
-    const resumed = await deps.sql.transaction(async (tx) => {
+    resumed = await deps.sql.transaction(async (tx) => {
       const marked = await tx.execute(
         `UPDATE "Shop" SET "credentialsVerifiedAt" = ?, "testMessageSentAt" = ?, "updatedAt" = ?
          WHERE "domain" = ? AND "kaleyraSid" = ? AND "apiKeyCipher" = ? AND "pod" = ? AND "businessNumber" = ?`,
@@ -271,13 +278,20 @@ export async function sendTestMessage(
       return rows[0]?.pausedReason === "config_error" ? resumeShop(tx, shopDomain, now) : 0;
     });
     if (resumed > 0) announceQueuedMessages(deps.sql, logger);
-  } else if (outcome.kind === "config_error" && outcome.reason === "credentials") {
-    await deps.prisma.shop.updateMany({ where: sameCredentials, data: { credentialsVerifiedAt: null } });
+  } else {
+    // Home's checklist shows the latest test, so a failed one undoes an earlier success;
+    // a rejection of the SID or key also withdraws their verification.
+    const refused = outcome.kind === "config_error" && outcome.reason === "credentials";
+    await deps.prisma.shop.updateMany({
+      where: sameCredentials,
+      data: refused ? { credentialsVerifiedAt: null, testMessageSentAt: null } : { testMessageSentAt: null },
+    });
   }
 
-  const help = explainOutcome(outcome);
+  const help = testSendHelp(outcomeKey(outcome));
   return {
     ok: true,
+    resumedMessages: resumed,
     report: {
       ok: outcome.kind === "accepted",
       code: "code" in outcome ? outcome.code : null,

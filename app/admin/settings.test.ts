@@ -50,7 +50,7 @@ describe("settings form schema", () => {
       kaleyraSid: "Must be 1-64 letters, digits, _ or -.",
       apiKey: "Must be non-empty, without spaces or control characters.",
       pod: "Must be one of IN, SG, EU, NA.",
-      businessNumber: "Must be a valid phone number in E.164 form, e.g. +919876543210.",
+      businessNumber: "Must be a phone number with country code, for example +91 98765 43210.",
       referenceIdAttribute: "Enter the name of the note attribute that holds the reference.",
     });
   });
@@ -91,6 +91,6 @@ describe("test send form schema", () => {
     const missing = testSendFormSchema.safeParse({});
     const national = testSendFormSchema.safeParse({ to: "07400 123456" });
     expect(missing.success || fieldErrorsOf(missing.error)).toEqual({ to: "Enter the WhatsApp number to send the test message to." });
-    expect(national.success || fieldErrorsOf(national.error).to).toContain("E.164");
+    expect(national.success || fieldErrorsOf(national.error).to).toContain("with country code");
   });
 });

@@ -3,6 +3,7 @@ import { Banner, BlockStack, Text } from "@shopify/polaris";
 import { useEffect } from "react";
 import type { AttentionBanner } from "../admin/dashboard";
 import { DateTime } from "./DateTime";
+import { ResumedBanner, ResumeSendingForm, useRecheck } from "./ResumeSending";
 import { useToast } from "./useToast";
 
 /**
@@ -12,20 +13,22 @@ import { useToast } from "./useToast";
 export function AttentionBanners({ banners }: { banners: AttentionBanner[] }) {
   const fetcher = useFetcher<{ ok: boolean; resumed?: boolean }>();
   const toast = useToast();
+  const recheck = useRecheck();
   const answer = fetcher.state === "idle" ? fetcher.data : undefined;
 
   useEffect(() => {
     if (answer?.ok) toast(answer.resumed ? "Sending resumed" : "Sending was not paused");
   }, [answer, toast]);
 
-  if (banners.length === 0) return null;
+  if (banners.length === 0) return <ResumedBanner fetcher={recheck} />;
   return (
     <BlockStack gap="300">
+      <ResumedBanner fetcher={recheck} />
       {banners.map((banner) => {
         const action = banner.action;
         let bannerAction: { content: string; url?: string; onAction?: () => void; loading?: boolean } | undefined;
         if (action && "url" in action) bannerAction = { content: action.label, url: action.url };
-        else if (action) {
+        else if (action && action.intent === "resume") {
           bannerAction = {
             content: action.label,
             loading: fetcher.state !== "idle",
@@ -40,6 +43,7 @@ export function AttentionBanners({ banners }: { banners: AttentionBanner[] }) {
                   {line}
                 </Text>
               ))}
+              {action && "intent" in action && action.intent === "recheck" && <ResumeSendingForm id={banner.id} fetcher={recheck} />}
               {banner.resumeAt && (
                 <Text as="p">
                   Sending is tried again by itself at <DateTime value={banner.resumeAt} />.

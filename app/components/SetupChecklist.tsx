@@ -21,7 +21,8 @@ export function SetupChecklist({ items }: { items: ChecklistItem[] }) {
         <BlockStack gap="200" as="ul">
           {items.map((item) => (
             <Box as="li" key={item.id} padding="200" borderRadius="200" background={item.done ? undefined : "bg-surface-secondary"}>
-              <InlineStack align="space-between" blockAlign="center" wrap={false} gap="300">
+              <InlineStack align="space-between" blockAlign="center" gap="300">
+                <div style={{ flex: "1 1 16rem", minWidth: 0 }}>
                 <BlockStack gap="050">
                   <Text as="p" fontWeight="semibold">
                     {item.label}
@@ -30,9 +31,14 @@ export function SetupChecklist({ items }: { items: ChecklistItem[] }) {
                     {item.detail}
                   </Text>
                 </BlockStack>
+                </div>
                 <InlineStack gap="200" blockAlign="center" wrap={false}>
                   {item.done ? <Badge tone="success">Done</Badge> : <Badge tone="attention">To do</Badge>}
-                  {!item.done && <Link url={item.url}>Open</Link>}
+                  {!item.done && (
+                    <Link url={item.url} accessibilityLabel={`Open: ${item.label}`}>
+                      Open
+                    </Link>
+                  )}
                 </InlineStack>
               </InlineStack>
             </Box>

@@ -39,6 +39,7 @@ export function TemplateEditor({ status, label, value, errors, shopName, onChang
   };
 
   return (
+    <div id={`template-${status}`}>
     <Card>
       <BlockStack gap="400">
         <InlineStack align="space-between" blockAlign="center">
@@ -102,11 +103,17 @@ export function TemplateEditor({ status, label, value, errors, shopName, onChang
               Preview with a sample order
             </Text>
             <div data-testid={`preview-${status}`}>
-              <WhatsAppPreview text={preview.text} statusLabel={label} description={preview.description} />
+              <WhatsAppPreview
+                text={preview.text}
+                statusLabel={label}
+                description={preview.description}
+                problem={errors.body ?? errors.description}
+              />
             </div>
           </BlockStack>
         </InlineGrid>
       </BlockStack>
     </Card>
+    </div>
   );
 }

@@ -240,12 +240,14 @@ export const OUTCOME_HELP: Readonly<Record<OutcomeKey, OutcomeHelp>> = {
   "config_error:credentials": {
     title: "Kaleyra rejected the SID or API key",
     explanation: "Kaleyra answered that the account SID or the API key is incorrect.",
-    action: "Check the SID, API key and region (pod) in Settings and save them again.",
+    action:
+      "Check the SID, API key and Kaleyra region in Settings and save any correction. If they are right, press Resume sending: it checks them with Kaleyra.",
   },
   "config_error:number_not_in_account": {
     title: "WhatsApp number not in this Kaleyra account",
     explanation: "The business phone number is missing or does not belong to the Kaleyra account of this SID.",
-    action: "Check the WhatsApp business number in Settings; it must be the number registered in your Kaleyra account, with country code.",
+    action:
+      "Check the WhatsApp business number in Settings: it must be the number registered in your Kaleyra account, with country code. If it is right (for example just added), press Resume sending.",
   },
   "config_error:account_not_enabled": {
     title: "WhatsApp API not enabled for this Kaleyra account",
@@ -270,7 +272,8 @@ export const OUTCOME_HELP: Readonly<Record<OutcomeKey, OutcomeHelp>> = {
   "rejected:payload": {
     title: "Kaleyra refused the message format",
     explanation: "Kaleyra answered that the message does not match its format. Resending the same message will not help.",
-    action: "Check the template text and order reference settings. If they look right, contact the app's support.",
+    action:
+      "Fix the template's text (or the order reference setting), then press Retry: the message is planned again from your current template. If they look right, contact the app's support.",
   },
   "rejected:unknown": {
     title: "Kaleyra refused the message",

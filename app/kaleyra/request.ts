@@ -127,7 +127,7 @@ const requiredString = z.string({
 });
 
 const e164 = requiredString.refine((v) => E164_SHAPE.test(v) && isValidPhoneNumber(v), {
-  error: "must be a valid phone number in E.164 form, e.g. +919876543210",
+  error: "must be a phone number with country code, for example +91 98765 43210",
 });
 
 /** Optional free text: null, undefined and "" all mean absent. */

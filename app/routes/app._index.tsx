@@ -1,9 +1,12 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, InlineGrid, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Button, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import type { MessageFilterState } from "../admin/message-states";
+import type { SendingState } from "../admin/sending-state";
 import { COUNT_WINDOW_DAYS, loadDashboard, resumeSending, type MessageCounts } from "../admin/dashboard.server";
 import { adminDeps } from "../admin/deps.server";
-import { readForm } from "../admin/form-data";
+import { formToObject, readForm } from "../admin/form-data";
+import { sendTestMessage } from "../admin/settings.server";
 import { AttentionBanners } from "../components/AttentionBanners";
 import { SetupChecklist } from "../components/SetupChecklist";
 import { config } from "../config.server";
@@ -18,16 +21,24 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await readForm(request);
-  if (form?.get("intent") !== "resume") return json({ ok: false as const, error: "Unknown action." }, { status: 400 });
+  const intent = form?.get("intent");
+  if (form && intent === "recheck") {
+    // Kaleyra refused the credentials or number: a test send to the merchant checks them and resumes on success.
+    const result = await sendTestMessage(adminDeps(), session.shop, formToObject(form));
+    if (!result.ok) return json({ intent: "recheck" as const, ok: false as const, errors: result.errors });
+    return json({ intent: "recheck" as const, ok: true as const, report: result.report, resumedMessages: result.resumedMessages });
+  }
+  if (intent !== "resume") return json({ ok: false as const, error: "Unknown action." }, { status: 400 });
   const result = await resumeSending(adminDeps(), session.shop);
   return json({ ok: true as const, resumed: result.resumed, messages: result.messages });
 };
 
-const COUNT_TILES: ReadonlyArray<{ key: keyof MessageCounts; label: string; filter: string }> = [
-  { key: "sent", label: "Sent", filter: "sent" },
-  { key: "failed", label: "Failed", filter: "failed" },
-  { key: "skipped", label: "Skipped", filter: "skipped" },
-  { key: "queued", label: "Queued", filter: "queued" },
+/** Each tile counts with its filter's states (FILTER_STATES) over the same days its link asks for. */
+const COUNT_TILES: ReadonlyArray<{ key: MessageFilterState & keyof MessageCounts; label: string }> = [
+  { key: "sent", label: "Sent" },
+  { key: "failed", label: "Failed" },
+  { key: "skipped", label: "Skipped" },
+  { key: "queued", label: "Waiting to send" },
 ];
 
 function Counts({ counts, days }: { counts: MessageCounts; days: number }) {
@@ -46,7 +57,10 @@ function Counts({ counts, days }: { counts: MessageCounts; days: number }) {
               <Text as="p" variant="heading2xl" tone={tile.key === "failed" && counts.failed > 0 ? "critical" : undefined}>
                 <span data-testid={`count-${tile.key}`}>{counts[tile.key]}</span>
               </Text>
-              <Link url={`/app/messages?state=${tile.filter}`} accessibilityLabel={`Show ${tile.label.toLowerCase()} messages`}>
+              <Link
+                url={`/app/messages?state=${tile.key}&days=${days}`}
+                accessibilityLabel={`Show the ${counts[tile.key]} ${tile.label.toLowerCase()} messages`}
+              >
                 View
               </Link>
             </BlockStack>
@@ -54,7 +68,7 @@ function Counts({ counts, days }: { counts: MessageCounts; days: number }) {
         </InlineGrid>
         {counts.paused > 0 && (
           <Text as="p" tone="subdued">
-            {counts.paused} of the queued messages wait for sending to resume.
+            {counts.paused} of the messages waiting to send are paused until sending resumes.
           </Text>
         )}
       </BlockStack>
@@ -62,25 +76,42 @@ function Counts({ counts, days }: { counts: MessageCounts; days: number }) {
   );
 }
 
+/** The one-line answer to "are my shoppers getting messages?" and its one next step. */
+function SendingStatus({ sending }: { sending: SendingState }) {
+  const next = sending.next && "url" in sending.next ? sending.next : null;
+  return (
+    <Card>
+      <InlineStack align="space-between" blockAlign="center" gap="300">
+        <InlineStack gap="200" blockAlign="center" wrap={false}>
+          <Badge tone={sending.setupComplete ? "success" : sending.canSend ? "attention" : "critical"}>
+            {sending.setupComplete ? "Sending" : sending.canSend ? "Almost ready" : "Not sending"}
+          </Badge>
+          <Text as="p" fontWeight="semibold">
+            <span data-testid="sending-headline">{sending.headline}</span>
+          </Text>
+        </InlineStack>
+        {next && (
+          <Button url={next.url} variant="primary">
+            {next.label}
+          </Button>
+        )}
+      </InlineStack>
+    </Card>
+  );
+}
+
 export default function Home() {
-  const { checklist, counts, banners, days } = useLoaderData<typeof loader>();
-  const setupDone = checklist.every((item) => item.done);
+  const { checklist, counts, banners, days, sending } = useLoaderData<typeof loader>();
+  const setupDone = sending.setupComplete;
   return (
     <Page title="WhatsApp order updates">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
             <AttentionBanners banners={banners} />
+            <SendingStatus sending={sending} />
             {!setupDone && <SetupChecklist items={checklist} />}
             <Counts counts={counts} days={days} />
-            {setupDone && (
-              <Card>
-                <Text as="p">
-                  Setup is complete. Shoppers get a WhatsApp message when their order is placed, ships, is delivered or is
-                  cancelled.
-                </Text>
-              </Card>
-            )}
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">

@@ -31,7 +31,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!result.ok) {
     return json({ ok: false as const, error: "Only failed or skipped messages can be retried." }, { status: 409 });
   }
-  return json({ ok: true as const, state: result.state, skipReason: result.skipReason, at: Date.now() });
+  return json({ ok: true as const, state: result.state, skipReason: result.skipReason, changed: result.changed, at: Date.now() });
 };
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
@@ -76,13 +76,18 @@ export default function MessageDetail() {
       titleMetadata={<MessageStateBadge state={message.state} />}
       subtitle={`${message.statusLabel} update`}
       backAction={{ content: "Messages", url: "/app/messages" }}
+      // When sending the same message again cannot help, the fix comes first and Retry (which
+      // plans the message again from the fixed template or settings) second.
       primaryAction={
-        message.canRetry
-          ? {
-              content: "Retry",
-              loading: retrying,
-              onAction: () => submit({ intent: "retry" }, { method: "post" }),
-            }
+        message.fix
+          ? { content: message.fix.label, url: message.fix.url }
+          : message.canRetry
+            ? { content: "Retry", loading: retrying, onAction: () => submit({ intent: "retry" }, { method: "post" }) }
+            : undefined
+      }
+      secondaryActions={
+        message.fix && message.canRetry
+          ? [{ content: "Retry", loading: retrying, onAction: () => submit({ intent: "retry" }, { method: "post" }) }]
           : undefined
       }
     >
@@ -93,6 +98,22 @@ export default function MessageDetail() {
             {retried?.state === "skipped" && (
               <Banner tone="warning" title="Still cannot be sent">
                 <p>{retried.skipReason}</p>
+              </Banner>
+            )}
+            {retried && retried.state !== "skipped" && (
+              <Banner tone="info" title="Planned again from your current settings">
+                <p>
+                  {retried.changed.length > 0
+                    ? `Changed since the last attempt: ${retried.changed.join(", ")}.`
+                    : "Nothing changed: the same message is sent again."}
+                </p>
+              </Banner>
+            )}
+            {message.retry && (
+              <Banner tone="info" title={`Retrying: attempt ${message.retry.attempt} of ${message.retry.of}`}>
+                <p>
+                  The last attempt did not go through; the next one is at <DateTime value={message.retry.nextAt} />.
+                </p>
               </Banner>
             )}
             {message.help && (
@@ -148,18 +169,23 @@ export default function MessageDetail() {
               </BlockStack>
             </Card>
             <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  Request sent to Kaleyra
+              {message.request ? (
+                // For support: folded away so that on a phone it does not stand between the advice and the order.
+                <details>
+                  <summary>
+                    <Text as="span" variant="headingMd">
+                      Request sent to Kaleyra (technical details)
+                    </Text>
+                  </summary>
+                  <Box paddingBlockStart="300">
+                    <Preformatted label="Request sent to Kaleyra" text={message.request} />
+                  </Box>
+                </details>
+              ) : (
+                <Text as="p" tone="subdued">
+                  Nothing was sent to Kaleyra yet.
                 </Text>
-                {message.request ? (
-                  <Preformatted label="Request sent to Kaleyra" text={message.request} />
-                ) : (
-                  <Text as="p" tone="subdued">
-                    Nothing was sent to Kaleyra yet.
-                  </Text>
-                )}
-              </BlockStack>
+              )}
             </Card>
           </BlockStack>
         </Layout.Section>

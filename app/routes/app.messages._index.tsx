@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
+  Badge,
   BlockStack,
   Box,
   Button,
@@ -17,7 +18,7 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { adminDeps } from "../admin/deps.server";
-import { MESSAGE_FILTER_STATES, MESSAGE_STATE_LABEL } from "../admin/message-states";
+import { FILTER_LABEL, MESSAGE_FILTER_STATES } from "../admin/message-states";
 import { parseMessageFilter } from "../admin/messages";
 import { listMessages } from "../admin/messages.server";
 import { DateTime } from "../components/DateTime";
@@ -28,21 +29,143 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const filter = parseMessageFilter(new URL(request.url).searchParams);
   const page = await listMessages(adminDeps(), session.shop, filter);
-  return { ...page, filter: { state: filter.state ?? "", q: filter.q ?? "" } };
+  return { ...page, filter: { state: filter.state ?? "", q: filter.q ?? "", days: filter.days ?? null } };
 };
 
 const STATE_OPTIONS = [
   { label: "All", value: "" },
-  ...MESSAGE_FILTER_STATES.map((state) => ({ label: MESSAGE_STATE_LABEL[state] ?? state, value: state })),
+  ...MESSAGE_FILTER_STATES.map((state) => ({ label: FILTER_LABEL[state], value: state })),
 ];
 
-function query(filter: { state: string; q: string }, page?: number): string {
+type Filter = { state: string; q: string; days: number | null };
+
+function query(filter: Filter, page?: number): string {
   const params = new URLSearchParams();
   if (filter.state) params.set("state", filter.state);
   if (filter.q) params.set("q", filter.q);
+  if (filter.days) params.set("days", String(filter.days));
   if (page && page > 1) params.set("page", String(page));
   const text = params.toString();
   return text ? `?${text}` : "";
+}
+
+type Row = ReturnType<typeof useLoaderData<typeof loader>>["rows"][number];
+
+/** Queued after a failed attempt: say so, with the next attempt's number and time. */
+function StateOf({ row }: { row: Row }) {
+  if (!row.retry) return <MessageStateBadge state={row.state} />;
+  return (
+    <BlockStack gap="050" inlineAlign="start">
+      <Badge tone="attention">Retrying</Badge>
+      <Text as="span" tone="subdued" variant="bodySm">
+        attempt {row.retry.attempt} of {row.retry.of}, next at <DateTime value={row.retry.nextAt} />
+      </Text>
+    </BlockStack>
+  );
+}
+
+// Below Polaris's md breakpoint the table's six columns do not fit: a list of items instead.
+// Both are rendered and CSS picks one, so the server's markup never depends on the width.
+const NARROW_CSS = `
+.messages-narrow { display: none; }
+@media (max-width: 47.9975em) { .messages-wide { display: none; } .messages-narrow { display: block; } }
+`;
+
+function MessageTable({ rows }: { rows: Row[] }) {
+  return (
+    <IndexTable
+      resourceName={{ singular: "message", plural: "messages" }}
+      itemCount={rows.length}
+      selectable={false}
+      headings={[
+        { title: "Order" },
+        { title: "Update" },
+        { title: "Status" },
+        { title: "Recipient" },
+        { title: "Attempts", alignment: "end" },
+        { title: "Time" },
+      ]}
+    >
+      {rows.map((row, index) => (
+        <IndexTable.Row id={row.id} key={row.id} position={index}>
+          <IndexTable.Cell>
+            <Link url={`/app/messages/${row.id}`} dataPrimaryLink removeUnderline>
+              <Text as="span" fontWeight="semibold">
+                {row.orderName}
+              </Text>
+            </Link>
+          </IndexTable.Cell>
+          <IndexTable.Cell>{row.statusLabel}</IndexTable.Cell>
+          <IndexTable.Cell>
+            <StateOf row={row} />
+          </IndexTable.Cell>
+          <IndexTable.Cell>{row.recipient}</IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" alignment="end" numeric>
+              {row.attempts}
+            </Text>
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <DateTime value={row.createdAt} />
+          </IndexTable.Cell>
+        </IndexTable.Row>
+      ))}
+    </IndexTable>
+  );
+}
+
+function MessageList({ rows }: { rows: Row[] }) {
+  return (
+    <BlockStack as="ul">
+      {rows.map((row) => (
+        <Box as="li" key={row.id} padding="300" borderBlockStartWidth="025" borderColor="border">
+          <BlockStack gap="100">
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Link url={`/app/messages/${row.id}`} removeUnderline>
+                <Text as="span" fontWeight="semibold">
+                  {row.orderName}
+                </Text>
+              </Link>
+              <StateOf row={row} />
+            </InlineStack>
+            <Text as="p" tone="subdued">
+              {row.statusLabel} update to {row.recipient}
+            </Text>
+            <Text as="p" tone="subdued" variant="bodySm">
+              <DateTime value={row.createdAt} />
+            </Text>
+          </BlockStack>
+        </Box>
+      ))}
+    </BlockStack>
+  );
+}
+
+function MessagesEmpty({ filtered, page, firstPage }: { filtered: boolean; page: number; firstPage: string }) {
+  if (page > 1) {
+    return (
+      <EmptyState heading={`There is no page ${page}`} action={{ content: "Go to the first page", url: firstPage }} image="">
+        <p>The list has fewer pages{filtered ? " with these filters" : ""}.</p>
+      </EmptyState>
+    );
+  }
+  if (filtered) {
+    return (
+      <EmptyState heading="No messages match" action={{ content: "Clear filters", url: "/app/messages" }} image="">
+        <p>No message has this status or order in this period.</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <EmptyState
+      heading="No messages yet"
+      action={{ content: "Send a test message", url: "/app/settings#test-send" }}
+      secondaryAction={{ content: "Check your setup", url: "/app" }}
+      image=""
+    >
+      <p>Messages appear here as soon as an order is placed, ships or is cancelled. A test message shows you what shoppers get.</p>
+    </EmptyState>
+  );
 }
 
 export default function Messages() {
@@ -50,20 +173,22 @@ export default function Messages() {
   const submit = useSubmit();
   const navigation = useNavigation();
   const [search, setSearch] = useState(filter.q);
-  const filtered = filter.state !== "" || filter.q !== "";
+  const filtered = filter.state !== "" || filter.q !== "" || filter.days !== null;
 
   const applyState = (state: string) =>
-    submit({ ...(state ? { state } : {}), ...(search ? { q: search } : {}) }, {
+    submit({ ...(state ? { state } : {}), ...(search ? { q: search } : {}), ...(filter.days ? { days: String(filter.days) } : {}) }, {
       method: "get",
       action: "/app/messages",
     });
 
   return (
     <Page title="Messages">
+      <style>{NARROW_CSS}</style>
       <Card padding="0">
         <Box padding="400">
           <Form method="get" action="/app/messages">
-            <InlineStack gap="300" blockAlign="end" wrap={false}>
+            {filter.days !== null && <input type="hidden" name="days" value={filter.days} />}
+            <InlineStack gap="300" blockAlign="end">
               <Box minWidth="160px">
                 <Select
                   label="Status"
@@ -91,53 +216,24 @@ export default function Messages() {
             </InlineStack>
           </Form>
         </Box>
+        {filter.days !== null && (
+          <Box paddingInline="400" paddingBlockEnd="300">
+            <Text as="p" tone="subdued">
+              Created in the last {filter.days} days. <Link url={`/app/messages${query({ ...filter, days: null })}`}>Show all</Link>
+            </Text>
+          </Box>
+        )}
         {rows.length === 0 ? (
-          <EmptyState heading={filtered ? "No messages match" : "No messages yet"} image="">
-            <p>
-              {filtered
-                ? "Try another status or order."
-                : "Messages appear here as soon as an order is placed, ships or is cancelled."}
-            </p>
-          </EmptyState>
+          <MessagesEmpty filtered={filtered} page={page} firstPage={`/app/messages${query(filter)}`} />
         ) : (
-          <IndexTable
-            resourceName={{ singular: "message", plural: "messages" }}
-            itemCount={rows.length}
-            selectable={false}
-            headings={[
-              { title: "Order" },
-              { title: "Update" },
-              { title: "Status" },
-              { title: "Recipient" },
-              { title: "Attempts", alignment: "end" },
-              { title: "Time" },
-            ]}
-          >
-            {rows.map((row, index) => (
-              <IndexTable.Row id={row.id} key={row.id} position={index}>
-                <IndexTable.Cell>
-                  <Link url={`/app/messages/${row.id}`} dataPrimaryLink removeUnderline>
-                    <Text as="span" fontWeight="semibold">
-                      {row.orderName}
-                    </Text>
-                  </Link>
-                </IndexTable.Cell>
-                <IndexTable.Cell>{row.statusLabel}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <MessageStateBadge state={row.state} />
-                </IndexTable.Cell>
-                <IndexTable.Cell>{row.recipient}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>
-                    {row.attempts}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <DateTime value={row.createdAt} />
-                </IndexTable.Cell>
-              </IndexTable.Row>
-            ))}
-          </IndexTable>
+          <>
+            <div className="messages-wide">
+              <MessageTable rows={rows} />
+            </div>
+            <div className="messages-narrow">
+              <MessageList rows={rows} />
+            </div>
+          </>
         )}
         {(hasNext || hasPrevious) && (
           <Box padding="300">

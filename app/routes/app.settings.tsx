@@ -7,20 +7,25 @@ import {
   Button,
   Card,
   Checkbox,
+  Form,
   FormLayout,
   InlineStack,
   Layout,
+  Link,
   Page,
   Select,
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { adminDeps } from "../admin/deps.server";
-import { formToObject, readForm, UNREADABLE_FORM, type FieldErrors } from "../admin/form-data";
+import { RECHECK_ADVICE } from "../admin/dashboard";
+import { formToObject, keepEditsMadeDuringSave, readForm, UNREADABLE_FORM, type FieldErrors } from "../admin/form-data";
 import { POD_OPTIONS, REFERENCE_ID_SOURCE_LABEL, REFERENCE_ID_SOURCES, type ReferenceIdSourceName } from "../admin/settings-options";
 import { loadSettings, saveSettings, sendTestMessage, type SettingsView } from "../admin/settings.server";
 import { DateTime } from "../components/DateTime";
+import { ResumedBanner, ResumeSendingForm, useRecheck } from "../components/ResumeSending";
+import { useFormErrors } from "../components/useFormErrors";
 import { TestSendReportBanner } from "../components/TestSendReport";
 import { useResetAfterSave } from "../components/useResetAfterSave";
 import { useToast } from "../components/useToast";
@@ -50,7 +55,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (form.intent === "save") {
     const result = await saveSettings(deps, session.shop, form);
     if (!result.ok) return json({ intent: "save" as const, ok: false as const, errors: result.errors });
-    return json({ intent: "save" as const, ok: true as const, savedAt: Date.now() });
+    // Saving the values Kaleyra refused does not lift the pause; the page offers Resume sending then.
+    const stillPaused = (await loadSettings(deps, session.shop)).sending.id === "paused_settings";
+    return json({ intent: "save" as const, ok: true as const, savedAt: Date.now(), stillPaused });
   }
   return json({ intent: "unknown" as const, ok: false as const, errors: { form: "Unknown action." } as FieldErrors }, { status: 400 });
 };
@@ -66,6 +73,23 @@ interface FormValues {
   sendProcessingOnCreate: boolean;
   thankInPersonSales: boolean;
 }
+
+/** The form's fields in page order: where a refused save puts the focus first. */
+const FIELD_ORDER: ReadonlyArray<keyof FormValues> = [
+  "kaleyraSid",
+  "apiKey",
+  "pod",
+  "businessNumber",
+  "enabled",
+  "sendProcessingOnCreate",
+  "thankInPersonSales",
+  "referenceIdSource",
+  "referenceIdAttribute",
+];
+
+const fieldId = (field: string) => (field === "form" ? "settings-form-errors" : `settings-${field}`);
+
+export const KALEYRA_KEYS_URL = "https://console.kaleyra.io";
 
 function valuesOf(settings: SettingsView): FormValues {
   return {
@@ -84,7 +108,7 @@ function valuesOf(settings: SettingsView): FormValues {
 function apiKeyHelp(settings: SettingsView): string {
   if (settings.apiKeyUnreadable) return "The stored key can no longer be read. Enter your API key again.";
   if (settings.apiKeyLast4 !== null) return `Stored key ends in ${settings.apiKeyLast4}. Leave empty to keep it.`;
-  return "From your Kaleyra account (Developers, API keys). Stored encrypted; it is never shown again.";
+  return "In your Kaleyra console under Developers › API keys. Stored encrypted; it is never shown again.";
 }
 
 const REFERENCE_OPTIONS = REFERENCE_ID_SOURCES.map((value) => ({ value, label: REFERENCE_ID_SOURCE_LABEL[value] }));
@@ -92,26 +116,39 @@ const REFERENCE_OPTIONS = REFERENCE_ID_SOURCES.map((value) => ({ value, label: R
 function SettingsForm({
   settings,
   errors,
+  clearError,
   saving,
   savedAt,
 }: {
   settings: SettingsView;
   errors: FieldErrors;
+  clearError: (field: string) => void;
   saving: boolean;
   savedAt: number | null;
 }) {
   const submit = useSubmit();
   const initial = valuesOf(settings);
   const [values, setValues] = useState<FormValues>(initial);
-  // After a save the form shows what is stored now, with the write-only key field empty.
+  const submitted = useRef<FormValues>(initial);
+  // After a save the form shows what is stored now, with the write-only key field empty;
+  // whatever the merchant typed while the save was in flight stays, still to be saved.
   useResetAfterSave(
     savedAt,
-    useCallback(() => setValues(valuesOf(settings)), [settings]),
+    useCallback(() => setValues((current) => keepEditsMadeDuringSave(current, submitted.current, valuesOf(settings))), [settings]),
   );
-  const set = <K extends keyof FormValues>(key: K) => (value: FormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
+  const set =
+    <K extends keyof FormValues>(key: K) =>
+    (value: FormValues[K]) => {
+      clearError(key);
+      setValues((v) => ({ ...v, [key]: value }));
+    };
   const dirty = JSON.stringify(values) !== JSON.stringify(initial);
+  // Saving unchanged values while Kaleyra's refusal holds is allowed: the answer points to Resume sending.
+  const canSave = dirty || settings.sending.id === "paused_settings";
 
   const save = () => {
+    if (saving) return;
+    submitted.current = values;
     const form = new FormData();
     form.set("intent", "save");
     for (const [key, value] of Object.entries(values)) form.set(key, String(value));
@@ -127,11 +164,21 @@ function SettingsForm({
       </SaveBar>
       <Layout.AnnotatedSection
         title="Kaleyra account"
-        description="The WhatsApp account messages are sent from. Find these values in your Kaleyra console."
+        description={
+          <Text as="span">
+            The WhatsApp account messages are sent from. Find the SID and API key in your{" "}
+            <Link url={KALEYRA_KEYS_URL} target="_blank">
+              Kaleyra console
+            </Link>{" "}
+            under Developers › API keys.
+          </Text>
+        }
       >
         <Card>
+          <Form onSubmit={save}>
           <FormLayout>
             <TextField
+              id={fieldId("kaleyraSid")}
               label="Kaleyra SID"
               name="kaleyraSid"
               autoComplete="off"
@@ -140,6 +187,7 @@ function SettingsForm({
               error={errors.kaleyraSid}
             />
             <TextField
+              id={fieldId("apiKey")}
               label="API key"
               name="apiKey"
               type="password"
@@ -151,31 +199,36 @@ function SettingsForm({
               error={errors.apiKey}
             />
             <Select
-              label="Region (pod)"
+              id={fieldId("pod")}
+              label="Kaleyra region"
               name="pod"
               options={[...POD_OPTIONS]}
               value={values.pod}
               onChange={(value) => set("pod")(value as Pod)}
-              helpText={`Requests go to https://${podDomain(values.pod)}`}
+              helpText={`The region your Kaleyra account was opened in. Requests go to https://${podDomain(values.pod)}`}
               error={errors.pod}
             />
             <TextField
+              id={fieldId("businessNumber")}
               label="WhatsApp business number"
               name="businessNumber"
               type="tel"
               autoComplete="off"
               value={values.businessNumber}
               onChange={set("businessNumber")}
-              helpText="The number registered in your Kaleyra account, with country code, for example +919876543210."
+              helpText="The number registered in your Kaleyra account, with country code, for example +91 98765 43210."
               error={errors.businessNumber}
             />
           </FormLayout>
+          </Form>
         </Card>
       </Layout.AnnotatedSection>
       <Layout.AnnotatedSection title="Sending" description="When and how order updates go out.">
         <Card>
+          <Form onSubmit={save}>
           <FormLayout>
             <Checkbox
+              id={fieldId("enabled")}
               label="Send WhatsApp order updates"
               helpText="The master switch. While it is off, orders are logged as skipped."
               checked={values.enabled}
@@ -183,6 +236,7 @@ function SettingsForm({
               error={errors.enabled}
             />
             <Checkbox
+              id={fieldId("sendProcessingOnCreate")}
               label="Send a “processing” update when an order is placed"
               helpText="Off: the first message a shopper gets is the shipping update."
               checked={values.sendProcessingOnCreate}
@@ -190,6 +244,7 @@ function SettingsForm({
               error={errors.sendProcessingOnCreate}
             />
             <Checkbox
+              id={fieldId("thankInPersonSales")}
               label="Thank in-person (POS) sales with one WhatsApp message"
               helpText="Off: sales made at your counter, with nothing to ship, get no message."
               checked={values.thankInPersonSales}
@@ -197,6 +252,7 @@ function SettingsForm({
               error={errors.thankInPersonSales}
             />
             <Select
+              id={fieldId("referenceIdSource")}
               label="Order reference sent to WhatsApp"
               name="referenceIdSource"
               options={REFERENCE_OPTIONS}
@@ -207,6 +263,7 @@ function SettingsForm({
             />
             {values.referenceIdSource === "note_attribute" && (
               <TextField
+                id={fieldId("referenceIdAttribute")}
                 label="Note attribute name"
                 name="referenceIdAttribute"
                 autoComplete="off"
@@ -216,11 +273,12 @@ function SettingsForm({
               />
             )}
           </FormLayout>
+          </Form>
         </Card>
       </Layout.AnnotatedSection>
       <Layout.Section>
         <InlineStack align="end">
-          <Button variant="primary" onClick={save} loading={saving} disabled={!dirty}>
+          <Button variant="primary" onClick={save} loading={saving} disabled={!canSave}>
             Save
           </Button>
         </InlineStack>
@@ -237,8 +295,9 @@ function TestSend({ settings }: { settings: SettingsView }) {
   const report = data && data.ok && data.intent === "test" ? data.report : undefined;
   return (
     <Layout.AnnotatedSection
+      id="test-send"
       title="Send a test message"
-      description="Sends a sample “processing” update with your saved settings, and shows Kaleyra's answer."
+      description="Sends a sample “processing” update with your saved settings, and shows Kaleyra's answer. A test is sent once: it is never retried."
     >
       <Card>
         <fetcher.Form method="post">
@@ -257,7 +316,9 @@ function TestSend({ settings }: { settings: SettingsView }) {
             />
             <InlineStack align="space-between" blockAlign="center">
               <Text as="span" tone="subdued">
-                {settings.credentialsVerifiedAt ? (
+                {settings.sending.id === "paused_settings" ? (
+                  "Kaleyra refused these credentials or this number: they are not verified"
+                ) : settings.credentialsVerifiedAt ? (
                   <>
                     Credentials verified <DateTime value={settings.credentialsVerifiedAt} />
                   </>
@@ -283,12 +344,24 @@ export default function Settings() {
   const navigation = useNavigation();
   const toast = useToast();
   const saving = navigation.state !== "idle" && navigation.formMethod === "POST";
-  const saved = actionData?.intent === "save" && actionData.ok ? actionData.savedAt : null;
-  const errors: FieldErrors = actionData && !actionData.ok ? actionData.errors : {};
+  const savedAnswer = actionData?.intent === "save" && actionData.ok ? actionData : null;
+  const saved = savedAnswer?.savedAt ?? null;
+  const serverErrors: FieldErrors = actionData && !actionData.ok ? actionData.errors : {};
+  const recheck = useRecheck();
+  const { errors, clear } = useFormErrors(actionData, serverErrors, FIELD_ORDER, fieldId);
 
   useEffect(() => {
-    if (saved !== null) toast("Settings saved");
-  }, [saved, toast]);
+    if (!savedAnswer) return;
+    if (!savedAnswer.stillPaused) {
+      toast("Settings saved");
+      return;
+    }
+    toast("Settings saved; sending is still paused", { isError: true });
+    // The saved values are the ones Kaleyra refused: Resume sending is the way on.
+    const field = document.getElementById("settings-paused-to");
+    field?.scrollIntoView({ block: "center" });
+    field?.focus({ preventScroll: true });
+  }, [savedAnswer, toast]);
 
   return (
     <Page title="Settings">
@@ -296,24 +369,30 @@ export default function Settings() {
         {settings.apiKeyUnreadable && (
           <Banner tone="critical" title="Re-enter your Kaleyra API key">
             <p>
-              The stored API key can no longer be read (the app&apos;s encryption key changed), so no message can be sent.
-              Enter the key again and save.
+              The stored API key can no longer be read (the app&apos;s own security key was replaced; your Kaleyra key
+              itself is fine), so no message can be sent. Enter the key again and save.
             </p>
           </Banner>
         )}
-        {settings.configErrorDetail !== null && (
-          <Banner tone="critical" title="Sending is paused until these settings are fixed">
-            <p>{settings.configErrorDetail || "Kaleyra refused the saved settings."}</p>
-            <p>Correct the SID, API key, region or number and save: waiting messages are sent then.</p>
+        <ResumedBanner fetcher={recheck} />
+        {settings.sending.id === "paused_settings" && (
+          <Banner tone="critical" title="Sending is paused: Kaleyra refused these settings">
+            <BlockStack gap="200">
+              <Text as="p">{settings.configErrorDetail || "Kaleyra refused the saved settings."}</Text>
+              <Text as="p">{RECHECK_ADVICE}</Text>
+              <ResumeSendingForm id="settings-paused" fetcher={recheck} />
+            </BlockStack>
           </Banner>
         )}
         {Object.keys(errors).length > 0 && (
-          <Banner tone="critical" title="Nothing was saved">
-            <p>Fix the fields marked below, then save again.</p>
-          </Banner>
+          <div id={fieldId("form")} tabIndex={-1}>
+            <Banner tone="critical" title="Nothing was saved">
+              <p>{errors.form ?? "Fix the fields marked below, then save again."}</p>
+            </Banner>
+          </div>
         )}
         <Layout>
-          <SettingsForm settings={settings} errors={errors} saving={saving} savedAt={saved} />
+          <SettingsForm settings={settings} errors={errors} clearError={clear} saving={saving} savedAt={saved} />
           <TestSend settings={settings} />
         </Layout>
       </BlockStack>

@@ -2,17 +2,18 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { SaveBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { adminDeps } from "../admin/deps.server";
-import { formToObject, readForm, UNREADABLE_FORM, type FieldErrors } from "../admin/form-data";
+import { formToObject, keepEditsMadeDuringSave, readForm, UNREADABLE_FORM, type FieldErrors } from "../admin/form-data";
 import { liveTemplateErrors, templateFieldName, type TemplateInput } from "../admin/template-editing";
 import { loadTemplates, saveTemplates, type TemplateView } from "../admin/templates.server";
 import { DateTime } from "../components/DateTime";
 import { TemplateEditor } from "../components/TemplateEditor";
 import { useResetAfterSave } from "../components/useResetAfterSave";
+import { useFormErrors } from "../components/useFormErrors";
 import { useToast } from "../components/useToast";
 import { LIMITS } from "../kaleyra/limits";
-import type { OrderStatus } from "../kaleyra/statuses";
+import { ORDER_STATUSES, type OrderStatus } from "../kaleyra/statuses";
 import { DEFAULT_TEMPLATES } from "../templates/defaults";
 import { authenticate } from "../shopify.server";
 
@@ -33,6 +34,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 type Values = Record<OrderStatus, TemplateInput>;
 
+/** Field names in page order (as the editors appear), and the id of each one's input. */
+const FIELD_ORDER = ORDER_STATUSES.flatMap((status) => [templateFieldName(status, "body"), templateFieldName(status, "description")]);
+const fieldElementId = (field: string) => (field === "form" ? "templates-form-errors" : field.replace(".", "-"));
+
 function valuesOf(templates: TemplateView[]): Values {
   return Object.fromEntries(
     templates.map((t) => [t.status, { enabled: t.enabled, body: t.body, description: t.description }]),
@@ -43,25 +48,35 @@ function TemplatesForm({
   templates,
   shopName,
   serverErrors,
+  clearError,
   saving,
   savedAt,
 }: {
   templates: TemplateView[];
   shopName: string;
   serverErrors: FieldErrors;
+  clearError: (field: string) => void;
   saving: boolean;
   savedAt: number | null;
 }) {
   const submit = useSubmit();
   const initial = valuesOf(templates);
   const [values, setValues] = useState<Values>(initial);
+  const submitted = useRef<Values>(initial);
   useResetAfterSave(
     savedAt,
-    useCallback(() => setValues(valuesOf(templates)), [templates]),
+    useCallback(() => setValues((current) => keepEditsMadeDuringSave(current, submitted.current, valuesOf(templates))), [templates]),
   );
   const dirty = JSON.stringify(values) !== JSON.stringify(initial);
+  // A server error described the value it was given: a change (typing, reset) retires it.
+  const change = (status: OrderStatus, next: TemplateInput) => {
+    for (const part of ["body", "description"] as const) clearError(templateFieldName(status, part));
+    setValues((all) => ({ ...all, [status]: next }));
+  };
 
   const save = () => {
+    if (saving) return;
+    submitted.current = values;
     const form = new FormData();
     for (const t of templates) {
       const value = values[t.status];
@@ -95,10 +110,8 @@ function TemplatesForm({
             value={value}
             shopName={shopName}
             errors={{ body: errorOf("body"), description: errorOf("description") }}
-            onChange={(next) => setValues((all) => ({ ...all, [t.status]: next }))}
-            onReset={() =>
-              setValues((all) => ({ ...all, [t.status]: { ...all[t.status], ...DEFAULT_TEMPLATES[t.status] } }))
-            }
+            onChange={(next) => change(t.status, next)}
+            onReset={() => change(t.status, { ...values[t.status], ...DEFAULT_TEMPLATES[t.status] })}
           />
         );
       })}
@@ -118,21 +131,24 @@ export default function Templates() {
   const toast = useToast();
   const saving = navigation.state !== "idle" && navigation.formMethod === "POST";
   const savedAt = actionData?.ok ? actionData.savedAt : null;
-  const serverErrors: FieldErrors = actionData && !actionData.ok ? actionData.errors : {};
+  const answerErrors: FieldErrors = actionData && !actionData.ok ? actionData.errors : {};
+  const { errors: serverErrors, clear } = useFormErrors(actionData, answerErrors, FIELD_ORDER, fieldElementId);
 
   useEffect(() => {
     if (savedAt !== null) toast("Templates saved");
   }, [savedAt, toast]);
 
   return (
-    <Page title="Message templates">
+    <Page title="Templates" subtitle="The WhatsApp messages your shoppers get">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
             {Object.keys(serverErrors).length > 0 && (
+              <div id={fieldElementId("form")} tabIndex={-1}>
               <Banner tone="critical" title="Nothing was saved">
                 <p>Fix the fields marked below, then save again. No template was changed.</p>
               </Banner>
+              </div>
             )}
             <Card>
               <BlockStack gap="200">
@@ -157,6 +173,7 @@ export default function Templates() {
               templates={templates}
               shopName={shopName}
               serverErrors={serverErrors}
+              clearError={clear}
               saving={saving}
               savedAt={savedAt}
             />

@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
-import { NavMenu } from "@shopify/app-bridge-react";
+import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { NavMenu, useAppBridge } from "@shopify/app-bridge-react";
+import { useEffect } from "react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
@@ -14,6 +15,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { apiKey: config().SHOPIFY_API_KEY };
 };
 
+/** The admin's loading bar while a page loads or a form is saved (App Bridge draws it outside the frame). */
+function NavigationLoading() {
+  const shopify = useAppBridge();
+  const busy = useNavigation().state !== "idle";
+  useEffect(() => {
+    shopify.loading(busy);
+  }, [busy, shopify]);
+  return null;
+}
+
 export default function App() {
   const { apiKey } = useLoaderData<typeof loader>();
   return (
@@ -26,6 +37,7 @@ export default function App() {
         <Link to="/app/templates">Templates</Link>
         <Link to="/app/messages">Messages</Link>
       </NavMenu>
+      <NavigationLoading />
       <Outlet />
     </AppProvider>
   );

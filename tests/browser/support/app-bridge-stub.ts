@@ -8,7 +8,7 @@
  *   (Remix's data requests and form posts authenticate that way); the token comes from
  *   `window.__mintSessionToken`, a function the test exposes from Node, so the app's secret
  *   never enters the page;
- * - `window.shopify` with `idToken()`, `toast`, `saveBar`, `loading`, `config`;
+ * - `window.shopify` with `idToken()`, `toast`, `saveBar`, `loading` (recorded), `config`;
  * - the `ui-nav-menu` and `ui-save-bar` custom elements (hidden: the admin draws them
  *   outside the app's frame).
  *
@@ -21,12 +21,14 @@ export const APP_BRIDGE_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.j
 export interface AppBridgeStubState {
   toasts: Array<{ message: string; isError: boolean }>;
   saveBars: Record<string, boolean>;
+  /** Every `shopify.loading(on)` call, in order: the admin's loading bar. */
+  loading: boolean[];
 }
 
 export function appBridgeStubScript(config: { apiKey: string; shop: string; host: string }): string {
   return `(() => {
   "use strict";
-  const state = { toasts: [], saveBars: {} };
+  const state = { toasts: [], saveBars: {}, loading: [] };
   const mint = () => window.__mintSessionToken();
   const appOrigin = window.location.origin;
   const nativeFetch = window.fetch.bind(window);
@@ -56,7 +58,7 @@ export function appBridgeStubScript(config: { apiKey: string; shop: string; host
     config: ${JSON.stringify({ ...config, locale: "en" })},
     environment: { embedded: true, mobile: false, pos: false },
     idToken: mint,
-    loading() {},
+    loading(on) { state.loading.push(Boolean(on)); },
     toast: {
       show(message, options) {
         state.toasts.push({ message: String(message), isError: Boolean(options && options.isError) });

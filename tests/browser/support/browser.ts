@@ -49,15 +49,21 @@ export interface MerchantView {
   clickSaveBar(id: string, which: "save" | "discard"): Promise<void>;
   /** Form fields (input, select, textarea) without an accessible name. */
   unlabelledFields(): Promise<string[]>;
+  /** Writes docs/screenshots/<name>.png (only `npm run screenshots` calls it). */
   screenshot(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
 const FIELD_ROLES = new Set(["textbox", "searchbox", "combobox", "checkbox", "radio", "spinbutton", "listbox", "switch", "slider"]);
 
-export async function openMerchantView(browser: Browser, appUrl: string, shop: string): Promise<MerchantView> {
+export async function openMerchantView(
+  browser: Browser,
+  appUrl: string,
+  shop: string,
+  viewport: { width: number; height: number } = VIEWPORT,
+): Promise<MerchantView> {
   await storeOfflineSession(shop);
-  const context = await browser.newContext({ viewport: VIEWPORT, userAgent: DESKTOP_CHROME, locale: "en-US", timezoneId: "UTC" });
+  const context = await browser.newContext({ viewport, userAgent: DESKTOP_CHROME, locale: "en-US", timezoneId: "UTC" });
   const problems: string[] = [];
   const appOrigin = new URL(appUrl).origin;
 
@@ -74,6 +80,8 @@ export async function openMerchantView(browser: Browser, appUrl: string, shop: s
   });
 
   const page = await context.newPage();
+  // Under the test's own 30 s, so a wait that never ends fails with what it waited for.
+  page.setDefaultTimeout(15_000);
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console error: ${message.text()}`);
   });
@@ -113,7 +121,7 @@ export async function openMerchantView(browser: Browser, appUrl: string, shop: s
     },
     async screenshot(name) {
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
     },
     close: () => context.close(),
   };
