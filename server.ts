@@ -34,11 +34,12 @@ async function main(): Promise<void> {
   const app = createHttpApp({ build, clientDir: path.join(buildDir, "client"), logger });
 
   const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(env.PORT, () => resolve(listening));
+    const ready = () => resolve(listening);
+    const listening = env.HOST ? app.listen(env.PORT, env.HOST, ready) : app.listen(env.PORT, ready);
   });
   // Shopify gives a webhook 5 s; keep-alive sockets from its proxy may idle longer.
   server.keepAliveTimeout = 65_000;
-  logger.info({ port: env.PORT, worker: env.RUN_WORKER }, "server listening");
+  logger.info({ host: env.HOST ?? "*", port: env.PORT, worker: env.RUN_WORKER }, "server listening");
 
   let worker: DeliveryWorker | undefined;
   let listener: OutboxListener | undefined;
