@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LEASE_MS } from "./outbox/backoff";
 import { previewProblem } from "./preview/guard";
+import { SHOP_DOMAIN } from "./shops/domain";
 
 /**
  * The app's whole configuration, read once from the environment. A missing or invalid
@@ -67,7 +68,7 @@ export const configSchema = z.object({
    */
   ADMIN_PREVIEW_SHOP: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a shop domain (demo-shop.myshopify.com)")
+    .regex(SHOP_DOMAIN, "must be a shop domain (demo-shop.myshopify.com)")
     .optional(),
 }).superRefine((value, context) => {
   if (value.ADMIN_PREVIEW_SHOP === undefined) return;
