@@ -12,7 +12,7 @@ import { configOrExit } from "./app/config.server";
 import { db } from "./app/db.server";
 import { migrate } from "./app/db/migrate.server";
 import { logger } from "./app/logger.server";
-import { createHttpApp } from "./app/server/http.server";
+import { createHttpApp, previewOptions } from "./app/server/http.server";
 import { databaseProvider } from "./app/db/provider";
 import { startOutboxListener, type OutboxListener } from "./app/outbox/notify.server";
 import { startDeliveryWorker, type DeliveryWorker } from "./app/outbox/worker.server";
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const build = (await import(
     pathToFileURL(path.join(buildDir, "server", "index.js")).href
   )) as ServerBuild;
-  const app = createHttpApp({ build, clientDir: path.join(buildDir, "client"), logger });
+  const app = createHttpApp({ build, clientDir: path.join(buildDir, "client"), logger, preview: previewOptions(env) });
 
   const server: Server = await new Promise((resolve) => {
     const ready = () => resolve(listening);

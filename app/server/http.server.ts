@@ -1,18 +1,27 @@
 import { createRequestHandler } from "@remix-run/express";
 import { createReadableStreamFromReadable, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import express, { type Express, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
+import type { AppConfig } from "../config.server";
 import { checkHealth } from "../health.server";
 import type { Logger } from "../logger.server";
+import { mountAdminPreview, type AdminPreviewOptions } from "../preview/routes.server";
 import { MAX_WEBHOOK_BYTES } from "./limits";
 
+/** The admin preview's options from the configuration, or undefined when it is off. */
+export function previewOptions(env: AppConfig): HttpAppOptions["preview"] {
+  if (!env.ADMIN_PREVIEW_SHOP) return undefined;
+  return { shop: env.ADMIN_PREVIEW_SHOP, apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET, scopes: env.SCOPES };
+}
 
 export interface HttpAppOptions {
   build: ServerBuild;
   clientDir: string;
   logger: Logger;
+  /** Development only: the admin preview (app/preview/), when ADMIN_PREVIEW_SHOP is set. */
+  preview?: Omit<AdminPreviewOptions, "logger">;
 }
 
-export function createHttpApp({ build, clientDir, logger }: HttpAppOptions): Express {
+export function createHttpApp({ build, clientDir, logger, preview }: HttpAppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   // Shopify's admin embeds the app in an iframe behind its proxy; trust its forwarding headers.
@@ -65,6 +74,8 @@ export function createHttpApp({ build, clientDir, logger }: HttpAppOptions): Exp
       .then((response) => sendResponse(res, response))
       .catch(next);
   });
+
+  if (preview) mountAdminPreview(app, { ...preview, logger });
 
   app.use("/assets", express.static(`${clientDir}/assets`, { immutable: true, maxAge: "1y" }));
   app.use(express.static(clientDir, { maxAge: "1h" }));

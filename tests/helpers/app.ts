@@ -24,9 +24,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const build = (await import(
     /* @vite-ignore */ pathToFileURL(path.join(buildDir, "server", "index.js")).href
   )) as ServerBuild;
-  const { createHttpApp } = await import("../../app/server/http.server");
+  const { createHttpApp, previewOptions } = await import("../../app/server/http.server");
   const { logger } = await import("../../app/logger.server");
-  const app = createHttpApp({ build, clientDir: path.join(buildDir, "client"), logger });
+  const { config } = await import("../../app/config.server");
+  const app = createHttpApp({ build, clientDir: path.join(buildDir, "client"), logger, preview: previewOptions(config()) });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
