@@ -2,14 +2,15 @@
  * The admin preview as a newcomer uses it: `npm run preview` (the demo with --open) prints a
  * URL; opened in an ordinary browser it shows the demo shop's embedded admin inside the
  * preview's stand-in for the Shopify admin. A template changed and saved there through the
- * drawn save bar is what the demo's next message says.
+ * drawn save bar is what the demo's next message says. Writes docs/screenshots/admin-preview.png.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/process";
-import { collectPageProblems, DESKTOP_CHROME, keepOnMachine, launchChromium, VIEWPORT } from "./support/browser";
+import { collectPageProblems, DESKTOP_CHROME, keepOnMachine, launchChromium, SCREENSHOT_DIR, VIEWPORT } from "./support/browser";
 
 let demo: ChildProcess;
 let output = "";
@@ -85,5 +86,8 @@ describe("npm run preview", () => {
     expect(await app.getByLabel("Kaleyra SID").inputValue()).toBe("HXAP16DEMO0097IN");
     expect(await app.getByLabel("API key").inputValue()).toBe("");
     expect(problems).toEqual([]);
+    // The README's picture of the preview.
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, "admin-preview.png") });
   });
 });
