@@ -14,7 +14,7 @@ import { migrate } from "./app/db/migrate.server";
 import { sql } from "./app/db/sql-instance.server";
 import { encryptStoredSessions } from "./app/shops/session-storage.server";
 import { logger } from "./app/logger.server";
-import { createHttpApp, createHttpServer } from "./app/server/http.server";
+import { createHttpApp, createHttpServer, previewOptions } from "./app/server/http.server";
 import { databaseProvider } from "./app/db/provider";
 import { startOutboxListener, type OutboxListener } from "./app/outbox/notify.server";
 import { startDeliveryWorker, type DeliveryWorker } from "./app/outbox/worker.server";
@@ -36,12 +36,18 @@ async function main(): Promise<void> {
   const build = (await import(
     pathToFileURL(path.join(buildDir, "server", "index.js")).href
   )) as ServerBuild;
-  const app = createHttpApp({ build, clientDir: path.join(buildDir, "client"), logger, appUrl: env.SHOPIFY_APP_URL });
+  const app = createHttpApp({
+    build,
+    clientDir: path.join(buildDir, "client"),
+    logger,
+    appUrl: env.SHOPIFY_APP_URL,
+    preview: previewOptions(env),
+  });
 
   // Timeouts and the connection cap: app/server/limits.ts (SERVER_LIMITS).
   const server: Server = createHttpServer(app);
-  await new Promise<void>((resolve) => server.listen(env.PORT, resolve));
-  logger.info({ port: env.PORT, worker: env.RUN_WORKER }, "server listening");
+  await new Promise<void>((resolve) => (env.HOST ? server.listen(env.PORT, env.HOST, resolve) : server.listen(env.PORT, resolve)));
+  logger.info({ host: env.HOST ?? "*", port: env.PORT, worker: env.RUN_WORKER }, "server listening");
 
   let worker: DeliveryWorker | undefined;
   let listener: OutboxListener | undefined;

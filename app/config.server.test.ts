@@ -100,4 +100,22 @@ describe("configuration", () => {
       "ENCRYPTION_KEY lists the same key twice",
     ]);
   });
+
+  it("GIVEN HOST WHEN parsed THEN unset by default (every interface), an address is kept, a URL from `shopify app dev` is ignored", () => {
+    expect(parseConfig(valid).HOST).toBeUndefined();
+    expect(parseConfig({ ...valid, HOST: "127.0.0.1" }).HOST).toBe("127.0.0.1");
+    expect(parseConfig({ ...valid, HOST: "::1" }).HOST).toBe("::1");
+    expect(parseConfig({ ...valid, HOST: "https://abc.trycloudflare.com" }).HOST).toBeUndefined();
+    expect(problemsOf({ ...valid, HOST: "127.0.0.1 evil" })).toEqual([expect.stringMatching(/^HOST /)]);
+  });
+
+  it("GIVEN ADMIN_PREVIEW_SHOP WHEN production or a public app URL THEN start-up is refused with the reason", () => {
+    const local = { ...valid, SHOPIFY_APP_URL: "http://127.0.0.1:3000", ADMIN_PREVIEW_SHOP: "demo-shop.myshopify.com" };
+    expect(parseConfig({ ...local, NODE_ENV: "development" }).ADMIN_PREVIEW_SHOP).toBe("demo-shop.myshopify.com");
+    expect(problemsOf({ ...local, NODE_ENV: "production" })).toEqual([expect.stringMatching(/^ADMIN_PREVIEW_SHOP .*NODE_ENV=production/)]);
+    expect(problemsOf({ ...local, SHOPIFY_APP_URL: "https://app.example.com" })).toEqual([
+      expect.stringMatching(/^ADMIN_PREVIEW_SHOP .*loopback/),
+    ]);
+    expect(problemsOf({ ...local, ADMIN_PREVIEW_SHOP: "https://evil.example" })).toEqual([expect.stringMatching(/^ADMIN_PREVIEW_SHOP /)]);
+  });
 });

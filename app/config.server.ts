@@ -2,6 +2,8 @@ import { z } from "zod";
 import { keyEntryProblem } from "./crypto/secrets.server";
 import { KALEYRA_DEADLINE_MS } from "./kaleyra/deadline";
 import { LEASE_MS, MIN_LEASE_MS } from "./outbox/backoff";
+import { previewProblem } from "./preview/guard";
+import { SHOP_DOMAIN } from "./shops/domain";
 
 /**
  * The app's whole configuration, read once from the environment. A missing or invalid
@@ -49,6 +51,11 @@ export const configSchema = z.object({
   /** Key ring: the newest key first, then previous ones still needed to read (comma-separated). */
   ENCRYPTION_KEY: keyRingSchema,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The address to listen on; unset means every interface. */
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]+$/, "must be a host name or IP address (127.0.0.1, ::1, 0.0.0.0)")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** For the local Kaleyra sandbox and tests only: replaces every pod's domain. */
   KALEYRA_BASE_URL: httpUrl.optional(),
@@ -70,6 +77,18 @@ export const configSchema = z.object({
     .min(MIN_LEASE_MS, `must be at least ${MIN_LEASE_MS} ms: Kaleyra's ${KALEYRA_DEADLINE_MS} ms deadline and 5 s to record the outcome`)
     .max(3_600_000)
     .default(LEASE_MS),
+  /**
+   * Development only: the shop whose embedded admin opens on this machine without Shopify
+   * (app/preview/). Refused in production and unless SHOPIFY_APP_URL is a loopback URL.
+   */
+  ADMIN_PREVIEW_SHOP: z
+    .string()
+    .regex(SHOP_DOMAIN, "must be a shop domain (demo-shop.myshopify.com)")
+    .optional(),
+}).superRefine((value, context) => {
+  if (value.ADMIN_PREVIEW_SHOP === undefined) return;
+  const problem = previewProblem({ NODE_ENV: value.NODE_ENV, SHOPIFY_APP_URL: value.SHOPIFY_APP_URL });
+  if (problem) context.addIssue({ code: "custom", path: ["ADMIN_PREVIEW_SHOP"], message: problem });
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -84,9 +103,12 @@ export class ConfigError extends Error {
 /** Parses an environment; throws a ConfigError naming every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   // An empty value in a .env file means "not set".
-  const cleaned = Object.fromEntries(
+  const cleaned: Record<string, string | undefined> = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
   );
+  // `shopify app dev` passes the tunnel URL in HOST as well as in SHOPIFY_APP_URL; Shopify's
+  // own template drops it the same way. A URL is never an address to listen on.
+  if (cleaned.HOST?.includes("://")) delete cleaned.HOST;
   const result = configSchema.safeParse(cleaned);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

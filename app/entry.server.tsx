@@ -3,7 +3,9 @@ import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFu
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { config } from "./config.server";
 import { logger } from "./logger.server";
+import { setAdminPreviewHeaders } from "./preview/headers";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 export const streamTimeout = 5000;
@@ -32,6 +34,7 @@ export default async function handleRequest(
 ) {
   // Shopify's frame-ancestors policy and the other headers an embedded app needs.
   addDocumentResponseHeaders(request, responseHeaders);
+  if (config().ADMIN_PREVIEW_SHOP) setAdminPreviewHeaders(responseHeaders);
   const userAgent = request.headers.get("user-agent");
   const readyEvent = userAgent && isbot(userAgent) ? "onAllReady" : "onShellReady";
 

@@ -42,3 +42,25 @@ describe("shopify.app.toml", () => {
     expect(toml.access_scopes.scopes.split(",").sort()).toEqual(["read_fulfillments", "read_orders"]);
   });
 });
+
+describe("shopify.web.toml", () => {
+  const web = parse(readFileSync("shopify.web.toml", "utf8")) as unknown as {
+    roles: string[];
+    webhooks_path: string;
+    commands: { dev: string };
+  };
+  const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+
+  it("GIVEN one process for pages and webhooks THEN it has the frontend and backend roles and a real webhook path", () => {
+    expect([...web.roles].sort()).toEqual(["backend", "frontend"]);
+    expect(existsSync(routeFileFor(web.webhooks_path))).toBe(true);
+  });
+
+  it("GIVEN `shopify app dev` THEN its dev command builds and starts this server with .env read", () => {
+    const script = /^npm run ([\w:-]+)$/.exec(web.commands.dev)?.[1];
+    expect(script).toBeDefined();
+    expect(scripts[script!]).toMatch(/npm run build && node --env-file-if-exists=\.env build\/server\.js$/);
+    expect(scripts.dev).toBe("shopify app dev");
+  });
+});
+

@@ -10,6 +10,7 @@ import { encryptSecret } from "../app/crypto/secrets.server";
 import { migrate } from "../app/db/migrate.server";
 import type { DatabaseProvider } from "../app/db/provider";
 import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
+import { throwawayDatabaseName } from "../tests/helpers/database";
 import { BENCH_ACCOUNT, type BenchShop } from "./webhooks";
 
 export type Engine = DatabaseProvider;
@@ -32,7 +33,7 @@ export async function createDatabase(engine: Engine, label: string): Promise<Ben
     url = `file:${path.join(dir, "app.sqlite")}`;
     drop = async () => rmSync(dir, { recursive: true, force: true });
   } else {
-    const name = `order_status_bench_${label}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const name = throwawayDatabaseName(`bench_${label}`);
     const admin = new pg.Client({ connectionString: postgresAdminUrl() });
     await admin.connect();
     await admin.query(`CREATE DATABASE "${name}"`);

@@ -3,13 +3,17 @@
  * internet. It starts the production server on a fresh SQLite file and the local Kaleyra
  * sandbox, configures one shop, then replays order lifecycles as HMAC-signed webhooks over
  * HTTP and prints every WhatsApp message the sandbox received.
+ *
+ * `--open` (`npm run preview`) keeps the server running afterwards with the admin preview on
+ * (app/preview/, development only): it prints the URL of the demo shop's admin, and each
+ * Enter places another order, whose message is printed as the sandbox receives it.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { encryptSecret } from "../app/crypto/secrets.server";
-import { openSqlDatabase } from "../app/db/sql.server";
+import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
 import {
   cancelledOrderPayload,
   fulfillmentEventPayload,
@@ -25,6 +29,7 @@ import { freePort, startProcess, waitFor } from "../tests/helpers/process";
 import { postWebhook } from "../tests/helpers/webhooks";
 
 const SHOP = "demo-shop.myshopify.com";
+const OPEN = process.argv.includes("--open");
 const ACCOUNT = { sid: "HXAP16DEMO0097IN", apiKey: `A${randomBytes(15).toString("hex")}`, number: "+919876543210" };
 const SECRET = randomBytes(24).toString("hex");
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
@@ -36,6 +41,10 @@ const sandbox = await startKaleyraSandbox({
 });
 const port = await freePort();
 const appUrl = `http://127.0.0.1:${port}`;
+// The preview is development only: the server itself refuses it under NODE_ENV=production.
+const previewEnv: Record<string, string> = OPEN
+  ? { NODE_ENV: process.env.NODE_ENV ?? "development", ADMIN_PREVIEW_SHOP: SHOP, HOST: "127.0.0.1" }
+  : {};
 const server = startProcess("node", ["build/server.js"], {
   SHOPIFY_API_KEY: "demo-client-id",
   SHOPIFY_API_SECRET: SECRET,
@@ -45,7 +54,48 @@ const server = startProcess("node", ["build/server.js"], {
   PORT: String(port),
   LOG_LEVEL: "warn",
   KALEYRA_BASE_URL: sandbox.url,
+  ...previewEnv,
 });
+
+function printMessage(received: unknown): void {
+  const body = received as {
+    messaging_object: {
+      to: string;
+      interactive: { body: { text: string }; action: { parameters: { reference_id: string; order: { status: string } } } };
+    };
+  };
+  const { to, interactive } = body.messaging_object;
+  const { reference_id, order } = interactive.action.parameters;
+  console.log(`  ${order.status.padEnd(17)} to ${to.padEnd(14)} ref ${reference_id.padEnd(5)} "${interactive.body.text.replace(/\n/g, " / ")}"`);
+}
+
+/** `--open`: the admin preview's URL, then one more order per Enter until Ctrl-C. */
+async function keepOpen(send: (topic: string, body: unknown) => Promise<void>, db: SqlDatabase): Promise<void> {
+  console.log(`\nAdmin preview (development only): ${appUrl}/__preview`);
+  console.log("  Open it in a browser: the demo shop's Home, Settings, Templates and Messages.");
+  console.log("  Press Enter here to place another order and print its message; Ctrl-C stops.");
+  process.once("SIGINT", () => void finish(0));
+  process.once("SIGTERM", () => void finish(0));
+  let next = 2001;
+  let queue = Promise.resolve();
+  process.stdin.on("data", () => {
+    queue = queue.then(async () => {
+      const id = String(next++);
+      const seen = sandbox.received.length;
+      console.log(`order #${id}: placed`);
+      await send("orders/create", orderPayload({ id, name: `#${id}` }));
+      const [row] = await waitFor(async () => {
+        const rows = await db.query<{ state: string; skipReason: string | null }>(
+          `SELECT "state", "skipReason" FROM "Message" WHERE "shopDomain" = ? AND "orderId" = ? AND "state" NOT IN ('queued', 'sending')`,
+          [SHOP, id],
+        );
+        return rows.length > 0 ? rows : undefined;
+      }, 60_000, `the message of #${id}`);
+      for (const message of sandbox.received.slice(seen)) printMessage(message.body);
+      if (row?.state === "skipped") console.log(`  skipped processing for #${id}: ${row.skipReason}`);
+    }).catch((error: unknown) => console.error(error));
+  });
+}
 
 async function finish(code: number): Promise<never> {
   server.child.kill("SIGTERM");
@@ -56,7 +106,10 @@ async function finish(code: number): Promise<never> {
 }
 
 try {
-  await waitFor(async () => ((await fetch(`${appUrl}/healthz`)).ok ? true : undefined), 20_000, "the server");
+  await Promise.race([
+    waitFor(async () => ((await fetch(`${appUrl}/healthz`)).ok ? true : undefined), 20_000, "the server"),
+    server.exited.then((code) => Promise.reject(new Error(`the server exited with code ${code}`))),
+  ]);
   console.log(`app ${appUrl} (SQLite ${path.basename(dir)}), Kaleyra sandbox ${sandbox.url}: healthz 200`);
 
   // The merchant's settings, as the admin's Settings page stores them (API key encrypted).
@@ -129,22 +182,11 @@ try {
   );
 
   console.log("\nWhatsApp messages received by the Kaleyra sandbox:");
-  for (const message of sandbox.received) {
-    const body = message.body as {
-      messaging_object: {
-        to: string;
-        interactive: { body: { text: string }; action: { parameters: { reference_id: string; order: { status: string } } } };
-      };
-    };
-    const { to, interactive } = body.messaging_object;
-    const { reference_id, order } = interactive.action.parameters;
-    console.log(`  ${order.status.padEnd(17)} to ${to.padEnd(14)} ref ${reference_id.padEnd(5)} "${interactive.body.text.replace(/\n/g, " / ")}"`);
-  }
+  for (const message of sandbox.received) printMessage(message.body);
   const skipped = await db.query<{ orderName: string; status: string; skipReason: string }>(
     `SELECT "orderName", "status", "skipReason" FROM "Message" WHERE "state" = 'skipped' ORDER BY "createdAt"`,
   );
   for (const row of skipped) console.log(`  skipped ${row.status} for ${row.orderName}: ${row.skipReason}`);
-  await db.close();
 
   const got = sandbox.received.map((m) => {
     const p = (m.body as { messaging_object: { interactive: { action: { parameters: { reference_id: string; order: { status: string } } } } } })
@@ -167,7 +209,11 @@ try {
     giftTo.every((to) => to === "+919876543211") &&
     skipped.length === 1;
   console.log(ok ? "\ndemo ok: every expected message sent exactly once, in lifecycle order" : `\ndemo FAILED: got ${got.join(", ")}`);
-  await finish(ok ? 0 : 1);
+  if (!ok || !OPEN) {
+    await db.close();
+    await finish(ok ? 0 : 1);
+  }
+  await keepOpen(send, db);
 } catch (error) {
   console.error(error);
   console.error(server.output());

@@ -6,13 +6,16 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { config } from "../config.server";
+import { PREVIEW_PATHS } from "../preview/paths";
 import { authenticate } from "../shopify.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
-  return { apiKey: config().SHOPIFY_API_KEY };
+  // Development only: the admin preview's App Bridge stand-in instead of Shopify's CDN script.
+  const appBridgeUrl = config().ADMIN_PREVIEW_SHOP ? PREVIEW_PATHS.appBridge : undefined;
+  return { apiKey: config().SHOPIFY_API_KEY, appBridgeUrl };
 };
 
 /** The admin's loading bar while a page loads or a form is saved (App Bridge draws it outside the frame). */
@@ -26,9 +29,9 @@ function NavigationLoading() {
 }
 
 export default function App() {
-  const { apiKey } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey}>
+    <AppProvider isEmbeddedApp apiKey={apiKey} __APP_BRIDGE_URL={appBridgeUrl}>
       <NavMenu>
         <Link to="/app" rel="home">
           Home

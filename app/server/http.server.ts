@@ -1,12 +1,19 @@
 import http, { type Server } from "node:http";
 import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import express, { type Express, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
+import type { AppConfig } from "../config.server";
 import { checkHealth } from "../health.server";
 import type { Logger } from "../logger.server";
+import { mountAdminPreview, type AdminPreviewOptions } from "../preview/routes.server";
 import { readBodyWithin, type BodyRead } from "./bounded-body.server";
 import { bodyLimitFor, SERVER_LIMITS } from "./limits";
 import { isAllowedExitIframeTarget, originCheck } from "./request-guards";
 
+/** The admin preview's options from the configuration, or undefined when it is off. */
+export function previewOptions(env: AppConfig): HttpAppOptions["preview"] {
+  if (!env.ADMIN_PREVIEW_SHOP) return undefined;
+  return { shop: env.ADMIN_PREVIEW_SHOP, apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET, scopes: env.SCOPES };
+}
 
 export interface HttpAppOptions {
   build: ServerBuild;
@@ -14,9 +21,11 @@ export interface HttpAppOptions {
   logger: Logger;
   /** SHOPIFY_APP_URL: the app's own origin, a destination the exit-iframe page may open. */
   appUrl: string;
+  /** Development only: the admin preview (app/preview/), when ADMIN_PREVIEW_SHOP is set. */
+  preview?: Omit<AdminPreviewOptions, "logger">;
 }
 
-export function createHttpApp({ build, clientDir, logger, appUrl }: HttpAppOptions): Express {
+export function createHttpApp({ build, clientDir, logger, appUrl, preview }: HttpAppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   // Shopify's admin embeds the app in an iframe behind its proxy; trust its forwarding headers.
@@ -77,6 +86,8 @@ export function createHttpApp({ build, clientDir, logger, appUrl }: HttpAppOptio
       .then((response) => (response ? sendResponse(res, response) : undefined))
       .catch(next);
   });
+
+  if (preview) mountAdminPreview(app, { ...preview, logger });
 
   app.use("/assets", express.static(`${clientDir}/assets`, { immutable: true, maxAge: "1y" }));
   app.use(express.static(clientDir, { maxAge: "1h" }));

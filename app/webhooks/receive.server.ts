@@ -1,3 +1,4 @@
+import { SHOP_DOMAIN } from "../shops/domain";
 import { config } from "../config.server";
 import { sql } from "../db/sql-instance.server";
 import { logger } from "../logger.server";
@@ -11,7 +12,6 @@ import { announceQueuedMessages } from "../outbox/notify.server";
 
 const log = logger.child({ module: "webhooks" });
 
-const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 function status(code: number, body?: unknown): Response {
   return body === undefined

@@ -3,11 +3,11 @@
  * production build served in-process, a real database, the delivery worker and the Kaleyra
  * sandbox (tests/helpers/suite.pipeline.ts).
  *
- * Sessions are real: each shop gets an offline session in Shopify's Prisma session storage
- * and the pages are opened with a session token signed with the app's secret, as the
- * Shopify admin opens them. App Bridge's CDN script is replaced at the HTTP edge by a local
- * stand-in (support/app-bridge-stub.ts) that adds the session token to the app's fetches
- * like App Bridge does; every other request off the machine is blocked.
+ * Sessions are real: the app's admin preview (app/preview/) gives each shop an offline
+ * session in Shopify's Prisma session storage and opens the pages with a session token
+ * signed with the app's secret, as the Shopify admin opens them; its App Bridge stand-in
+ * adds the session token to the app's fetches like App Bridge does. Every request off the
+ * machine is blocked.
  *
  * Each test uses its own shop, and fails on any console error, page error or blocked request.
  * Nothing here writes files: the README's screenshots come from `npm run screenshots`.

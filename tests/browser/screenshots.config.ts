@@ -8,9 +8,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     root: new URL("../..", import.meta.url).pathname,
-    include: ["tests/browser/screenshots.shots.ts"],
+    // The preview's own test draws the README's picture of the preview when SCREENSHOTS is set.
+    include: ["tests/browser/screenshots.shots.ts", "tests/browser/preview.test.ts"],
     environment: "node",
     setupFiles: ["tests/setup.ts"],
+    env: { ADMIN_PREVIEW_SHOP: "preview-shop.myshopify.com", SCREENSHOTS: "1" },
     pool: "forks",
     fileParallelism: false,
     testTimeout: 120_000,

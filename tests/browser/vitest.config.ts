@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 /**
  * The browser tests: Debian's Chromium against the production build (run `npm run build`
  * first), with a real database, the delivery worker and the Kaleyra sandbox in-process.
- * One file at a time: they share the machine's two cores with the browser.
+ * One file at a time: they share the machine's two cores with the browser. The pages open
+ * through the app's admin preview (development only), as `npm run preview` opens them.
  */
 export default defineConfig({
   test: {
@@ -11,6 +12,7 @@ export default defineConfig({
     include: ["tests/browser/**/*.test.ts"],
     environment: "node",
     setupFiles: ["tests/setup.ts"],
+    env: { ADMIN_PREVIEW_SHOP: "preview-shop.myshopify.com" },
     pool: "forks",
     fileParallelism: false,
     testTimeout: 30_000,

@@ -33,10 +33,17 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const build = (await import(
     /* @vite-ignore */ pathToFileURL(path.join(buildDir, "server", "index.js")).href
   )) as ServerBuild;
-  const { createHttpApp, createHttpServer } = await import("../../app/server/http.server");
+  const { createHttpApp, createHttpServer, previewOptions } = await import("../../app/server/http.server");
   const { logger } = await import("../../app/logger.server");
+  const { config } = await import("../../app/config.server");
   const appUrl = process.env.SHOPIFY_APP_URL ?? "http://127.0.0.1";
-  const app = createHttpApp({ build, clientDir: path.join(buildDir, "client"), logger: options.logger ?? logger, appUrl });
+  const app = createHttpApp({
+    build,
+    clientDir: path.join(buildDir, "client"),
+    logger: options.logger ?? logger,
+    appUrl,
+    preview: previewOptions(config()),
+  });
   // The production server's timeouts and cap unless the test chooses others.
   const server: Server = createHttpServer(app, options.serverLimits);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -15,6 +15,24 @@ export function postgresAdminUrl(): string {
   return process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 }
 
+/**
+ * The start of every throwaway database's name (TEST_DATABASE_PREFIX, `order_status` by
+ * default), so people sharing one PostgreSQL server can tell theirs apart and clean up.
+ */
+export function testDatabasePrefix(env: Record<string, string | undefined> = process.env): string {
+  const prefix = env.TEST_DATABASE_PREFIX || "order_status";
+  // It becomes part of an identifier in CREATE DATABASE: letters, digits and _ only.
+  if (!/^[a-z_][a-z0-9_]{0,39}$/.test(prefix)) {
+    throw new Error(`TEST_DATABASE_PREFIX must be 1-40 lower-case letters, digits or _ (starting with a letter or _), got ${JSON.stringify(prefix)}`);
+  }
+  return prefix;
+}
+
+/** A fresh database name: the prefix, what it is for, this process and a random tail. */
+export function throwawayDatabaseName(purpose: string, env: Record<string, string | undefined> = process.env): string {
+  return `${testDatabasePrefix(env)}_${purpose}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
 export interface TestDatabase {
   provider: DatabaseProvider;
   url: string;
@@ -31,7 +49,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     url = `file:${path.join(dir, "app.sqlite")}`;
     drop = async () => rmSync(dir, { recursive: true, force: true });
   } else {
-    const name = `order_status_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const name = throwawayDatabaseName("test");
     const admin = new pg.Client({ connectionString: postgresAdminUrl() });
     await admin.connect();
     await admin.query(`CREATE DATABASE "${name}"`);

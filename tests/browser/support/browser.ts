@@ -1,23 +1,59 @@
 /**
  * Debian's Chromium driven by playwright-core, and a merchant's view of the embedded app:
- * one browser context per shop, opened the way the Shopify admin opens the app.
+ * one browser context per shop, opened through the app's own admin preview (app/preview/,
+ * on in the browser tests through ADMIN_PREVIEW_SHOP): a development-only session for the
+ * shop, a fresh session token in the URL as the admin opens the app, and the preview's
+ * App Bridge stand-in in place of Shopify's CDN script.
  *
- * At the HTTP edge every request is either to the app under test, or to App Bridge's CDN
- * (answered with the local stand-in of app-bridge-stub.ts), or blocked: nothing leaves the
+ * At the HTTP edge every request is to the app under test or blocked: nothing leaves the
  * machine. Console errors and uncaught page errors are collected so each test can fail on them.
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { appBridgeStubScript, APP_BRIDGE_URL, type AppBridgeStubState } from "./app-bridge-stub";
-import { embeddedUrl, hostParam, sessionToken, storeOfflineSession } from "./shopify-session";
+import { PREVIEW_PATHS } from "../../../app/preview/paths";
+
+/** What the admin would show, as the preview's App Bridge stand-in records it. */
+export interface AppBridgeStubState {
+  toasts: Array<{ message: string; isError: boolean }>;
+  saveBars: Record<string, boolean>;
+  /** Every `shopify.loading(on)` call, in order: the admin's loading bar. */
+  loading: boolean[];
+}
+
+/** The preview's URL that opens `pathname` of the app for `shop` with a fresh session token. */
+export function previewOpenUrl(appUrl: string, pathname: string, shop: string): string {
+  const url = new URL(PREVIEW_PATHS.open, appUrl);
+  url.searchParams.set("shop", shop);
+  url.searchParams.set("path", pathname);
+  return url.toString();
+}
+
+/** Every request to the app's origin goes through; anything else is blocked and recorded. */
+export async function keepOnMachine(context: BrowserContext, appUrl: string, problems: string[]): Promise<void> {
+  const appOrigin = new URL(appUrl).origin;
+  await context.route("**/*", async (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${appOrigin}/`)) return route.continue();
+    problems.push(`blocked request to ${url}`);
+    return route.abort("blockedbyclient");
+  });
+}
+
+/** Console errors and uncaught exceptions of a page, into `problems`. */
+export function collectPageProblems(page: Page, problems: string[]): void {
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+}
 
 export const VIEWPORT = { width: 1280, height: 800 };
 export const SCREENSHOT_DIR = path.resolve("docs/screenshots");
 
 // Headless Chromium says "HeadlessChrome" in its user agent, which Shopify's library treats
 // as a bot (410 Gone). A merchant's desktop Chrome says this instead.
-const DESKTOP_CHROME =
+export const DESKTOP_CHROME =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
 
 export async function launchChromium(): Promise<Browser> {
@@ -62,30 +98,13 @@ export async function openMerchantView(
   shop: string,
   viewport: { width: number; height: number } = VIEWPORT,
 ): Promise<MerchantView> {
-  await storeOfflineSession(shop);
   const context = await browser.newContext({ viewport, userAgent: DESKTOP_CHROME, locale: "en-US", timezoneId: "UTC" });
   const problems: string[] = [];
-  const appOrigin = new URL(appUrl).origin;
-
-  await context.exposeFunction("__mintSessionToken", () => sessionToken(shop));
-  const stub = appBridgeStubScript({ apiKey: process.env.SHOPIFY_API_KEY ?? "", shop, host: hostParam(shop) });
-  await context.route("**/*", async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${appOrigin}/`)) return route.continue();
-    if (url.split("?")[0] === APP_BRIDGE_URL) {
-      return route.fulfill({ status: 200, contentType: "text/javascript", body: stub });
-    }
-    problems.push(`blocked request to ${url}`);
-    return route.abort("blockedbyclient");
-  });
-
+  await keepOnMachine(context, appUrl, problems);
   const page = await context.newPage();
   // Under the test's own 30 s, so a wait that never ends fails with what it waited for.
   page.setDefaultTimeout(15_000);
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  collectPageProblems(page, problems);
 
   return {
     shop,
@@ -93,18 +112,18 @@ export async function openMerchantView(
     page,
     problems,
     async open(pathname) {
-      await page.goto(embeddedUrl(appUrl, pathname, shop));
+      await page.goto(previewOpenUrl(appUrl, pathname, shop));
       // Module scripts loaded and React hydrated: clicks reach their handlers.
       await page.waitForLoadState("networkidle");
     },
-    appBridge: () => page.evaluate(() => (window as unknown as { __appBridgeStub: { state: AppBridgeStubState } }).__appBridgeStub.state),
+    appBridge: () => page.evaluate(() => (window as unknown as { __adminPreview: { state: AppBridgeStubState } }).__adminPreview.state),
     async navigate(href) {
-      await page.evaluate((target) => (window as unknown as { __appBridgeStub: { navigate(h: string): void } }).__appBridgeStub.navigate(target), href);
+      await page.evaluate((target) => (window as unknown as { __adminPreview: { navigate(h: string): void } }).__adminPreview.navigate(target), href);
     },
     async clickSaveBar(id, which) {
       await page.evaluate(
         ([bar, button]) =>
-          (window as unknown as { __appBridgeStub: { clickSaveBar(i: string, w: string): void } }).__appBridgeStub.clickSaveBar(bar, button),
+          (window as unknown as { __adminPreview: { clickSaveBar(i: string, w: string): void } }).__adminPreview.clickSaveBar(bar, button),
         [id, which] as const,
       );
     },

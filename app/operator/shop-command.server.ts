@@ -1,0 +1,124 @@
+/**
+ * The operator's shop command, through the admin's own code paths: the Settings page's
+ * validation and encryption (saveSettings), its test send (sendTestMessage) and the outbox's
+ * resume. What it prints never contains the API key, only its last four characters.
+ */
+import type { AdminDeps } from "../admin/deps.server";
+import { loadSettings, saveSettings, sendTestMessage } from "../admin/settings.server";
+import type { KaleyraClient } from "../kaleyra/client.server";
+import { logger } from "../logger.server";
+import { announceQueuedMessages } from "../outbox/notify.server";
+import { resumeShop } from "../outbox/pause.server";
+import type { ShopCommand } from "./shop-command";
+
+export interface ShopCommandIo {
+  /** The API key, read from stdin only when `configure` needs it. */
+  readApiKey(): Promise<string>;
+  print(line: string): void;
+  kaleyra?: KaleyraClient;
+}
+
+/** The admin form's field names as the command's flags, for error messages. */
+const FLAG_OF: Record<string, string> = {
+  kaleyraSid: "--sid",
+  businessNumber: "--number",
+  pod: "--pod",
+  apiKey: "API key (stdin)",
+  to: "number",
+};
+
+/** Runs the command; the process's exit code. */
+export async function runShopCommand(deps: AdminDeps, command: ShopCommand, io: ShopCommandIo): Promise<number> {
+  switch (command.kind) {
+    case "status":
+      return status(deps, command.shop, io);
+    case "configure":
+      return configure(deps, command, io);
+    case "resume":
+      return resume(deps, command.shop, io);
+    case "test-send":
+      return testSend(deps, command.shop, command.to, io);
+  }
+}
+
+async function status(deps: AdminDeps, shop: string, io: ShopCommandIo): Promise<number> {
+  const row = await deps.prisma.shop.findUnique({ where: { domain: shop } });
+  if (!row) {
+    io.print(`${shop}: no settings stored`);
+    return 1;
+  }
+  const settings = await loadSettings(deps, shop);
+  const key = settings.apiKeyLast4 === null ? "none" : settings.apiKeyUnreadable ? "stored, unreadable with this ENCRYPTION_KEY" : `…${settings.apiKeyLast4}`;
+  const counts = await deps.sql.query<{ state: string; n: number }>(
+    `SELECT "state", COUNT(*) AS "n" FROM "Message" WHERE "shopDomain" = ? GROUP BY "state" ORDER BY "state"`,
+    [shop],
+  );
+  io.print(`${shop}`);
+  io.print(`  installed        ${row.installed ? "yes" : "no"}`);
+  io.print(`  sending          ${settings.enabled ? "on" : "off"}`);
+  io.print(`  Kaleyra SID      ${settings.kaleyraSid || "none"}`);
+  io.print(`  API key          ${key}`);
+  io.print(`  pod              ${settings.pod}`);
+  io.print(`  business number  ${settings.businessNumber || "none"}`);
+  io.print(`  verified         ${settings.credentialsVerifiedAt ?? "no"}`);
+  io.print(`  paused           ${row.pausedReason ? `${row.pausedReason}${row.pausedCode ? ` (${row.pausedCode})` : ""}${row.pausedDetail ? `: ${row.pausedDetail}` : ""}` : "no"}`);
+  io.print(`  messages         ${counts.length ? counts.map((c) => `${c.state} ${Number(c.n)}`).join(", ") : "none"}`);
+  return 0;
+}
+
+async function configure(deps: AdminDeps, command: Extract<ShopCommand, { kind: "configure" }>, io: ShopCommandIo): Promise<number> {
+  // What the command does not set keeps its stored value, as an untouched field of the form does.
+  const current = await loadSettings(deps, command.shop);
+  const apiKey = (await io.readApiKey()).trim();
+  const form: Record<string, unknown> = {
+    kaleyraSid: command.sid,
+    apiKey,
+    pod: command.pod,
+    businessNumber: command.number,
+    enabled: String(command.enabled ?? current.enabled),
+    referenceIdSource: current.referenceIdSource,
+    referenceIdAttribute: current.referenceIdAttribute,
+    sendProcessingOnCreate: String(current.sendProcessingOnCreate),
+  };
+  const result = await saveSettings(deps, command.shop, form);
+  if (!result.ok) {
+    io.print(`${command.shop}: nothing was saved`);
+    for (const [field, message] of Object.entries(result.errors)) io.print(`  ${FLAG_OF[field] ?? field}: ${message}`);
+    return 1;
+  }
+  const saved = await loadSettings(deps, command.shop);
+  io.print(`${command.shop}: saved (API key …${saved.apiKeyLast4}, sending ${saved.enabled ? "on" : "off"})`);
+  if (result.resumedMessages > 0) io.print(`  ${result.resumedMessages} paused messages queued again`);
+  return 0;
+}
+
+async function resume(deps: AdminDeps, shop: string, io: ShopCommandIo): Promise<number> {
+  const row = await deps.prisma.shop.findUnique({ where: { domain: shop }, select: { pausedReason: true } });
+  if (!row) {
+    io.print(`${shop}: no settings stored`);
+    return 1;
+  }
+  if (!row.pausedReason) {
+    io.print(`${shop}: not paused`);
+    return 0;
+  }
+  const resumed = await deps.sql.transaction((tx) => resumeShop(tx, shop, deps.now()));
+  if (resumed > 0) announceQueuedMessages(deps.sql, logger);
+  io.print(`${shop}: resumed (was ${row.pausedReason}); ${resumed} messages queued again`);
+  return 0;
+}
+
+async function testSend(deps: AdminDeps, shop: string, to: string, io: ShopCommandIo): Promise<number> {
+  const result = await sendTestMessage(deps, shop, { to }, io.kaleyra);
+  if (!result.ok) {
+    io.print(`${shop}: no test message sent`);
+    for (const [field, message] of Object.entries(result.errors)) io.print(`  ${FLAG_OF[field] ?? field}: ${message}`);
+    return 1;
+  }
+  const { report } = result;
+  io.print(`${shop}: ${report.title}${report.code ? ` (${report.code}${report.httpStatus ? `, HTTP ${report.httpStatus}` : ""})` : ""}`);
+  io.print(`  ${report.explanation}`);
+  if (report.action) io.print(`  ${report.action}`);
+  if (report.messageId) io.print(`  message id ${report.messageId}`);
+  return report.ok ? 0 : 1;
+}

@@ -1,0 +1,7 @@
+/** Where the admin preview answers (development only; see guard.ts). */
+export const PREVIEW_PATHS = {
+  shell: "/__preview",
+  open: "/__preview/open",
+  appBridge: "/__preview/app-bridge.js",
+  sessionToken: "/__preview/session-token",
+} as const;
