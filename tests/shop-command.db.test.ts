@@ -71,7 +71,7 @@ describe("npm run shop", () => {
     expect(code).toBe(1);
     expect(output).toContain("nothing was saved");
     expect(output).toMatch(/--sid: Must be 1-64 letters/);
-    expect(output).toMatch(/--number: Must be a valid phone number/);
+    expect(output).toMatch(/--number: Must be a phone number with country code/);
     expect(await shopRow()).toBeUndefined();
   });
 
