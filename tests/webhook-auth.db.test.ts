@@ -9,6 +9,7 @@ const TOPICS = [...SUBSCRIBED_TOPICS, ...COMPLIANCE_TOPICS];
 
 /** A small body of each topic's shape; Shopify never sends one body under two topics. */
 function minimalBody(topic: string): unknown {
+  // Every subscribed topic has one here (a missing one fails the test, as it should).
   const compliance = { shop_id: 1, shop_domain: SHOP, customer: { id: 1 } };
   const bodies: Record<string, unknown> = {
     "app/scopes_update": { current: ["read_orders"], previous: [] },
@@ -18,6 +19,7 @@ function minimalBody(topic: string): unknown {
     "shop/redact": { shop_id: 1, shop_domain: SHOP },
     "orders/create": { id: 1001, name: "#1001" },
     "orders/cancelled": { id: 1001, name: "#1001", cancelled_at: "2026-07-01T10:00:00Z" },
+    "orders/updated": { id: 1001, name: "#1001", updated_at: "2026-07-01T11:00:00Z" },
     "fulfillments/create": { id: 2001, order_id: 1001, status: "success" },
     "fulfillments/update": { id: 2001, order_id: 1001, status: "success", shipment_status: "in_transit" },
     "fulfillment_events/create": { id: 3001, fulfillment_id: 2001, order_id: 1001, status: "in_transit" },
