@@ -28,6 +28,7 @@ interface RetryCandidate {
   status: string;
   fulfillmentId: string | null;
   state: string;
+  audience: string;
 }
 
 async function knowledgeOf(tx: SqlExecutor, shop: string, orderId: string): Promise<OrderKnowledge | undefined> {
@@ -61,7 +62,8 @@ async function replanSkipped(tx: SqlExecutor, message: RetryCandidate, shop: Sho
     await tx.execute(`UPDATE "Message" SET "skipReason" = ?, "updatedAt" = ? WHERE "id" = ?`, [reason, now, message.id]);
     return { ok: true, state: "skipped", skipReason: reason };
   }
-  const content = await planMessageContent(tx, shop, knowledge, message.status, message.fulfillmentId ?? undefined);
+  const audience = message.audience === "gift_recipient" ? "gift_recipient" : "buyer";
+  const content = await planMessageContent(tx, shop, knowledge, message.status, message.fulfillmentId ?? undefined, audience);
   const { skipReason } = content;
   const planned = [content.recipient, content.recipientSource, content.referenceId, content.bodyText, content.description, content.omittedLinks];
   if (skipReason) {
@@ -88,7 +90,7 @@ export async function retryMessage(deps: AdminDeps, shopDomain: string, messageI
     // Locked on PostgreSQL: a worker cannot claim it, and two clicks cannot both replan it.
     const lock = tx.provider === "postgresql" ? "FOR UPDATE" : "";
     const rows = await tx.query<RetryCandidate>(
-      `SELECT "id", "shopDomain", "orderId", "status", "fulfillmentId", "state" FROM "Message"
+      `SELECT "id", "shopDomain", "orderId", "status", "fulfillmentId", "state", "audience" FROM "Message"
        WHERE "id" = ? AND "shopDomain" = ? ${lock}`,
       [messageId, shopDomain],
     );

@@ -15,6 +15,7 @@ import { isPod, type Pod } from "../kaleyra/pods";
 import { KEY_UNREADABLE_DETAIL, resumeShop } from "../outbox/pause.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { logger } from "../logger.server";
+import { giftRecipientsPref, type GiftRecipientsPref } from "../orders/gift-recipients";
 import { shopDisplayName } from "../pipeline/enqueue.server";
 import { DEFAULT_TEMPLATES } from "../templates/defaults";
 import { renderMessage } from "../templates/render";
@@ -37,6 +38,8 @@ export interface SettingsView {
   sendProcessingOnCreate: boolean;
   /** An in-person (POS) sale with nothing to ship gets one thank-you message. */
   thankInPersonSales: boolean;
+  /** Who hears about a gift order: the buyer, also the recipient, or the recipient instead. */
+  giftRecipients: GiftRecipientsPref;
   /** Last four characters of the stored key, or null when none is stored. */
   apiKeyLast4: string | null;
   /** A key is stored but cannot be decrypted with the current ENCRYPTION_KEY. */
@@ -65,6 +68,7 @@ export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise
     referenceIdAttribute: shop?.referenceIdAttribute ?? "",
     sendProcessingOnCreate: shop?.sendProcessingOnCreate ?? true,
     thankInPersonSales: shop?.inPersonSales === "completed",
+    giftRecipients: giftRecipientsPref(shop?.giftRecipients),
     apiKeyLast4: shop?.apiKeyCipher ? (shop.apiKeyLast4 ?? "") : null,
     apiKeyUnreadable: isKeyUnreadable(shop?.apiKeyCipher ?? null, deps.encryptionKey),
     credentialsVerifiedAt: shop?.credentialsVerifiedAt?.toISOString() ?? null,
@@ -158,6 +162,7 @@ export async function saveSettings(
       referenceIdAttribute: form.referenceIdSource === "note_attribute" ? form.referenceIdAttribute : null,
       sendProcessingOnCreate: form.sendProcessingOnCreate,
       inPersonSales: form.thankInPersonSales ? "completed" : "nothing",
+      giftRecipients: form.giftRecipients,
       updatedAt: now,
     };
     if (last4 !== null) values.apiKeyLast4 = last4;
