@@ -44,7 +44,7 @@ export const RECIPIENT_SOURCES: ReadonlyArray<{ source: RecipientSource; label: 
     source: "shipping_address",
     label: "the shipping address phone",
     place: "the shipping address",
-    rule: "only when it is the buyer's: no billing address name, or the same name as the billing address",
+    rule: "only when it is the buyer's: no billing address name, or the same name as the billing address; a gift recipient's only for their own messages, when the shop chooses it (gift orders, below)",
   },
 ];
 
