@@ -146,6 +146,13 @@ describe("saveSettings", () => {
     }
   });
 
+  it("GIVEN a shop that tells gift recipients too WHEN a form without the choice is saved THEN the choice is kept, not reset", async () => {
+    await seedShop(t.deps, shop);
+    await saveSettings(t.deps, shop, { ...FORM, giftRecipients: "also" });
+    expect(await saveSettings(t.deps, shop, { ...FORM, sendProcessingOnCreate: "false" })).toMatchObject({ ok: true });
+    expect((await rawShop(shop))?.giftRecipients).toBe("also");
+  });
+
   it("GIVEN a shop paused for a configuration error WHEN only the switches change THEN it stays paused", async () => {
     await seedShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "RBC001" });
     const paused = await seedMessage(t.deps, shop, { state: "paused" });

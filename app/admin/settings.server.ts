@@ -162,9 +162,10 @@ export async function saveSettings(
       referenceIdAttribute: form.referenceIdSource === "note_attribute" ? form.referenceIdAttribute : null,
       sendProcessingOnCreate: form.sendProcessingOnCreate,
       inPersonSales: form.thankInPersonSales ? "completed" : "nothing",
-      giftRecipients: form.giftRecipients,
       updatedAt: now,
     };
+    // A form without the choice (an older page) leaves it as stored rather than resetting it.
+    if (form.giftRecipients !== undefined) values.giftRecipients = form.giftRecipients;
     if (last4 !== null) values.apiKeyLast4 = last4;
     // Verification belongs to the credentials it was made with.
     if (credentialsChanged) values.credentialsVerifiedAt = null;

@@ -32,7 +32,6 @@ describe("settings form schema", () => {
       referenceIdAttribute: "",
       sendProcessingOnCreate: false,
       thankInPersonSales: false,
-      giftRecipients: "buyer",
     });
     expect(settingsFormSchema.parse({ ...VALID, thankInPersonSales: "true" }).thankInPersonSales).toBe(true);
   });

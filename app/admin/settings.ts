@@ -51,11 +51,8 @@ export const settingsFormSchema = z
     sendProcessingOnCreate: checkbox,
     // Ticked: an in-person (POS) sale gets one thank-you (`completed`); else nothing.
     thankInPersonSales: checkbox,
-    // Who hears about a gift order; absent (an older form) keeps the default, the buyer only.
-    giftRecipients: z
-      .enum(GIFT_RECIPIENT_PREFS, { error: "Choose who is told about gift orders." })
-      .optional()
-      .transform((value) => value ?? "buyer"),
+    // Who hears about a gift order; absent (a form without the choice) keeps the stored one.
+    giftRecipients: z.enum(GIFT_RECIPIENT_PREFS, { error: "Choose who is told about gift orders." }).optional(),
   })
   .refine((value) => value.referenceIdSource !== "note_attribute" || value.referenceIdAttribute !== "", {
     path: ["referenceIdAttribute"],
