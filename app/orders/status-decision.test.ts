@@ -800,6 +800,19 @@ describe("PROPERTY: gift orders told to the buyer and the recipient (\"also\")",
       { numRuns: 150 },
     );
   });
+  it("any permutation with duplicates, the recipient told instead: one forward-moving lifecycle, each key once, ending with the recipient's completed", () => {
+    fc.assert(
+      fc.property(arrivals(Object.keys(POOL)), (labels) => {
+        const p = createPipeline({ giftRecipients: "instead", currentOrder: () => orderPayload(gift) });
+        for (const label of labels) p.deliver(POOL[label]!);
+        const keys = p.emitted.map((m) => m.key);
+        expect(new Set(keys).size).toBe(keys.length);
+        expectForwardMoving(p.emitted.map((m) => ({ ...m, key: m.key.replace(/:gift_recipient$/, "") })));
+        expect(p.emitted.at(-1)).toMatchObject({ status: "completed", audience: "gift_recipient" });
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
 
 /**
