@@ -82,15 +82,40 @@ async function setInPersonSales(value: "nothing" | "completed"): Promise<void> {
 
 const withoutB = { line_items: [lineItem(LINE_A, 2), lineItem(LINE_B, 1, { current_quantity: 0, fulfillable_quantity: 0 })] };
 
+async function setGiftRecipients(value: "buyer" | "also" | "instead"): Promise<void> {
+  await pipeline.db.execute(`UPDATE "Shop" SET "giftRecipients" = ? WHERE "domain" = ?`, [value, SHOP]);
+}
+
 describe("gift orders", () => {
-  it("GIVEN a gift (buyer Asha's phone on the billing address, recipient Priya's on the shipping address) THEN only Asha is told, by her name", async () => {
+  function giftOrder() {
     const sample = orderPayload();
-    const order = newOrder({
+    return newOrder({
       phone: null,
       customer: { ...(sample.customer as object), first_name: "Asha", last_name: "Rao", phone: null, default_address: null },
       billing_address: { ...(sample.billing_address as object), first_name: "Asha", last_name: "Rao", name: "Asha Rao", phone: BUYER_PHONE, country_code: "IN", country: "India" },
       shipping_address: { ...(sample.shipping_address as object), first_name: "Priya", last_name: "Shah", name: "Priya Shah", phone: RECIPIENT_PHONE, country_code: "GB", country: "United Kingdom" },
     });
+  }
+
+  /** Placed, shipped in one parcel, each webhook delivered twice (Shopify retries). */
+  async function placeAndShip(order: ReturnType<typeof giftOrder>): Promise<void> {
+    const shipment = order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL, created: 10 });
+    for (const [topic, body] of [["orders/create", order.created()], ["fulfillments/create", shipment]] as const) {
+      await post(topic, body);
+      await post(topic, body);
+    }
+    await pipeline.settle();
+  }
+
+  async function audiencesOf(orderId: string) {
+    return pipeline.db.query<{ status: string; audience: string; state: string }>(
+      `SELECT "status", "audience", "state" FROM "Message" WHERE "orderId" = ? ORDER BY "createdAt"`,
+      [orderId],
+    );
+  }
+
+  it("GIVEN a gift (buyer Asha's phone on the billing address, recipient Priya's on the shipping address) THEN only Asha is told, by her name", async () => {
+    const order = giftOrder();
     await post("orders/create", order.created());
     await post("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL, created: 10 }));
     await pipeline.settle();
@@ -102,6 +127,58 @@ describe("gift orders", () => {
     ]);
     expect(received.every(([, , text]) => text.startsWith("Hi Asha,"))).toBe(true);
     expect(pipeline.sandbox.received.some((m) => JSON.stringify(m.body).includes(RECIPIENT_E164))).toBe(false);
+  });
+
+  it("GIVEN the shop tells the recipient as well WHEN the gift is placed and shipped, each webhook twice THEN Asha and Priya each get each message once, Priya's worded for her", async () => {
+    await setGiftRecipients("also");
+    try {
+      const order = giftOrder();
+      await placeAndShip(order);
+
+      const received = receivedFor(order.id);
+      expect(received.map(([status, to]) => [status, to])).toEqual([
+        ["processing", BUYER_E164],
+        ["processing", RECIPIENT_E164],
+        ["shipped", BUYER_E164],
+        ["shipped", RECIPIENT_E164],
+      ]);
+      const [buyerProcessing, recipientProcessing, , recipientShipped] = received.map(([, , text]) => text);
+      expect(buyerProcessing).toMatch(/^Hi Asha,\nThank you for your order/);
+      expect(recipientProcessing).toBe(
+        "Hello,\nAn order from Test Shop is being prepared for you. We'll let you know as soon as it's on its way.",
+      );
+      expect(recipientShipped).toMatch(/^Hello,\nGood news: an order from Test Shop is on its way to you\.\nCarrier: /);
+      for (const text of [recipientProcessing, recipientShipped]) {
+        expect(text).not.toMatch(/your order|Asha|https:\/\/.*\/orders\//);
+      }
+      expect(await audiencesOf(order.id)).toEqual([
+        { status: "processing", audience: "buyer", state: "sent" },
+        { status: "processing", audience: "gift_recipient", state: "sent" },
+        { status: "shipped", audience: "buyer", state: "sent" },
+        { status: "shipped", audience: "gift_recipient", state: "sent" },
+      ]);
+    } finally {
+      await setGiftRecipients("buyer");
+    }
+  });
+
+  it("GIVEN the shop tells the recipient instead WHEN the gift is placed and shipped, each webhook twice THEN only Priya is told, once each, worded for her", async () => {
+    await setGiftRecipients("instead");
+    try {
+      const order = giftOrder();
+      await placeAndShip(order);
+
+      const received = receivedFor(order.id);
+      expect(received.map(([status, to]) => [status, to])).toEqual([
+        ["processing", RECIPIENT_E164],
+        ["shipped", RECIPIENT_E164],
+      ]);
+      expect(received.every(([, , text]) => text.startsWith("Hello,\n") && !/your order/i.test(text))).toBe(true);
+      expect(JSON.stringify(pipeline.sandbox.received.filter((m) => JSON.stringify(m.body).includes(`"reference_id":"${order.id}"`)))).not.toContain(BUYER_E164);
+      expect((await audiencesOf(order.id)).map((m) => m.audience)).toEqual(["gift_recipient", "gift_recipient"]);
+    } finally {
+      await setGiftRecipients("buyer");
+    }
   });
 });
 

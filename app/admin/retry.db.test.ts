@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SHIPPING_PHONE_E164 } from "../orders/__fixtures__/lifecycle";
+import { giftChanges, GIFT_RECIPIENT_PHONE_E164, SHIPPING_PHONE_E164 } from "../orders/__fixtures__/lifecycle";
 import { retryMessage } from "./retry.server";
 import { openAdminTestDatabase, seedMessage, seedOrder, seedShop, type AdminTestDatabase } from "./testing.server";
 
@@ -82,6 +82,26 @@ describe("retryMessage", () => {
     const row = await message(id);
     expect(row).toMatchObject({ state: "queued", recipient: SHIPPING_PHONE_E164, referenceId: "4001", skipReason: null, attempts: 0 });
     expect(row.bodyText).toContain("Thank you for your order #4001 from Sunrise Ceramics!");
+    expect(await messageCount(shop)).toBe(1);
+  });
+
+  it("GIVEN a gift recipient's message skipped for want of their phone WHEN retried before, then after the phone is added THEN it stays theirs: skipped, then queued to them, worded for them", async () => {
+    await seedShop(t.deps, shop, { name: "Sunrise Ceramics" });
+    await seedOrder(t.deps, shop, { id: "4010", name: "#4010", ...giftChanges(null) });
+    const id = await seedMessage(t.deps, shop, { orderId: "4010", status: "shipped", state: "skipped", recipient: null, bodyText: null, skipReason: "an older reason" });
+    await t.deps.prisma.message.update({ where: { id }, data: { audience: "gift_recipient" } });
+
+    expect(await retryMessage(t.deps, shop, id)).toEqual({
+      ok: true,
+      state: "skipped",
+      skipReason: "no WhatsApp number for the gift recipient: there is no phone on the shipping address",
+    });
+
+    await seedOrder(t.deps, shop, { id: "4010", name: "#4010", ...giftChanges() });
+    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: true, state: "queued", skipReason: null });
+    const row = await message(id);
+    expect(row).toMatchObject({ state: "queued", audience: "gift_recipient", recipient: GIFT_RECIPIENT_PHONE_E164, recipientSource: "shipping_address" });
+    expect(row.bodyText).toMatch(/^Hello,\nGood news: an order from Sunrise Ceramics is on its way to you\./);
     expect(await messageCount(shop)).toBe(1);
   });
 

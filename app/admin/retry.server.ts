@@ -42,6 +42,7 @@ interface RetryCandidate {
   description: string | null;
   recipient: string | null;
   referenceId: string | null;
+  audience: string;
 }
 
 async function knowledgeOf(tx: SqlExecutor, shop: string, orderId: string): Promise<OrderKnowledge | undefined> {
@@ -76,7 +77,8 @@ async function replan(tx: SqlExecutor, message: RetryCandidate, shop: ShopRow | 
     ]);
     return { ok: true, state: "skipped", skipReason: reason, changed: [] };
   }
-  const content = await planMessageContent(tx, shop, knowledge, message.status, message.fulfillmentId ?? undefined);
+  const audience = message.audience === "gift_recipient" ? "gift_recipient" : "buyer";
+  const content = await planMessageContent(tx, shop, knowledge, message.status, message.fulfillmentId ?? undefined, audience);
   const { skipReason } = content;
   const changed = changedParts(message, {
     bodyText: content.bodyText ?? null,
@@ -110,7 +112,7 @@ export async function retryMessage(deps: AdminDeps, shopDomain: string, messageI
     const lock = tx.provider === "postgresql" ? "FOR UPDATE" : "";
     const rows = await tx.query<RetryCandidate>(
       `SELECT "id", "shopDomain", "orderId", "status", "fulfillmentId", "state", "bodyText", "description", "recipient",
-         "referenceId" FROM "Message"
+         "referenceId", "audience" FROM "Message"
        WHERE "id" = ? AND "shopDomain" = ? ${lock}`,
       [messageId, shopDomain],
     );

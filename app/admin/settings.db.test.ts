@@ -136,6 +136,23 @@ describe("saveSettings", () => {
     expect((await rawShop(shop))?.inPersonSales).toBe("nothing");
   });
 
+  it("GIVEN the gift-order choice WHEN set to also, then instead, then back to the buyer THEN each is stored and shown", async () => {
+    await seedShop(t.deps, shop);
+    expect((await loadSettings(t.deps, shop)).giftRecipients).toBe("buyer");
+    for (const choice of ["also", "instead", "buyer"] as const) {
+      expect(await saveSettings(t.deps, shop, { ...FORM, giftRecipients: choice })).toMatchObject({ ok: true });
+      expect((await rawShop(shop))?.giftRecipients).toBe(choice);
+      expect((await loadSettings(t.deps, shop)).giftRecipients).toBe(choice);
+    }
+  });
+
+  it("GIVEN a shop that tells gift recipients too WHEN a form without the choice is saved THEN the choice is kept, not reset", async () => {
+    await seedShop(t.deps, shop);
+    await saveSettings(t.deps, shop, { ...FORM, giftRecipients: "also" });
+    expect(await saveSettings(t.deps, shop, { ...FORM, sendProcessingOnCreate: "false" })).toMatchObject({ ok: true });
+    expect((await rawShop(shop))?.giftRecipients).toBe("also");
+  });
+
   it("GIVEN a shop paused for a configuration error WHEN only the switches change THEN it stays paused", async () => {
     await seedShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "RBC001" });
     const paused = await seedMessage(t.deps, shop, { state: "paused" });

@@ -15,6 +15,7 @@ import { isPod, type Pod } from "../kaleyra/pods";
 import { KEY_UNREADABLE_DETAIL, resumeShop } from "../outbox/pause.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { logger } from "../logger.server";
+import { giftRecipientsPref, type GiftRecipientsPref } from "../orders/gift-recipients";
 import { shopDisplayName } from "../pipeline/enqueue.server";
 import { DEFAULT_TEMPLATES } from "../templates/defaults";
 import { renderMessage } from "../templates/render";
@@ -40,6 +41,8 @@ export interface SettingsView {
   sendProcessingOnCreate: boolean;
   /** An in-person (POS) sale with nothing to ship gets one thank-you message. */
   thankInPersonSales: boolean;
+  /** Who hears about a gift order: the buyer, also the recipient, or the recipient instead. */
+  giftRecipients: GiftRecipientsPref;
   /** Last four characters of the stored key, or null when none is stored. */
   apiKeyLast4: string | null;
   /** A key is stored but cannot be decrypted with the current ENCRYPTION_KEY. */
@@ -68,6 +71,7 @@ export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise
     referenceIdAttribute: shop?.referenceIdAttribute ?? "",
     sendProcessingOnCreate: shop?.sendProcessingOnCreate ?? true,
     thankInPersonSales: shop?.inPersonSales === "completed",
+    giftRecipients: giftRecipientsPref(shop?.giftRecipients),
     apiKeyLast4: shop?.apiKeyCipher ? (shop.apiKeyLast4 ?? "") : null,
     apiKeyUnreadable: isKeyUnreadable(shop?.apiKeyCipher ?? null, deps.encryptionKey),
     credentialsVerifiedAt: shop?.credentialsVerifiedAt?.toISOString() ?? null,
@@ -164,6 +168,8 @@ export async function saveSettings(
       inPersonSales: form.thankInPersonSales ? "completed" : "nothing",
       updatedAt: now,
     };
+    // A form without the choice (an older page) leaves it as stored rather than resetting it.
+    if (form.giftRecipients !== undefined) values.giftRecipients = form.giftRecipients;
     if (last4 !== null) values.apiKeyLast4 = last4;
     // Verification belongs to the credentials it was made with.
     if (credentialsChanged) values.credentialsVerifiedAt = null;

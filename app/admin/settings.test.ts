@@ -36,6 +36,14 @@ describe("settings form schema", () => {
     expect(settingsFormSchema.parse({ ...VALID, thankInPersonSales: "true" }).thankInPersonSales).toBe(true);
   });
 
+  it.each(["buyer", "also", "instead"] as const)("GIVEN gift orders set to %s WHEN parsed THEN the choice is kept", (choice) => {
+    expect(settingsFormSchema.parse({ ...VALID, giftRecipients: choice }).giftRecipients).toBe(choice);
+  });
+
+  it("GIVEN an unknown gift-order choice WHEN parsed THEN the field says to choose, and nothing is guessed", () => {
+    expect(errorsOf({ ...VALID, giftRecipients: "everyone" })).toEqual({ giftRecipients: "Choose who is told about gift orders." });
+  });
+
   it("GIVEN every field wrong WHEN parsed THEN every field gets its own message at once", () => {
     expect(
       errorsOf({

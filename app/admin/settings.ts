@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { credentialsSchema } from "../kaleyra/request";
 import { controlCharacterIn, isTicked } from "./form-data";
+import { GIFT_RECIPIENT_PREFS } from "../orders/gift-recipients";
 import { REFERENCE_ID_SOURCES } from "./settings-options";
 
 /** Spaces, dashes, dots and brackets are how people write numbers; E.164 has none of them. */
@@ -50,6 +51,8 @@ export const settingsFormSchema = z
     sendProcessingOnCreate: checkbox,
     // Ticked: an in-person (POS) sale gets one thank-you (`completed`); else nothing.
     thankInPersonSales: checkbox,
+    // Who hears about a gift order; absent (a form without the choice) keeps the stored one.
+    giftRecipients: z.enum(GIFT_RECIPIENT_PREFS, { error: "Choose who is told about gift orders." }).optional(),
   })
   .refine((value) => value.referenceIdSource !== "note_attribute" || value.referenceIdAttribute !== "", {
     path: ["referenceIdAttribute"],

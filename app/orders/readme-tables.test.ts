@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { GIFT_RECIPIENT_CHOICES } from "./gift-recipients";
 import { RECIPIENT_SOURCES } from "./recipient";
 import { DECISION_TABLE } from "./status-decision";
 
@@ -27,5 +28,10 @@ describe("README tables", () => {
   it("GIVEN the README's recipient table THEN it lists the code's phone sources in the code's order, with their rules", () => {
     const rows = tableRows("| Priority | Phone | Used |");
     expect(rows).toEqual(RECIPIENT_SOURCES.map((s, i) => [String(i + 1), s.label, s.rule]));
+  });
+
+  it("GIVEN the README's gift-order table THEN it lists the Settings choices in the code's order, saying who each tells", () => {
+    const rows = tableRows("| Gift orders (Settings) | Who is told |");
+    expect(rows).toEqual(GIFT_RECIPIENT_CHOICES.map((c) => [c.label, c.told]));
   });
 });

@@ -3,7 +3,8 @@ import { orderPayload } from "./__fixtures__/lifecycle";
 import { loadSample, type JsonObject } from "./__fixtures__/shopify-samples";
 import { applyOrder, type OrderKnowledge } from "./knowledge";
 import { parseOrderPayload } from "./payloads";
-import { maskPhone, pickRecipient, toE164 } from "./recipient";
+import { giftRecipientsPref } from "./gift-recipients";
+import { audiencesFor, isGiftOrder, maskPhone, pickGiftRecipient, pickRecipient, pickRecipientFor, toE164 } from "./recipient";
 
 function knowledgeOf(body: JsonObject): OrderKnowledge {
   const parsed = parseOrderPayload(body);
@@ -138,6 +139,54 @@ describe("pickRecipient for gift orders", () => {
   it("GIVEN no billing address at all WHEN only the shipping address has a phone THEN it is the buyer's", () => {
     const k = order({ shipping: ["07400 123456", "GB", "Priya"] });
     expect(pickRecipient(k)).toEqual({ ok: true, e164: "+447400123456", source: "shipping_address" });
+  });
+});
+
+describe("gift recipients: who is told under the shop's choice", () => {
+  const gift = (recipientPhone: string | null = "07400 123456") =>
+    order({ shipping: [recipientPhone, "GB", "Priya"], billing: ["98765 43212", "IN", "Asha"] });
+
+  it("GIVEN a gift order WHEN the shop keeps the default THEN only the buyer is told", () => {
+    expect(isGiftOrder(gift())).toBe(true);
+    expect(audiencesFor(gift(), "buyer")).toEqual(["buyer"]);
+  });
+
+  it("GIVEN a gift order WHEN the shop chose \"also\" THEN the buyer and the gift recipient are told, the recipient on the shipping address phone", () => {
+    expect(audiencesFor(gift(), "also")).toEqual(["buyer", "gift_recipient"]);
+    expect(pickRecipientFor(gift(), "buyer")).toEqual({ ok: true, e164: "+919876543212", source: "billing_address" });
+    expect(pickRecipientFor(gift(), "gift_recipient")).toEqual({ ok: true, e164: "+447400123456", source: "shipping_address" });
+  });
+
+  it("GIVEN a gift order WHEN the shop chose \"instead\" THEN only the gift recipient is told", () => {
+    expect(audiencesFor(gift(), "instead")).toEqual(["gift_recipient"]);
+  });
+
+  it("GIVEN \"instead\" WHEN the shipping address has no phone, or an invalid one THEN the buyer is told rather than no one", () => {
+    expect(audiencesFor(gift(null), "instead")).toEqual(["buyer"]);
+    expect(audiencesFor(gift("12"), "instead")).toEqual(["buyer"]);
+  });
+
+  it("GIVEN \"also\" WHEN the shipping address has no phone THEN the recipient's message is planned and its reason says why it cannot go", () => {
+    expect(audiencesFor(gift(null), "also")).toEqual(["buyer", "gift_recipient"]);
+    expect(pickGiftRecipient(gift(null))).toEqual({ ok: false, reason: "no WhatsApp number for the gift recipient: there is no phone on the shipping address" });
+    expect(pickGiftRecipient(gift("12"))).toEqual({
+      ok: false,
+      reason: "no WhatsApp number for the gift recipient: the shipping address phone is not a valid phone number for GB",
+    });
+  });
+
+  it.each(["also", "instead"] as const)("GIVEN an order shipped to the buyer's own name, or with no billing name, WHEN the shop chose %s THEN there is no gift recipient", (choice) => {
+    const own = order({ shipping: ["07400 123456", "GB", "Asha"], billing: ["98765 43212", "IN", "Asha"] });
+    const noBilling = order({ shipping: ["07400 123456", "GB", "Priya"], customer: "+919876543210" });
+    for (const k of [own, noBilling]) {
+      expect(isGiftOrder(k)).toBe(false);
+      expect(audiencesFor(k, choice)).toEqual(["buyer"]);
+    }
+    expect(pickGiftRecipient(own)).toMatchObject({ ok: false, reason: expect.stringContaining("shipped to the buyer") });
+  });
+
+  it("GIVEN a stored choice WHEN read THEN unknown values fall back to the buyer only", () => {
+    expect(["buyer", "also", "instead", "everyone", null].map(giftRecipientsPref)).toEqual(["buyer", "also", "instead", "buyer", "buyer"]);
   });
 });
 

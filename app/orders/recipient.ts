@@ -8,13 +8,26 @@
  * recipient's, who never agreed to hear from the shop. National numbers ("07400 123456") are
  * read with the country of their address; the bare phones use the buyer's nearest address
  * country. Validity is libphonenumber-js's `isValid()`; whether it has WhatsApp only Kaleyra can tell.
+ *
+ * A gift recipient (the shipping address names someone other than the billing address) is
+ * told only when the shop chooses it in Settings (`Shop.giftRecipients`): "also" tells the
+ * buyer and the recipient, each under their own message keys; "instead" tells the recipient
+ * only, or the buyer when the shipping address has no usable phone. The README's gift table
+ * lists the same choices (a test compares them).
  */
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import type { GiftRecipientsPref } from "./gift-recipients";
 import type { ContactFacts, OrderKnowledge } from "./knowledge";
 
 export type RecipientSource = "order" | "customer" | "customer_default_address" | "billing_address" | "shipping_address";
 
 export type Recipient = { ok: true; e164: string; source: RecipientSource } | { ok: false; reason: string };
+
+/** Who a message is for: the person who placed the order, or the person a gift is shipped to. */
+export type Audience = "buyer" | "gift_recipient";
+
+/** How every "no phone" skip reason of a gift recipient's message begins. */
+export const NO_GIFT_PHONE_REASON = "no WhatsApp number for the gift recipient";
 
 /** The sources in priority order, as people say them (the README's recipient table). */
 export const RECIPIENT_SOURCES: ReadonlyArray<{ source: RecipientSource; label: string; place: string; rule: string }> = [
@@ -31,7 +44,7 @@ export const RECIPIENT_SOURCES: ReadonlyArray<{ source: RecipientSource; label: 
     source: "shipping_address",
     label: "the shipping address phone",
     place: "the shipping address",
-    rule: "only when it is the buyer's: no billing address name, or the same name as the billing address",
+    rule: "only when it is the buyer's: no billing address name, or the same name as the billing address; a gift recipient's only for their own messages, when the shop chooses it (gift orders, below)",
   },
 ];
 
@@ -73,6 +86,42 @@ export function pickRecipient(knowledge: OrderKnowledge): Recipient {
   const parts = [...refused];
   if (missing.length > 0) parts.push(`there is no phone on ${joinWords(missing)}`);
   return { ok: false, reason: `${NO_PHONE_REASON}: ${parts.join("; ")}` };
+}
+
+/** The gift recipient's number: the shipping address phone, when the order is a gift. */
+export function pickGiftRecipient(knowledge: OrderKnowledge): Recipient {
+  const address = knowledge.contact.shippingAddress;
+  if (!isGiftOrder(knowledge)) return { ok: false, reason: `${NO_GIFT_PHONE_REASON}: the order is shipped to the buyer, not to a gift recipient` };
+  const phone = address?.phone ?? null;
+  if (phone === null || phone.trim() === "") return { ok: false, reason: `${NO_GIFT_PHONE_REASON}: there is no phone on the shipping address` };
+  const e164 = toE164(phone, address?.countryCode ?? null);
+  if (e164 === null) {
+    const country = address?.countryCode ? ` for ${address.countryCode}` : "";
+    return { ok: false, reason: `${NO_GIFT_PHONE_REASON}: the shipping address phone is not a valid phone number${country}` };
+  }
+  return { ok: true, e164, source: "shipping_address" };
+}
+
+/** The number for a message's audience. */
+export function pickRecipientFor(knowledge: OrderKnowledge, audience: Audience): Recipient {
+  return audience === "gift_recipient" ? pickGiftRecipient(knowledge) : pickRecipient(knowledge);
+}
+
+/**
+ * Who is told about this order under the shop's choice. Only a gift order (shipped to a
+ * person the billing address does not name) has a gift recipient; with "also" their message
+ * is planned even without a usable phone (kept as skipped, saying why), with "instead" the
+ * buyer is told rather than no one.
+ */
+export function audiencesFor(knowledge: OrderKnowledge, pref: GiftRecipientsPref): Audience[] {
+  if (pref === "buyer" || !isGiftOrder(knowledge)) return ["buyer"];
+  if (pref === "also") return ["buyer", "gift_recipient"];
+  return pickGiftRecipient(knowledge).ok ? ["gift_recipient"] : ["buyer"];
+}
+
+/** Shipped to someone the billing address does not name. */
+export function isGiftOrder(knowledge: OrderKnowledge): boolean {
+  return knowledge.contact.shippingAddress !== null && !shippingIsBuyers(knowledge.contact);
 }
 
 /** A shipping address is the buyer's when no billing address names another person. */

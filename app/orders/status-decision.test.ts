@@ -5,6 +5,7 @@ import {
   cancelledOrderPayload,
   fulfillmentEventPayload,
   fulfillmentPayload,
+  giftChanges,
   LINE_A,
   LINE_B,
   lineItem,
@@ -354,6 +355,88 @@ describe("counter sales (POS)", () => {
   });
 });
 
+describe("gift orders: who is told (the shop's choice)", () => {
+  const gift = giftChanges();
+  const lifecycle = (giftRecipients: "buyer" | "also" | "instead", recipientPhone?: string | null) => {
+    const p = createPipeline({ giftRecipients });
+    const changes = recipientPhone === undefined ? gift : giftChanges(recipientPhone);
+    const decisions = [
+      p.deliver(created(changes)),
+      p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 })),
+      p.deliver(fEvent("9001", "5001", "delivered", 30)),
+    ];
+    return { p, decisions };
+  };
+  const keysOf = (p: ReturnType<typeof createPipeline>) => p.queued.map((m) => m.key);
+
+  it("GIVEN a gift order and the default (the buyer only) WHEN it is created, shipped and delivered THEN only the buyer's keys are queued", () => {
+    const { p } = lifecycle("buyer");
+    expect(keysOf(p)).toEqual([`${ORDER_ID}:processing`, `${ORDER_ID}:shipped`, `${ORDER_ID}:completed`]);
+    expect(p.queued.every((m) => m.audience === undefined)).toBe(true);
+  });
+
+  it("GIVEN a gift order and \"also\" WHEN it is created, shipped and delivered THEN each status goes to the buyer, then the recipient, under their own keys", () => {
+    const { p, decisions } = lifecycle("also");
+    expect(keysOf(p)).toEqual([
+      `${ORDER_ID}:processing`,
+      `${ORDER_ID}:processing:gift_recipient`,
+      `${ORDER_ID}:shipped`,
+      `${ORDER_ID}:shipped:gift_recipient`,
+      `${ORDER_ID}:completed`,
+      `${ORDER_ID}:completed:gift_recipient`,
+    ]);
+    expect(p.queued.map((m) => m.audience ?? "buyer")).toEqual(["buyer", "gift_recipient", "buyer", "gift_recipient", "buyer", "gift_recipient"]);
+    expect(p.queued[3]?.fulfillmentId).toBe("5001");
+    expect(decisions.map((d) => d.kind === "send" && d.reason)).toEqual([
+      expect.stringMatching(/told to the buyer and the gift recipient$/),
+      expect.stringMatching(/told to the buyer and the gift recipient$/),
+      expect.stringMatching(/told to the buyer and the gift recipient$/),
+    ]);
+  });
+
+  it("GIVEN a gift order and \"also\" WHEN every webhook arrives again THEN nothing is queued twice, for either person", () => {
+    const { p } = lifecycle("also");
+    expectNothing(p.deliver(created(gift)), /already completed/);
+    expectNothing(p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 })), /already completed/);
+    expect(p.emitted).toHaveLength(6);
+  });
+
+  it("GIVEN a gift order and \"instead\" WHEN it is created, shipped and delivered THEN only the recipient's keys are queued", () => {
+    const { p } = lifecycle("instead");
+    expect(keysOf(p)).toEqual([
+      `${ORDER_ID}:processing:gift_recipient`,
+      `${ORDER_ID}:shipped:gift_recipient`,
+      `${ORDER_ID}:completed:gift_recipient`,
+    ]);
+  });
+
+  it("GIVEN \"instead\" but no phone on the shipping address WHEN the gift order goes through THEN the buyer is told rather than no one", () => {
+    const { p } = lifecycle("instead", null);
+    expect(keysOf(p)).toEqual([`${ORDER_ID}:processing`, `${ORDER_ID}:shipped`, `${ORDER_ID}:completed`]);
+  });
+
+  it("GIVEN \"also\" but no phone on the shipping address WHEN shipped THEN the recipient's message is still planned (the log keeps it as skipped, saying why)", () => {
+    const { p } = lifecycle("also", null);
+    expect(p.queued.filter((m) => m.audience === "gift_recipient").map((m) => m.status)).toEqual(["processing", "shipped", "completed"]);
+  });
+
+  it.each(["also", "instead"] as const)("GIVEN an order shipped to the buyer (not a gift) and %s WHEN it ships THEN only the buyer is told", (choice) => {
+    const p = createPipeline({ giftRecipients: choice });
+    p.deliver(created());
+    p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 }));
+    expect(keysOf(p)).toEqual([`${ORDER_ID}:processing`, `${ORDER_ID}:shipped`]);
+  });
+
+  it("GIVEN a gift order and \"also\" WHEN it is cancelled after shipping THEN both are told it is cancelled, once", () => {
+    const p = createPipeline({ giftRecipients: "also" });
+    p.deliver(created(gift));
+    p.deliver(fCreate({ id: "5001", status: "success", lines: ALL, created: 10 }));
+    const d = p.deliver({ topic: "orders/cancelled", body: cancelledOrderPayload(30, gift) });
+    expect(d.kind === "send" && d.messages.map((m) => m.key)).toEqual([`${ORDER_ID}:cancelled`, `${ORDER_ID}:cancelled:gift_recipient`]);
+    expectNothing(p.deliver({ topic: "orders/cancelled", body: cancelledOrderPayload(30, gift) }), /already cancelled/);
+  });
+});
+
 describe("delivery and completed", () => {
   it("GIVEN everything shipped WHEN shipment_status becomes delivered THEN completed is sent", () => {
     const p = createPipeline();
@@ -683,6 +766,49 @@ describe("PROPERTY: counter sales", () => {
         expectForwardMoving(p.emitted);
         if (inPersonSales === "nothing") expect(p.emitted).toEqual([]);
         else expect(p.emitted.map((m) => m.status)).toEqual(p.emitted.length === 0 ? [] : ["completed"]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("PROPERTY: gift orders told to the buyer and the recipient (\"also\")", () => {
+  const gift = giftChanges();
+  const POOL: Record<string, Delivery> = {
+    ...THREE_PARTS,
+    "orders/create": created(gift),
+    "orders/updated tags": updated(50, { ...gift, tags: "gift" }),
+  };
+  // A message decided before the app has read the order's addresses (a pending fulfillment
+  // first) cannot know it is a gift: from the first one that does, both hear the same.
+  it("any permutation with duplicates: each key queued at most once, each person's messages move forward, and the recipient hears what the buyer hears once the gift is known", () => {
+    fc.assert(
+      fc.property(arrivals(Object.keys(POOL)), fc.boolean(), (labels, sendProcessingOnCreate) => {
+        const p = createPipeline({ giftRecipients: "also", sendProcessingOnCreate, currentOrder: () => orderPayload(gift) });
+        for (const label of labels) p.deliver(POOL[label]!);
+        const keys = p.emitted.map((m) => m.key);
+        expect(new Set(keys).size).toBe(keys.length);
+        const buyer = p.emitted.filter((m) => m.audience === undefined);
+        const recipient = p.emitted.filter((m) => m.audience === "gift_recipient");
+        expectForwardMoving(buyer);
+        expectForwardMoving(recipient.map((m) => ({ ...m, key: m.key.replace(/:gift_recipient$/, "") })));
+        const pairs = (ms: PlannedMessage[]) => ms.map((m) => [m.status, m.fulfillmentId]);
+        expect(pairs(recipient)).toEqual(pairs(buyer.slice(buyer.length - recipient.length)));
+        expect(buyer.at(-1)?.status).toBe("completed");
+        expect(recipient.at(-1)?.status).toBe("completed");
+      }),
+      { numRuns: 150 },
+    );
+  });
+  it("any permutation with duplicates, the recipient told instead: one forward-moving lifecycle, each key once, ending with the recipient's completed", () => {
+    fc.assert(
+      fc.property(arrivals(Object.keys(POOL)), (labels) => {
+        const p = createPipeline({ giftRecipients: "instead", currentOrder: () => orderPayload(gift) });
+        for (const label of labels) p.deliver(POOL[label]!);
+        const keys = p.emitted.map((m) => m.key);
+        expect(new Set(keys).size).toBe(keys.length);
+        expectForwardMoving(p.emitted.map((m) => ({ ...m, key: m.key.replace(/:gift_recipient$/, "") })));
+        expect(p.emitted.at(-1)).toMatchObject({ status: "completed", audience: "gift_recipient" });
       }),
       { numRuns: 100 },
     );

@@ -12,12 +12,16 @@
  * - a counter sale (sold in person, nothing to ship) sends nothing, or one `completed` when
  *   the shop asks for it, and nothing else ever;
  * - when knowledge jumps several steps, only the highest applicable status is sent;
+ * - each message goes to the buyer, and to a gift recipient as well or instead when the shop
+ *   chooses it (recipient.ts, `audiencesFor`): the same lifecycle, under the recipient's own keys;
  * - when shipping progress depends on facts the app lacks (line items, a fulfillment known
  *   only from a tracking event), the answer is `needs_order`: the caller reads the order
  *   through the Admin API, applies it, and asks again with the trigger `order_lookup`
  *   (which never answers `needs_order`, so the loop ends).
  */
 import { STATUS_RANK, type OrderStatus } from "../kaleyra/statuses";
+import type { GiftRecipientsPref } from "./gift-recipients";
+import { audiencesFor, type Audience } from "./recipient";
 import { compareFulfillments, VOID_FULFILLMENT_STATUSES, type FulfillmentFacts, type OrderKnowledge } from "./knowledge";
 
 export type DecisionTrigger =
@@ -42,6 +46,8 @@ export interface PlannedMessage {
   fulfillmentId?: string;
   /** Unique per shop: the database's unique index on (shop, key) makes enqueueing idempotent. */
   key: string;
+  /** Set only for a message to a gift recipient; absent, the message is for the buyer. */
+  audience?: Exclude<Audience, "buyer">;
 }
 
 export type Decision =
@@ -53,7 +59,7 @@ export interface DecisionInput {
   knowledge: OrderKnowledge;
   alreadyQueued: ReadonlyArray<QueuedMessage>;
   trigger: DecisionTrigger;
-  prefs: { sendProcessingOnCreate: boolean; inPersonSales?: InPersonSalePref };
+  prefs: { sendProcessingOnCreate: boolean; inPersonSales?: InPersonSalePref; giftRecipients?: GiftRecipientsPref };
 }
 
 /**
@@ -118,12 +124,36 @@ export function messageKey(orderId: string, status: OrderStatus, fulfillmentId?:
   return replacement ? `${orderId}:${status}:${fulfillmentId ?? "unknown"}` : `${orderId}:${status}`;
 }
 
+/** A gift recipient's message has the buyer's key plus its own suffix: each is sent once, apart. */
+export function audienceKey(key: string, audience: Audience): string {
+  return audience === "gift_recipient" ? `${key}:gift_recipient` : key;
+}
+
 /** A sale made in person at a counter: Shopify POS, and nothing to ship to the customer. */
 export function isCounterSale(k: OrderKnowledge): boolean {
   return k.sale?.sourceName === "pos" && !k.sale.shipsToCustomer;
 }
 
+/**
+ * The order's lifecycle decides which statuses are due (the messages queued for either
+ * audience count alike); each due message then goes to every audience the shop's choice names.
+ */
 export function decideMessages(input: DecisionInput): Decision {
+  const decision = decideLifecycle(input);
+  if (decision.kind !== "send") return decision;
+  const audiences = audiencesFor(input.knowledge, input.prefs.giftRecipients ?? "buyer");
+  const messages = decision.messages.flatMap((message) =>
+    audiences.map((audience): PlannedMessage =>
+      audience === "buyer" ? message : { ...message, key: audienceKey(message.key, audience), audience },
+    ),
+  );
+  const reason = audiences.includes("gift_recipient")
+    ? `${decision.reason}; told to ${audiences.map((a) => (a === "buyer" ? "the buyer" : "the gift recipient")).join(" and ")}`
+    : decision.reason;
+  return { kind: "send", messages, reason };
+}
+
+function decideLifecycle(input: DecisionInput): Decision {
   const { knowledge, alreadyQueued, trigger, prefs } = input;
   const event = TRIGGER_LABEL[trigger];
   const highest = highestQueued(alreadyQueued);

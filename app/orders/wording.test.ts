@@ -24,6 +24,24 @@ const shippingLine = (deliveryCategory: string | null) => {
   return [{ ...lines[0], delivery_category: deliveryCategory }];
 };
 
+describe("wordingFor a gift recipient", () => {
+  it.each(["processing", "partially_shipped", "shipped", "completed", "cancelled"] as const)(
+    "GIVEN an ordinary shipped order WHEN a %s message is for the gift recipient THEN it has the recipient's wording",
+    (status) => {
+      expect(wordingFor(orderWith({}), status, undefined, "gift_recipient")).toBe(`recipient_${status}`);
+    },
+  );
+
+  it("GIVEN local delivery WHEN shipped to the gift recipient THEN it is worded as delivery to them", () => {
+    expect(wordingFor(orderWith({ shipping_lines: shippingLine("local") }), "shipped", undefined, "gift_recipient")).toBe("recipient_local_delivery");
+  });
+
+  it("GIVEN the buyer WHEN the audience is left out THEN the buyer's wording is used", () => {
+    expect(wordingFor(orderWith({}), "shipped", undefined)).toBe("standard");
+    expect(wordingFor(orderWith({}), "shipped", undefined, "buyer")).toBe("standard");
+  });
+});
+
 describe("wordingFor", () => {
   it("GIVEN an ordinary shipped order THEN the shop's own templates are used", () => {
     const k = orderWith({});

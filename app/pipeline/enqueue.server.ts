@@ -2,12 +2,13 @@ import { timeOrderedId } from "../db/ids";
 import type { SqlExecutor } from "../db/sql.server";
 import { STATUS_RANK, type OrderStatus } from "../kaleyra/statuses";
 import type { OrderKnowledge } from "../orders/knowledge";
-import { pickRecipient } from "../orders/recipient";
+import { giftRecipientsPref } from "../orders/gift-recipients";
+import { pickRecipientFor, type Audience } from "../orders/recipient";
 import { referenceIdFor, type ReferenceIdSource } from "../orders/reference-id";
 import { wordingFor } from "../orders/wording";
 import { decideMessages, type Decision, type DecisionTrigger, type QueuedMessage } from "../orders/status-decision";
 import type { ShopRow } from "../shops/shop-rows.server";
-import { DEFAULT_TEMPLATES, WORDING_TEMPLATES, type MessageTemplate } from "../templates/defaults";
+import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATES, type MessageTemplate } from "../templates/defaults";
 import { renderMessage, templateValuesFor } from "../templates/render";
 
 export interface EnqueueResult {
@@ -69,12 +70,13 @@ export async function planMessageContent(
   knowledge: OrderKnowledge,
   status: OrderStatus,
   fulfillmentId: string | undefined,
+  audience: Audience = "buyer",
 ): Promise<PlannedContent> {
   const stored = await templateFor(tx, shop.domain, status);
   const { enabled } = stored;
-  const wording = wordingFor(knowledge, status, fulfillmentId);
-  const template = wording === "standard" ? stored.template : WORDING_TEMPLATES[wording];
-  const recipient = pickRecipient(knowledge);
+  const wording = wordingFor(knowledge, status, fulfillmentId, audience);
+  const template = wording === "standard" ? stored.template : BUILT_IN_TEMPLATES[wording];
+  const recipient = pickRecipientFor(knowledge, audience);
   const reference = referenceIdFor(referenceIdSourceOf(shop), knowledge);
   const rendered = renderMessage(template, templateValuesFor(knowledge, { shopName: shopDisplayName(shop), fulfillmentId }));
   let skipReason: string | null = null;
@@ -119,6 +121,7 @@ export async function planAndEnqueue(
     prefs: {
       sendProcessingOnCreate: shop.sendProcessingOnCreate,
       inPersonSales: shop.inPersonSales === "completed" ? "completed" : "nothing",
+      giftRecipients: giftRecipientsPref(shop.giftRecipients),
     },
   });
   if (decision.kind !== "send") return { decision, enqueued: 0, skipped: 0 };
@@ -126,15 +129,16 @@ export async function planAndEnqueue(
   let enqueued = 0;
   let skipped = 0;
   for (const [index, planned] of decision.messages.entries()) {
-    const content = await planMessageContent(tx, shop, knowledge, planned.status, planned.fulfillmentId);
+    const audience = planned.audience ?? "buyer";
+    const content = await planMessageContent(tx, shop, knowledge, planned.status, planned.fulfillmentId, audience);
     const state = content.skipReason ? "skipped" : shop.pausedReason ? "paused" : "queued";
     // Messages planned together keep their lifecycle order through createdAt.
     const createdAt = new Date(now.getTime() + index);
     const inserted = await tx.execute(
       `INSERT INTO "Message" ("id", "shopDomain", "orderId", "orderName", "status", "fulfillmentId", "dedupeKey", "state",
          "rank", "recipient", "recipientSource", "referenceId", "bodyText", "description", "omittedLinks",
-         "skipReason", "nextAttemptAt", "createdAt", "updatedAt")
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         "skipReason", "audience", "nextAttemptAt", "createdAt", "updatedAt")
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT ("shopDomain", "dedupeKey") DO NOTHING`,
       [
         timeOrderedId(),
@@ -153,6 +157,7 @@ export async function planAndEnqueue(
         content.description,
         content.omittedLinks,
         content.skipReason,
+        audience,
         now,
         createdAt,
         now,

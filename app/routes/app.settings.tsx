@@ -7,6 +7,7 @@ import {
   Button,
   Card,
   Checkbox,
+  ChoiceList,
   Form,
   FormLayout,
   InlineStack,
@@ -30,6 +31,7 @@ import { TestSendReportBanner } from "../components/TestSendReport";
 import { useResetAfterSave } from "../components/useResetAfterSave";
 import { useToast } from "../components/useToast";
 import { podDomain, type Pod } from "../kaleyra/pods";
+import { GIFT_CONSENT_CAVEAT, GIFT_RECIPIENT_CHOICES, type GiftRecipientsPref } from "../orders/gift-recipients";
 import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -72,6 +74,7 @@ interface FormValues {
   referenceIdAttribute: string;
   sendProcessingOnCreate: boolean;
   thankInPersonSales: boolean;
+  giftRecipients: GiftRecipientsPref;
 }
 
 /** The form's fields in page order: where a refused save puts the focus first. */
@@ -83,6 +86,7 @@ const FIELD_ORDER: ReadonlyArray<keyof FormValues> = [
   "enabled",
   "sendProcessingOnCreate",
   "thankInPersonSales",
+  "giftRecipients",
   "referenceIdSource",
   "referenceIdAttribute",
 ];
@@ -102,6 +106,7 @@ function valuesOf(settings: SettingsView): FormValues {
     referenceIdAttribute: settings.referenceIdAttribute,
     sendProcessingOnCreate: settings.sendProcessingOnCreate,
     thankInPersonSales: settings.thankInPersonSales,
+    giftRecipients: settings.giftRecipients,
   };
 }
 
@@ -110,6 +115,8 @@ function apiKeyHelp(settings: SettingsView): string {
   if (settings.apiKeyLast4 !== null) return `Stored key ends in ${settings.apiKeyLast4}. Leave empty to keep it.`;
   return "In your Kaleyra console under Developers › API keys. Stored encrypted; it is never shown again.";
 }
+
+const GIFT_CHOICES = GIFT_RECIPIENT_CHOICES.map(({ pref, label }) => ({ value: pref, label }));
 
 const REFERENCE_OPTIONS = REFERENCE_ID_SOURCES.map((value) => ({ value, label: REFERENCE_ID_SOURCE_LABEL[value] }));
 
@@ -251,6 +258,23 @@ function SettingsForm({
               onChange={set("thankInPersonSales")}
               error={errors.thankInPersonSales}
             />
+            <ChoiceList
+              title="Gift orders (shipped to someone other than the buyer): who is told"
+              name="giftRecipients"
+              choices={GIFT_CHOICES}
+              selected={[values.giftRecipients]}
+              onChange={(selected) => set("giftRecipients")((selected[0] ?? "buyer") as GiftRecipientsPref)}
+              error={errors.giftRecipients}
+            />
+            {values.giftRecipients !== "buyer" ? (
+              <Banner tone="warning" title="The gift recipient has not agreed to hear from you">
+                <p>{GIFT_CONSENT_CAVEAT}</p>
+              </Banner>
+            ) : (
+              <Text as="p" variant="bodySm" tone="subdued">
+                {GIFT_CONSENT_CAVEAT}
+              </Text>
+            )}
             <Select
               id={fieldId("referenceIdSource")}
               label="Order reference sent to WhatsApp"

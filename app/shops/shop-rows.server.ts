@@ -15,13 +15,15 @@ export interface ShopRow {
   sendProcessingOnCreate: boolean;
   /** "nothing" or "completed": what an in-person (POS) sale with nothing to ship sends. */
   inPersonSales: string;
+  /** "buyer", "also" or "instead": who hears about a gift order (recipient.ts). */
+  giftRecipients: string;
   pausedReason: string | null;
   resumeAt: Date | null;
 }
 
 const SHOP_COLUMNS = `"domain", "name", "installed", "enabled", "kaleyraSid", "apiKeyCipher", "pod",
   "businessNumber", "referenceIdSource", "referenceIdAttribute", "sendProcessingOnCreate",
-  "inPersonSales", "pausedReason", "resumeAt"`;
+  "inPersonSales", "giftRecipients", "pausedReason", "resumeAt"`;
 
 function toShopRow(row: Record<string, unknown>): ShopRow {
   return {

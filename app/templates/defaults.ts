@@ -4,7 +4,7 @@
  * optional-line rule drops it cleanly instead of leaving "Hi ," or "Carrier: ".
  */
 import type { OrderStatus } from "../kaleyra/statuses";
-import type { Wording } from "../orders/wording";
+import type { RecipientWording, Wording } from "../orders/wording";
 
 export interface MessageTemplate {
   /** The WhatsApp message body (`interactive.body.text`), at most 1,024 characters, strictly counted (kaleyra/limits.ts). */
@@ -65,7 +65,7 @@ export const DEFAULT_TEMPLATES: Readonly<Record<OrderStatus, MessageTemplate>> =
  * a delivery, their `shipped` of a parcel on its way). Not edited in Templates; the status's
  * switch still turns them off. `standard` is the shop's own template.
  */
-export const WORDING_TEMPLATES: Readonly<Record<Exclude<Wording, "standard">, MessageTemplate>> = {
+export const WORDING_TEMPLATES: Readonly<Record<Exclude<Wording, "standard" | RecipientWording>, MessageTemplate>> = {
   in_person: {
     body: [
       "Hi {{customer_first_name}},",
@@ -98,4 +98,66 @@ export const WORDING_TEMPLATES: Readonly<Record<Exclude<Wording, "standard">, Me
     ].join("\n"),
     description: "Your order {{order_name}} is out for delivery.",
   },
+};
+
+/**
+ * What a gift recipient is told, when the shop chooses to tell them (Settings). Worded for
+ * someone who did not place the order: no "your order", no greeting by the buyer's name, and
+ * no link to the order status page, which shows the buyer's details. Not edited in
+ * Templates; the status's switch turns them off with the buyer's.
+ */
+export const RECIPIENT_TEMPLATES: Readonly<Record<RecipientWording, MessageTemplate>> = {
+  recipient_processing: {
+    body: [
+      "Hello,",
+      "An order from {{shop_name}} is being prepared for you. We'll let you know as soon as it's on its way.",
+    ].join("\n"),
+    description: "An order from {{shop_name}} is being prepared for you.",
+  },
+  recipient_partially_shipped: {
+    body: [
+      "Hello,",
+      "Part of an order from {{shop_name}} is on its way to you. The rest will follow as soon as it's ready.",
+      "Carrier: {{tracking_company}}",
+      "Tracking number: {{tracking_number}}",
+      "Track this package: {{tracking_url}}",
+    ].join("\n"),
+    description: "Part of an order from {{shop_name}} is on its way to you.",
+  },
+  recipient_shipped: {
+    body: [
+      "Hello,",
+      "Good news: an order from {{shop_name}} is on its way to you.",
+      "Carrier: {{tracking_company}}",
+      "Tracking number: {{tracking_number}}",
+      "Track it here: {{tracking_url}}",
+    ].join("\n"),
+    description: "An order from {{shop_name}} is on its way to you.",
+  },
+  recipient_completed: {
+    body: ["Hello,", "An order from {{shop_name}} has been delivered to you. We hope you enjoy it!"].join("\n"),
+    description: "An order from {{shop_name}} has been delivered to you.",
+  },
+  recipient_cancelled: {
+    body: ["Hello,", "An order from {{shop_name}} that was coming to you has been cancelled, so it will not arrive."].join("\n"),
+    description: "An order from {{shop_name}} for you has been cancelled.",
+  },
+  recipient_ready_for_pickup: {
+    body: ["Hello,", "An order from {{shop_name}} is ready for you to pick up."].join("\n"),
+    description: "An order from {{shop_name}} is ready for pickup.",
+  },
+  recipient_picked_up: {
+    body: ["Hello,", "An order from {{shop_name}} has been picked up. We hope you enjoy it!"].join("\n"),
+    description: "An order from {{shop_name}} has been picked up.",
+  },
+  recipient_local_delivery: {
+    body: ["Hello,", "Good news: an order from {{shop_name}} is out for delivery to you."].join("\n"),
+    description: "An order from {{shop_name}} is out for delivery to you.",
+  },
+};
+
+/** Every built-in wording's template, by wording (`standard` is the shop's own). */
+export const BUILT_IN_TEMPLATES: Readonly<Record<Exclude<Wording, "standard">, MessageTemplate>> = {
+  ...WORDING_TEMPLATES,
+  ...RECIPIENT_TEMPLATES,
 };

@@ -6,7 +6,7 @@ import { ORDER_STATUSES } from "../kaleyra/statuses";
 import { fulfillmentPayload, LINE_A, LINE_B, orderPayload } from "../orders/__fixtures__/lifecycle";
 import { applyFulfillment, applyOrder, type OrderKnowledge } from "../orders/knowledge";
 import { parseFulfillmentPayload, parseOrderPayload } from "../orders/payloads";
-import { DEFAULT_TEMPLATES } from "./defaults";
+import { DEFAULT_TEMPLATES, RECIPIENT_TEMPLATES } from "./defaults";
 import { renderField, renderMessage, renderWithin, templateValuesFor } from "./render";
 import { validateTemplate } from "./validate";
 import { SAMPLE_VALUES, TEMPLATE_VARIABLE_NAMES } from "./variables";
@@ -317,4 +317,17 @@ describe("templateValuesFor", () => {
     const values = templateValuesFor(applyOrder(undefined, order.value), { shopName: "Sunrise" });
     expect(renderMessage(DEFAULT_TEMPLATES.shipped, values).text).toBe("Hi John,\nGood news: your order #1001 from Sunrise is on its way.");
   });
+});
+
+describe("the gift recipient's built-in wordings", () => {
+  it.each(Object.entries(RECIPIENT_TEMPLATES))(
+    "GIVEN %s WHEN rendered with sample values THEN it is valid, speaks to the recipient, and carries no link to the buyer's order page",
+    (_wording, template) => {
+      expect(validateTemplate(template).ok).toBe(true);
+      const rendered = renderMessage(template, SAMPLE_VALUES);
+      expect(rendered.text).toMatch(/order from .+ (is|has|that)/i);
+      expect(`${rendered.text}\n${rendered.description}`).not.toMatch(/\byour order\b/i);
+      expect(`${template.body}${template.description}`).not.toMatch(/order_status_url|customer_first_name/);
+    },
+  );
 });

@@ -88,6 +88,28 @@ describe("Settings", () => {
     expect(await page.getByLabel("Kaleyra region").inputValue()).toBe("EU");
   });
 
+  it("GIVEN the gift-order choice WHEN the merchant picks telling the recipient as well THEN the consent caveat turns into a warning, and the choice is stored and shown again", async () => {
+    const shop = "settings-gifts.myshopify.com";
+    const view = await merchant(shop);
+    await view.open("/app/settings");
+    const { page } = view;
+
+    expect(await page.getByLabel("The buyer only (default)").isChecked()).toBe(true);
+    await page.getByText("A gift recipient never gave it").waitFor();
+    expect(await page.getByText("The gift recipient has not agreed to hear from you").count()).toBe(0);
+    await page.getByLabel("Kaleyra SID").fill(ACCOUNT.sid);
+    await page.getByLabel("API key").fill(ACCOUNT.apiKey);
+    await page.getByLabel("WhatsApp business number").fill("+91 98765 00001");
+    await page.getByText("The buyer and the gift recipient", { exact: true }).click();
+    await page.getByText("The gift recipient has not agreed to hear from you").waitFor();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+
+    await page.getByText("Stored key ends in 0001. Leave empty to keep it.").waitFor();
+    expect((await shopRow(shop))?.giftRecipients).toBe("also");
+    await view.open("/app/settings");
+    expect(await page.getByLabel("The buyer and the gift recipient").isChecked()).toBe(true);
+  });
+
   it("GIVEN a stored key WHEN settings are saved from App Bridge's save bar with the key field empty THEN the stored key is kept", async () => {
     const shop = "settings-keep-key.myshopify.com";
     await configureShop(suite.pipeline.db, shop);

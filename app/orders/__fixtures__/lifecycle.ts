@@ -161,3 +161,24 @@ export function fulfillmentEventPayload(spec: {
     updated_at: at(spec.happened),
   };
 }
+
+/** The gift recipient's phone, on the shipping address of a gift order (GB national form). */
+export const GIFT_RECIPIENT_PHONE_E164 = "+447400123456";
+/** The buyer's phone, on the billing address of a gift order. */
+export const GIFT_BUYER_PHONE_E164 = "+919876543212";
+
+/**
+ * Changes that make the lifecycle order a gift: billed to Asha Rao (her phone on the billing
+ * address, none on the order or the customer), shipped to Priya Shah (hers on the shipping address).
+ */
+export function giftChanges(recipientPhone: string | null = "07400 123456"): JsonObject {
+  const sample = orderPayload();
+  const billing = isObject(sample.billing_address) ? sample.billing_address : {};
+  const shipping = isObject(sample.shipping_address) ? sample.shipping_address : {};
+  return {
+    phone: null,
+    customer: { ...(isObject(sample.customer) ? sample.customer : {}), first_name: "Asha", last_name: "Rao", phone: null, default_address: null },
+    billing_address: { ...billing, first_name: "Asha", last_name: "Rao", name: "Asha Rao", phone: "+91 98765 43212", country_code: "IN" },
+    shipping_address: { ...shipping, first_name: "Priya", last_name: "Shah", name: "Priya Shah", phone: recipientPhone, country_code: "GB" },
+  };
+}

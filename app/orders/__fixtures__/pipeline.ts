@@ -4,6 +4,7 @@
  * the Admin API" (the scenario's current order) and enqueues under the unique key, the
  * way the database's unique index on (shop, key) would.
  */
+import type { GiftRecipientsPref } from "../gift-recipients";
 import { applyOrder, type OrderKnowledge } from "../knowledge";
 import { parseOrderPayload } from "../payloads";
 import { parseShopifyJson } from "../shopify-json";
@@ -20,6 +21,7 @@ export interface Delivery {
 export interface PipelineOptions {
   sendProcessingOnCreate?: boolean;
   inPersonSales?: InPersonSalePref;
+  giftRecipients?: GiftRecipientsPref;
   /** What an Admin API read of the order returns; without it, needs_order stays unanswered. */
   currentOrder?: () => JsonObject;
 }
@@ -35,7 +37,11 @@ export interface Pipeline {
 }
 
 export function createPipeline(options: PipelineOptions = {}): Pipeline {
-  const prefs = { sendProcessingOnCreate: options.sendProcessingOnCreate ?? true, inPersonSales: options.inPersonSales ?? "nothing" };
+  const prefs = {
+    sendProcessingOnCreate: options.sendProcessingOnCreate ?? true,
+    inPersonSales: options.inPersonSales ?? "nothing",
+    giftRecipients: options.giftRecipients ?? "buyer",
+  };
   let knowledge: OrderKnowledge | undefined;
   const queued: PlannedMessage[] = [];
   const emitted: PlannedMessage[] = [];
