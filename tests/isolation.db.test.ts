@@ -26,6 +26,10 @@ import {
   orderPayload,
   orderUpdatedPayload,
 } from "../app/orders/__fixtures__/lifecycle";
+import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
+import { applyOrder } from "../app/orders/knowledge";
+import { parseOrderPayload } from "../app/orders/payloads";
+import { saveOrder } from "../app/pipeline/order-state.server";
 import { DEFAULT_TEMPLATES } from "../app/templates/defaults";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../sandbox/kaleyra-sandbox";
 import { embeddedUrl, hostParam, sessionToken, storeOfflineSession } from "./browser/support/shopify-session";
@@ -592,6 +596,10 @@ beforeAll(async () => {
     sent: await insertMessage(B, { id: "b-sent-message", orderId: "77773", orderName: B_ORDER, state: "sent" }),
   };
   aFailed = await insertMessage(A, { id: "a-failed-message", orderId: "11111", orderName: "#A-1111", state: "failed" });
+  // What A's app knows of that order: a retry plans the message again from it.
+  const parsed = parseOrderPayload(orderPayload({ id: "11111", name: "#A-1111" }));
+  if (!parsed.ok) throw new Error(parsed.reason);
+  await saveOrder(db, A, applyOrder(undefined, parsed.value), { dueAt: null }, new Date());
   await storeOfflineSession(A);
   await storeOfflineSession(B);
 });

@@ -95,10 +95,12 @@ describe("retryMessage", () => {
       ok: true,
       state: "skipped",
       skipReason: "no WhatsApp number for the gift recipient: there is no phone on the shipping address",
+      // The stored message had no text; the plan words it for the recipient.
+      changed: ["message text", "order description"],
     });
 
     await seedOrder(t.deps, shop, { id: "4010", name: "#4010", ...giftChanges() });
-    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: true, state: "queued", skipReason: null });
+    expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: true, state: "queued", skipReason: null, changed: ["recipient"] });
     const row = await message(id);
     expect(row).toMatchObject({ state: "queued", audience: "gift_recipient", recipient: GIFT_RECIPIENT_PHONE_E164, recipientSource: "shipping_address" });
     expect(row.bodyText).toMatch(/^Hello,\nGood news: an order from Sunrise Ceramics is on its way to you\./);
