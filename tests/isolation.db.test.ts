@@ -26,7 +26,6 @@ import {
   orderPayload,
   orderUpdatedPayload,
 } from "../app/orders/__fixtures__/lifecycle";
-import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
 import { applyOrder } from "../app/orders/knowledge";
 import { parseOrderPayload } from "../app/orders/payloads";
 import { saveOrder } from "../app/pipeline/order-state.server";
