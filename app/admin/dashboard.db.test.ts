@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadDashboard, messageCounts, resumeSending } from "./dashboard.server";
-import { openAdminTestDatabase, seedMessage, seedShop, type AdminTestDatabase } from "./testing.server";
+import { openAdminTestDatabase, seedMessage, seedShop, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
 let t: AdminTestDatabase;
 let counter = 0;

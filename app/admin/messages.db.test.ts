@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OUTCOME_HELP } from "../kaleyra/outcome";
 import { PAGE_SIZE, parseMessageFilter } from "./messages";
 import { getMessage, listMessages } from "./messages.server";
-import { openAdminTestDatabase, seedMessage, type AdminTestDatabase } from "./testing.server";
+import { openAdminTestDatabase, seedMessage, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
 const SHOP = "log.myshopify.com";
 const OTHER = "other-log.myshopify.com";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { giftChanges, GIFT_RECIPIENT_PHONE_E164, SHIPPING_PHONE_E164 } from "../orders/__fixtures__/lifecycle";
 import { retryMessage } from "./retry.server";
-import { openAdminTestDatabase, seedMessage, seedOrder, seedShop, type AdminTestDatabase } from "./testing.server";
+import { openAdminTestDatabase, seedMessage, seedOrder, seedShop, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
 let t: AdminTestDatabase;
 let counter = 0;

@@ -5,7 +5,7 @@ import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.serve
 import { KEY_UNREADABLE_DETAIL } from "../outbox/pause.server";
 import { testSendHelp } from "./test-send-help";
 import { loadSettings, saveSettings, sendTestMessage, TEST_REFERENCE_ID } from "./settings.server";
-import { openAdminTestDatabase, seedMessage, seedShop, TEST_ACCOUNT, TEST_ENCRYPTION_KEY, type AdminTestDatabase } from "./testing.server";
+import { openAdminTestDatabase, seedMessage, seedShop, TEST_ACCOUNT, TEST_ENCRYPTION_KEY, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
 let t: AdminTestDatabase;
 let sandbox: KaleyraSandbox;

@@ -3,7 +3,7 @@ import { ORDER_STATUSES } from "../kaleyra/statuses";
 import { DEFAULT_TEMPLATES } from "../templates/defaults";
 import { templateFieldName } from "./template-editing";
 import { loadTemplates, saveTemplates } from "./templates.server";
-import { openAdminTestDatabase, seedShop, type AdminTestDatabase } from "./testing.server";
+import { openAdminTestDatabase, seedShop, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
 let t: AdminTestDatabase;
 let counter = 0;

@@ -19,6 +19,22 @@ const show = (list: ImportEdge[]) => list.map((edge) => `${edge.from} -> ${edge.
 
 /** Each rule: the imports it forbids, and why. */
 const BOUNDARIES: Array<{ rule: string; forbids: (edge: ImportEdge) => boolean }> = [
+  {
+    rule: "the app does not import test code",
+    forbids: (edge) => edge.to.startsWith("tests/"),
+  },
+  {
+    rule: "admin modules do not reach into the webhook pipeline (shared parts live in their owner)",
+    forbids: (edge) => edge.from.startsWith("app/admin/") && edge.to.startsWith("app/pipeline/"),
+  },
+  {
+    rule: "the configuration does not depend on the outbox (the outbox depends on it)",
+    forbids: (edge) => edge.from === "app/config.server.ts" && edge.to.startsWith("app/outbox/"),
+  },
+  {
+    rule: "modules import statically, so the graph and the bundle show every dependency",
+    forbids: (edge) => edge.dynamic,
+  },
 ];
 
 describe("the app's import graph", () => {

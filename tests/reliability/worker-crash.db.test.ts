@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { MIN_LEASE_MS } from "../../app/outbox/backoff";
+import { MIN_LEASE_MS } from "../../app/config.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findSecrets, suiteSecrets } from "../security/helpers/secrets";
 import { openSqlDatabase, type SqlDatabase } from "../../app/db/sql.server";

@@ -1,18 +1,18 @@
 /**
  * For the admin modules' database tests only: a fresh database of the engine under test
  * (TEST_DB) with its own Prisma client and SQL handle, and builders for the rows the tests
- * start from. Not imported by any route.
+ * start from.
  */
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "../../tests/helpers/database";
-import { encryptSecret, lastFour } from "../crypto/secrets.server";
-import { createPrismaClient } from "../db/client.server";
-import { openSqlDatabase } from "../db/sql.server";
-import { applyOrder, type OrderKnowledge } from "../orders/knowledge";
-import { parseOrderPayload } from "../orders/payloads";
-import { orderPayload } from "../orders/__fixtures__/lifecycle";
-import { saveOrder } from "../pipeline/order-state.server";
-import type { AdminDeps } from "./deps.server";
+import { createTestDatabase, type TestDatabase } from "./database";
+import { encryptSecret, lastFour } from "../../app/crypto/secrets.server";
+import { createPrismaClient } from "../../app/db/client.server";
+import { openSqlDatabase } from "../../app/db/sql.server";
+import { applyOrder, type OrderKnowledge } from "../../app/orders/knowledge";
+import { parseOrderPayload } from "../../app/orders/payloads";
+import { orderPayload } from "../../app/orders/__fixtures__/lifecycle";
+import { saveOrder } from "../../app/pipeline/order-state.server";
+import type { AdminDeps } from "../../app/admin/deps.server";
 
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 5).toString("base64");
 export const TEST_ACCOUNT = { sid: "HXAP16ADMIN01IN", apiKey: "Aadmin-test-key-4242", number: "+919876500009" };
