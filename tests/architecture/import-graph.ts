@@ -27,7 +27,7 @@ export function sourceFiles(root: string, dir: string): string[] {
   return found;
 }
 
-/** Where a specifier leads inside the repository, or undefined for a package. */
+/** Where a specifier leads inside the repository, or undefined for a package; throws when it leads nowhere. */
 export function resolveSpecifier(root: string, from: string, specifier: string): string | undefined {
   let base: string;
   if (specifier.startsWith("~/")) base = path.join("app", specifier.slice(2));
@@ -38,8 +38,10 @@ export function resolveSpecifier(root: string, from: string, specifier: string):
   for (const extension of EXTENSIONS) {
     if (existsSync(path.join(root, normal + extension))) return normal + extension;
   }
-  // A JSON fixture or another file the compiler resolves on its own terms.
-  return existsSync(path.join(root, normal)) ? normal : undefined;
+  // A JSON fixture, say. A path that leads nowhere is an error, not a missing edge: an edge
+  // the reader loses could hide a cycle.
+  if (existsSync(path.join(root, normal))) return normal;
+  throw new Error(`${from}: cannot resolve ${JSON.stringify(specifier)}`);
 }
 
 export function importsOf(root: string, file: string): ImportEdge[] {

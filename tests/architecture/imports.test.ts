@@ -5,7 +5,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { importCycles, importsOf, sourceFiles, type ImportEdge } from "./import-graph";
+import { importCycles, importsOf, resolveSpecifier, sourceFiles, type ImportEdge } from "./import-graph";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TEST_FILE = /\.test\.tsx?$/;
@@ -65,6 +65,11 @@ describe("the checker itself", () => {
 
   it("GIVEN a module importing itself and a chain without a loop WHEN checked THEN only the self-import is a cycle", () => {
     expect(importCycles(["a", "b", "c"], [edge("a", "a"), edge("b", "c")])).toEqual([["a"]]);
+  });
+
+  it("GIVEN an import of a file that does not exist WHEN resolved THEN it fails, naming it (no edge is lost silently)", () => {
+    expect(() => resolveSpecifier(ROOT, "app/root.tsx", "./no-such-module")).toThrow(/no-such-module/);
+    expect(resolveSpecifier(ROOT, "app/root.tsx", "react")).toBeUndefined();
   });
 
   it("GIVEN this test file WHEN its imports are read THEN the relative import resolves to the .ts file", () => {
