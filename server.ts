@@ -18,6 +18,7 @@ import { createHttpApp, createHttpServer, previewOptions } from "./app/server/ht
 import { databaseProvider } from "./app/db/provider";
 import { startOutboxListener, type OutboxListener } from "./app/outbox/notify.server";
 import { startDeliveryWorker, type DeliveryWorker } from "./app/outbox/worker.server";
+import { adminApiOrderFetcher } from "./app/pipeline/order-lookup.server";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -52,7 +53,10 @@ async function main(): Promise<void> {
   let worker: DeliveryWorker | undefined;
   let listener: OutboxListener | undefined;
   if (env.RUN_WORKER) {
-    worker = startDeliveryWorker({ logger });
+    // The Shopify library is built from the configuration as its module loads: it is loaded
+    // after the check above, and only when an order is first looked up.
+    const fetchOrder = adminApiOrderFetcher(async (shop) => (await import("./app/shopify.server")).unauthenticated.admin(shop));
+    worker = startDeliveryWorker({ logger, fetchOrder });
     // Messages queued by other web processes wake this worker at once (PostgreSQL only).
     if (databaseProvider(env.DATABASE_URL) === "postgresql") listener = startOutboxListener(env.DATABASE_URL, { logger });
   }

@@ -8,11 +8,15 @@ import { databaseProvider } from "./app/db/provider";
 import { logger } from "./app/logger.server";
 import { startOutboxListener } from "./app/outbox/notify.server";
 import { startDeliveryWorker } from "./app/outbox/worker.server";
+import { adminApiOrderFetcher } from "./app/pipeline/order-lookup.server";
 
 async function main(): Promise<void> {
   const env = configOrExit();
   await migrate(env.DATABASE_URL);
-  const worker = startDeliveryWorker({ logger });
+  // The Shopify library is built from the configuration as its module loads: it is loaded
+  // after the check above, and only when an order is first looked up.
+  const fetchOrder = adminApiOrderFetcher(async (shop) => (await import("./app/shopify.server")).unauthenticated.admin(shop));
+  const worker = startDeliveryWorker({ logger, fetchOrder });
   // The web processes' webhooks wake this process through PostgreSQL's LISTEN/NOTIFY.
   const listener =
     databaseProvider(env.DATABASE_URL) === "postgresql" ? startOutboxListener(env.DATABASE_URL, { logger }) : undefined;

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { keyEntryProblem } from "./crypto/secrets.server";
 import { KALEYRA_DEADLINE_MS } from "./kaleyra/deadline";
-import { LEASE_MS, MIN_LEASE_MS } from "./outbox/backoff";
 import { previewProblem } from "./preview/guard";
 import { SHOP_DOMAIN } from "./shops/domain";
 
@@ -30,6 +29,18 @@ const databaseUrl = z
   );
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+/**
+ * How long a claimed message belongs to its worker before another may take it over
+ * (WORKER_LEASE_MS), by default.
+ */
+export const LEASE_MS = 60_000;
+
+/**
+ * The shortest safe lease: a send may take Kaleyra's whole deadline, and its outcome must be
+ * written before the lease ends, or another pass would send the message again.
+ */
+export const MIN_LEASE_MS = KALEYRA_DEADLINE_MS + 5_000;
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

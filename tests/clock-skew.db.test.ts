@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { databaseClock, offsetFrom } from "../app/db/clock.server";
 import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
@@ -6,7 +5,7 @@ import { createKaleyraClient } from "../app/kaleyra/client.server";
 import { startDeliveryWorker, type DeliveryWorker } from "../app/outbox/worker.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../sandbox/kaleyra-sandbox";
 import { createTestDatabase, type TestDatabase } from "./helpers/database";
-import { ACCOUNT, configureShop } from "./helpers/pipeline";
+import { ACCOUNT, makeMessage, makeShop } from "./factories";
 import { waitFor } from "./helpers/process";
 
 /**
@@ -29,7 +28,7 @@ beforeAll(async () => {
   db = openSqlDatabase(database.url);
   sandbox = await startKaleyraSandbox({ accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] }] });
   sandbox.setFaults({ latencyMs: 150 });
-  await configureShop(db, SHOP);
+  await makeShop(db, SHOP);
 });
 
 afterEach(async () => {
@@ -45,14 +44,20 @@ afterAll(async () => {
 async function queueOrders(count: number): Promise<void> {
   const due = new Date(Date.now() - 1000);
   for (let i = 0; i < count; i += 1) {
-    const id = randomUUID();
     // One shopper per order: only the per-number rate paces them.
-    await db.execute(
-      `INSERT INTO "Message" ("id", "shopDomain", "orderId", "status", "dedupeKey", "state", "rank", "recipient", "referenceId",
-         "bodyText", "nextAttemptAt", "createdAt", "updatedAt")
-       VALUES (?, ?, ?, 'processing', ?, 'queued', 0, ?, ?, 'Your order is being prepared', ?, ?, ?)`,
-      [id, SHOP, `${9000 + i}`, `order:${id}`, `+1502555${String(1000 + i)}`, `ref-${9000 + i}`, due, due, due],
-    );
+    await makeMessage(db, SHOP, {
+      orderId: `${9000 + i}`,
+      orderName: null,
+      status: "processing",
+      state: "queued",
+      rank: 0,
+      recipient: `+1502555${String(1000 + i)}`,
+      recipientSource: null,
+      referenceId: `ref-${9000 + i}`,
+      bodyText: "Your order is being prepared",
+      attempts: 0,
+      createdAt: due,
+    });
   }
 }
 

@@ -33,7 +33,7 @@ import { DEFAULT_TEMPLATES } from "../app/templates/defaults";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../sandbox/kaleyra-sandbox";
 import { embeddedUrl, hostParam, sessionToken, storeOfflineSession } from "./browser/support/shopify-session";
 import { startTestApp, type TestApp } from "./helpers/app";
-import { ACCOUNT, configureShop } from "./helpers/pipeline";
+import { ACCOUNT, makeMessage, makeShop, makeTemplate } from "./factories";
 import { postWebhook } from "./helpers/webhooks";
 
 const A = "isolation-a.myshopify.com";
@@ -52,16 +52,19 @@ let db: SqlDatabase;
 let bMessages: { failed: string; skipped: string; sent: string };
 let aFailed: string;
 
-async function insertMessage(shop: string, values: { id: string; orderId: string; orderName: string; state: string }): Promise<string> {
-  const now = new Date();
-  await db.execute(
-    `INSERT INTO "Message" ("id", "shopDomain", "orderId", "orderName", "status", "dedupeKey", "state", "rank", "recipient",
-       "referenceId", "bodyText", "attempts", "lastOutcome", "lastCode", "lastDetail", "skipReason", "nextAttemptAt", "createdAt", "updatedAt")
-     VALUES (?, ?, ?, ?, 'shipped', ?, ?, 2, '+15025550147', ?, 'Shipped', 1, 'rejected', 'WA400', 'Kaleyra refused the message format. x', ?, ?, ?, ?)`,
-    [values.id, shop, values.orderId, values.orderName, `${values.orderId}:shipped`, values.state, values.orderId,
-      values.state === "skipped" ? "the shipped template is switched off" : null, now, now, now],
-  );
-  return values.id;
+/** A shipped message Kaleyra refused (WA400), in the given state. */
+function insertMessage(shop: string, values: { id: string; orderId: string; orderName: string; state: string }): Promise<string> {
+  return makeMessage(db, shop, {
+    ...values,
+    dedupeKey: `${values.orderId}:shipped`,
+    recipientSource: null,
+    bodyText: "Shipped",
+    lastOutcome: "rejected",
+    lastCode: "WA400",
+    lastDetail: "Kaleyra refused the message format. x",
+    skipReason: values.state === "skipped" ? "the shipped template is switched off" : null,
+    createdAt: new Date(),
+  });
 }
 
 /** Everything the app holds of a shop, to compare before and after. */
@@ -576,19 +579,14 @@ beforeAll(async () => {
   });
   app = await startTestApp({ KALEYRA_BASE_URL: sandbox.url });
   db = openSqlDatabase(app.database.url);
-  await configureShop(db, A);
-  await configureShop(db, B);
-  await configureShop(db, C);
+  await makeShop(db, A);
+  await makeShop(db, B);
+  await makeShop(db, C);
   await db.execute(
     `UPDATE "Shop" SET "kaleyraSid" = ?, "pausedReason" = 'low_balance', "pausedCode" = 'E110' WHERE "domain" = ?`,
     [B_SID, B],
   );
-  for (const status of ORDER_STATUSES) {
-    await db.execute(
-      `INSERT INTO "Template" ("id", "shopDomain", "status", "enabled", "body", "description", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [`b-${status}`, B, status, true, B_TEMPLATE, null, new Date()],
-    );
-  }
+  for (const status of ORDER_STATUSES) await makeTemplate(db, B, status, { id: `b-${status}`, body: B_TEMPLATE });
   bMessages = {
     failed: await insertMessage(B, { id: "b-failed-message", orderId: B_ORDER_ID, orderName: B_ORDER, state: "failed" }),
     skipped: await insertMessage(B, { id: "b-skipped-message", orderId: "77772", orderName: B_ORDER, state: "skipped" }),

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rotateStoredSecrets } from "../app/crypto/rotate.server";
 import { decryptSecret, encryptSecret } from "../app/crypto/secrets.server";
@@ -8,7 +7,7 @@ import { KEY_UNREADABLE_DETAIL } from "../app/outbox/pause.server";
 import { startDeliveryWorker } from "../app/outbox/worker.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../sandbox/kaleyra-sandbox";
 import { createTestDatabase, type TestDatabase } from "./helpers/database";
-import { ACCOUNT, configureShop } from "./helpers/pipeline";
+import { ACCOUNT, makeMessage, makeShop } from "./factories";
 import { waitFor } from "./helpers/process";
 
 /** The key every shop was saved under (tests/setup.ts), and the one that replaces it. */
@@ -39,8 +38,8 @@ async function storedCipher(shop: string): Promise<string> {
 
 describe("ENCRYPTION_KEY rotation", () => {
   it("GIVEN shops and a session saved under the old key WHEN keys:rotate runs with the new key first THEN every secret reads under the new key alone, and a second run has nothing to do", async () => {
-    await configureShop(db, "rotate-a.myshopify.com");
-    await configureShop(db, "rotate-b.myshopify.com");
+    await makeShop(db, "rotate-a.myshopify.com");
+    await makeShop(db, "rotate-b.myshopify.com");
     await db.execute(`INSERT INTO "Shop" ("domain", "apiKeyCipher", "createdAt", "updatedAt") VALUES (?, ?, ?, ?)`, [
       "rotate-lost.myshopify.com",
       encryptSecret("Alost-key", Buffer.alloc(32, 12).toString("base64")),
@@ -63,18 +62,24 @@ describe("ENCRYPTION_KEY rotation", () => {
 
   it("GIVEN a shop paused because no configured key read its API key WHEN a worker runs with that key back in the ring THEN the shop resumes by itself and its message is sent", async () => {
     const shop = "rotate-paused.myshopify.com";
-    await configureShop(db, shop);
+    await makeShop(db, shop);
     await db.execute(
       `UPDATE "Shop" SET "pausedReason" = 'config_error', "pausedDetail" = ?, "pausedAt" = ? WHERE "domain" = ?`,
       [KEY_UNREADABLE_DETAIL, new Date(), shop],
     );
-    const id = randomUUID();
-    await db.execute(
-      `INSERT INTO "Message" ("id", "shopDomain", "orderId", "status", "dedupeKey", "state", "rank", "recipient", "referenceId",
-         "bodyText", "nextAttemptAt", "createdAt", "updatedAt")
-       VALUES (?, ?, '8801', 'processing', ?, 'paused', 0, '+15025550199', 'rotate-8801', 'Your order is being prepared', ?, ?, ?)`,
-      [id, shop, `8801:${id}`, new Date(), new Date(), new Date()],
-    );
+    const id = await makeMessage(db, shop, {
+      orderId: "8801",
+      orderName: null,
+      status: "processing",
+      state: "paused",
+      rank: 0,
+      recipient: "+15025550199",
+      recipientSource: null,
+      referenceId: "rotate-8801",
+      bodyText: "Your order is being prepared",
+      attempts: 0,
+      createdAt: new Date(),
+    });
     const worker = startDeliveryWorker({
       db,
       encryptionKey: RING,

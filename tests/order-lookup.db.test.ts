@@ -16,7 +16,8 @@ const graphqlBodies: string[] = [];
 const accessTokens: string[] = [];
 /** What the production reader threw, if anything: the worker only logs it, and tests log nothing. */
 const lookupFailures: string[] = [];
-const readOrder = adminApiOrderFetcher();
+// The Shopify library reads DATABASE_URL as it loads, so it loads once the pipeline set it.
+const readOrder = adminApiOrderFetcher(async (shop) => (await import("../app/shopify.server")).unauthenticated.admin(shop));
 const recordingReader: FetchOrder = async (shop, orderId) => {
   try {
     return await readOrder(shop, orderId);

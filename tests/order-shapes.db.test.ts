@@ -1,20 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  cancelledOrderPayload,
-  fulfillmentEventPayload,
-  fulfillmentPayload,
-  LINE_A,
-  LINE_B,
-  lineItem,
-  orderPayload,
-  orderUpdatedPayload,
-  refund,
-  SHIPPING_PHONE_E164,
-  type FulfillmentSpec,
-} from "../app/orders/__fixtures__/lifecycle";
+import { LINE_A, LINE_B, lineItem, orderPayload, refund, SHIPPING_PHONE_E164 } from "../app/orders/__fixtures__/lifecycle";
 import { storeOfflineSession } from "./browser/support/shopify-session";
 import { AdminClient, jsonOf } from "./forms/support/http";
-import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
+import { ALL_LINES, orderSequence, SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
 
 /**
  * Order shapes a real store produces, end to end: signed webhooks over HTTP into the
@@ -22,7 +10,7 @@ import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
  * has its own order id and asserts exactly what the sandbox received for it, in order.
  */
 let pipeline: Pipeline;
-let nextOrder = 7000;
+const newOrder = orderSequence(7000);
 
 beforeAll(async () => {
   pipeline = await startPipeline();
@@ -33,26 +21,10 @@ afterAll(async () => {
   await pipeline?.stop();
 });
 
-const ALL: Array<[string, number]> = [
-  [LINE_A, 2],
-  [LINE_B, 1],
-];
 const BUYER_PHONE = "+91 98765 43210";
 const BUYER_E164 = "+919876543210";
 const RECIPIENT_PHONE = "07400 123456"; // the gift recipient's, GB
 const RECIPIENT_E164 = "+447400123456";
-
-function newOrder(base: Record<string, unknown> = {}) {
-  const id = String(++nextOrder);
-  return {
-    id,
-    created: (changes: Record<string, unknown> = {}) => orderPayload({ id, ...base, ...changes }),
-    updated: (minutes: number, changes: Record<string, unknown> = {}) => orderUpdatedPayload(minutes, { id, ...base, ...changes }),
-    cancelled: (minutes: number) => cancelledOrderPayload(minutes, { id, ...base }),
-    fulfillment: (spec: FulfillmentSpec) => ({ ...fulfillmentPayload(spec), order_id: id }),
-    event: (spec: Parameters<typeof fulfillmentEventPayload>[0]) => ({ ...fulfillmentEventPayload(spec), order_id: id }),
-  };
-}
 
 /** [status, to, body text] of every message the sandbox accepted for the order, in order. */
 function receivedFor(orderId: string): Array<[string, string, string]> {
@@ -60,13 +32,6 @@ function receivedFor(orderId: string): Array<[string, string, string]> {
     .map((m) => m.body as { messaging_object: { to: string; interactive: { body: { text: string }; action: { parameters: { reference_id: string; order: { status: string } } } } } })
     .filter((b) => b.messaging_object.interactive.action.parameters.reference_id === orderId)
     .map((b) => [b.messaging_object.interactive.action.parameters.order.status, b.messaging_object.to, b.messaging_object.interactive.body.text]);
-}
-
-const statusesFor = (orderId: string) => receivedFor(orderId).map(([status]) => status);
-
-async function post(topic: string, body: unknown): Promise<void> {
-  const response = await pipeline.post(topic, body);
-  expect(response.status).toBe(200);
 }
 
 async function messagesOf(orderId: string) {
@@ -99,10 +64,10 @@ describe("gift orders", () => {
 
   /** Placed, shipped in one parcel, each webhook delivered twice (Shopify retries). */
   async function placeAndShip(order: ReturnType<typeof giftOrder>): Promise<void> {
-    const shipment = order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL, created: 10 });
+    const shipment = order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL_LINES, created: 10 });
     for (const [topic, body] of [["orders/create", order.created()], ["fulfillments/create", shipment]] as const) {
-      await post(topic, body);
-      await post(topic, body);
+      await pipeline.accept(topic, body);
+      await pipeline.accept(topic, body);
     }
     await pipeline.settle();
   }
@@ -116,8 +81,8 @@ describe("gift orders", () => {
 
   it("GIVEN a gift (buyer Asha's phone on the billing address, recipient Priya's on the shipping address) THEN only Asha is told, by her name", async () => {
     const order = giftOrder();
-    await post("orders/create", order.created());
-    await post("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL, created: 10 }));
+    await pipeline.accept("orders/create", order.created());
+    await pipeline.accept("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL_LINES, created: 10 }));
     await pipeline.settle();
 
     const received = receivedFor(order.id);
@@ -187,15 +152,15 @@ describe("counter sales (Shopify POS)", () => {
 
   function counterSale() {
     const order = newOrder({ ...pos, phone: BUYER_PHONE, billing_address: null });
-    const fulfilled = order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL, created: 0, tracking: null });
+    const fulfilled = order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL_LINES, created: 0, tracking: null });
     return { order, fulfilled };
   }
 
   it("GIVEN the default WHEN a POS sale arrives already fulfilled THEN nothing is sent and the reason is kept", async () => {
     const { order, fulfilled } = counterSale();
-    await post("orders/create", order.created({ fulfillments: [fulfilled] }));
-    await post("fulfillments/create", fulfilled);
-    await post("orders/updated", order.updated(1, { fulfillments: [fulfilled] }));
+    await pipeline.accept("orders/create", order.created({ fulfillments: [fulfilled] }));
+    await pipeline.accept("fulfillments/create", fulfilled);
+    await pipeline.accept("orders/updated", order.updated(1, { fulfillments: [fulfilled] }));
     await pipeline.settle();
 
     expect(receivedFor(order.id)).toEqual([]);
@@ -208,9 +173,9 @@ describe("counter sales (Shopify POS)", () => {
     await setInPersonSales("completed");
     try {
       const { order, fulfilled } = counterSale();
-      await post("orders/create", order.created({ fulfillments: [fulfilled] }));
-      await post("fulfillments/create", fulfilled);
-      await post("orders/updated", order.updated(1, { fulfillments: [fulfilled] }));
+      await pipeline.accept("orders/create", order.created({ fulfillments: [fulfilled] }));
+      await pipeline.accept("fulfillments/create", fulfilled);
+      await pipeline.accept("orders/updated", order.updated(1, { fulfillments: [fulfilled] }));
       await pipeline.settle();
 
       const received = receivedFor(order.id);
@@ -229,10 +194,10 @@ describe("local pickup", () => {
     const pickupLine = { ...(sample.shipping_lines as Array<Record<string, unknown>>)[0], title: "Pickup at Main Street", code: "Main Street", delivery_category: "pick-up" };
     const order = newOrder({ shipping_address: null, shipping_lines: [pickupLine], phone: BUYER_PHONE });
     const id = `${order.id}1`;
-    await post("orders/create", order.created());
-    await post("fulfillments/create", order.fulfillment({ id, status: "success", lines: ALL, created: 10, shipmentStatus: "ready_for_pickup", tracking: null }));
+    await pipeline.accept("orders/create", order.created());
+    await pipeline.accept("fulfillments/create", order.fulfillment({ id, status: "success", lines: ALL_LINES, created: 10, shipmentStatus: "ready_for_pickup", tracking: null }));
     await pipeline.settle();
-    await post("fulfillment_events/create", order.event({ id: `${order.id}9`, fulfillmentId: id, status: "picked_up", happened: 60 }));
+    await pipeline.accept("fulfillment_events/create", order.event({ id: `${order.id}9`, fulfillmentId: id, status: "picked_up", happened: 60 }));
     await pipeline.settle();
 
     const received = receivedFor(order.id);
@@ -250,13 +215,13 @@ describe("local pickup", () => {
 describe("order edits and refunds", () => {
   it("GIVEN A shipped as a partial shipment WHEN an edit removes B, a no-op update comes, and A is delivered THEN shipped then completed", async () => {
     const order = newOrder();
-    await post("orders/create", order.created());
-    await post("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: [[LINE_A, 2]], created: 10 }));
+    await pipeline.accept("orders/create", order.created());
+    await pipeline.accept("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: [[LINE_A, 2]], created: 10 }));
     await pipeline.settle();
-    await post("orders/updated", order.updated(20, withoutB));
-    await post("orders/updated", order.updated(25, { ...withoutB, tags: "vip" }));
+    await pipeline.accept("orders/updated", order.updated(20, withoutB));
+    await pipeline.accept("orders/updated", order.updated(25, { ...withoutB, tags: "vip" }));
     await pipeline.settle();
-    await post("fulfillment_events/create", order.event({ id: `${order.id}9`, fulfillmentId: `${order.id}1`, status: "delivered", happened: 40 }));
+    await pipeline.accept("fulfillment_events/create", order.event({ id: `${order.id}9`, fulfillmentId: `${order.id}1`, status: "delivered", happened: 40 }));
     await pipeline.settle();
 
     expect(receivedFor(order.id).map(([status, to]) => [status, to])).toEqual([
@@ -274,13 +239,13 @@ describe("order edits and refunds", () => {
 
   it("GIVEN A shipped as a partial shipment WHEN the unshipped B is refunded THEN shipped is sent", async () => {
     const order = newOrder();
-    await post("orders/create", order.created());
-    await post("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: [[LINE_A, 2]], created: 10 }));
+    await pipeline.accept("orders/create", order.created());
+    await pipeline.accept("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: [[LINE_A, 2]], created: 10 }));
     await pipeline.settle();
-    await post("orders/updated", order.updated(20, { ...withoutB, refunds: [refund(LINE_B, 1)], financial_status: "partially_refunded" }));
+    await pipeline.accept("orders/updated", order.updated(20, { ...withoutB, refunds: [refund(LINE_B, 1)], financial_status: "partially_refunded" }));
     await pipeline.settle();
 
-    expect(statusesFor(order.id)).toEqual(["processing", "partially_shipped", "shipped"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing", "partially_shipped", "shipped"]);
   });
 });
 
@@ -289,12 +254,12 @@ describe("replacement fulfillments", () => {
     const order = newOrder();
     const first = `${order.id}1`;
     const second = `${order.id}2`;
-    await post("orders/create", order.created());
-    await post("fulfillments/create", order.fulfillment({ id: first, status: "success", lines: ALL, created: 10 }));
+    await pipeline.accept("orders/create", order.created());
+    await pipeline.accept("fulfillments/create", order.fulfillment({ id: first, status: "success", lines: ALL_LINES, created: 10 }));
     await pipeline.settle();
-    await post("fulfillments/update", order.fulfillment({ id: first, status: "cancelled", lines: ALL, created: 10, updated: 20 }));
-    await post("fulfillments/create", order.fulfillment({ id: second, status: "success", lines: ALL, created: 21 }));
-    await post("fulfillments/update", order.fulfillment({ id: second, status: "success", lines: ALL, created: 21, updated: 22 }));
+    await pipeline.accept("fulfillments/update", order.fulfillment({ id: first, status: "cancelled", lines: ALL_LINES, created: 10, updated: 20 }));
+    await pipeline.accept("fulfillments/create", order.fulfillment({ id: second, status: "success", lines: ALL_LINES, created: 21 }));
+    await pipeline.accept("fulfillments/update", order.fulfillment({ id: second, status: "success", lines: ALL_LINES, created: 21, updated: 22 }));
     await pipeline.settle();
 
     const received = receivedFor(order.id);
@@ -315,13 +280,13 @@ describe("contact changes", () => {
       shipping_address: { ...(sample.shipping_address as object), phone: null },
     };
     const order = newOrder(noPhones);
-    await post("orders/create", order.created());
+    await pipeline.accept("orders/create", order.created());
     await pipeline.settle();
     const [skipped] = await messagesOf(order.id);
     expect(skipped).toMatchObject({ status: "processing", state: "skipped" });
     expect(skipped?.skipReason).toMatch(/^no WhatsApp number for the buyer: there is no phone on the order, the customer/);
 
-    await post("orders/updated", order.updated(5, { phone: BUYER_PHONE }));
+    await pipeline.accept("orders/updated", order.updated(5, { phone: BUYER_PHONE }));
     const admin = new AdminClient(pipeline.app.url, SHOP);
     const detail = jsonOf<{ message: { help: { explanation: string; action: string } } }>(
       await admin.load(`/app/messages/${skipped?.id}`, "routes/app.messages.$id"),

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
 import { claimDueMessages, reserveRateSlot, reserveRecipient } from "../app/outbox/claim.server";
 import { recordSendResult } from "../app/outbox/record.server";
+import { makeMessage } from "./factories";
 import { createTestDatabase, type TestDatabase } from "./helpers/database";
 
 let database: TestDatabase;
@@ -22,15 +22,18 @@ beforeEach(async () => {
   await db.execute(`DELETE FROM "Message"`);
 });
 
-async function queue(orderId: string, status: string, rank: number, createdAt: Date, state = "queued"): Promise<string> {
-  const id = randomUUID();
-  await db.execute(
-    `INSERT INTO "Message" ("id", "shopDomain", "orderId", "status", "dedupeKey", "state", "rank", "recipient", "referenceId",
-       "bodyText", "nextAttemptAt", "createdAt", "updatedAt")
-     VALUES (?, 'claims.myshopify.com', ?, ?, ?, ?, ?, '+15025550147', ?, 'text', ?, ?, ?)`,
-    [id, orderId, status, `${orderId}:${status}:${id}`, state, rank, orderId, createdAt, createdAt, createdAt],
-  );
-  return id;
+function queue(orderId: string, status: string, rank: number, createdAt: Date, state = "queued"): Promise<string> {
+  return makeMessage(db, "claims.myshopify.com", {
+    orderId,
+    orderName: null,
+    status,
+    state,
+    rank,
+    recipientSource: null,
+    bodyText: "text",
+    attempts: 0,
+    createdAt,
+  });
 }
 
 const accepted = {

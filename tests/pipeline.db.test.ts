@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  cancelledOrderPayload,
-  fulfillmentEventPayload,
-  fulfillmentPayload,
-  LINE_A,
-  LINE_B,
-  orderPayload,
-  SHIPPING_PHONE_E164,
-  type FulfillmentSpec,
-} from "../app/orders/__fixtures__/lifecycle";
+import { LINE_A, LINE_B, SHIPPING_PHONE_E164 } from "../app/orders/__fixtures__/lifecycle";
 import { atLimit } from "../app/kaleyra/__fixtures__/scripts";
 import { LIMITS } from "../app/kaleyra/limits";
 import { resumeShop } from "../app/outbox/pause.server";
 import { SHOP_CACHE_MS } from "../app/outbox/worker.server";
 import { encryptSecret } from "../app/crypto/secrets.server";
-import { ACCOUNT, SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
+import { ACCOUNT } from "./factories";
+import { ALL_LINES, orderSequence, SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
 import { waitFor } from "./helpers/process";
 
 /**
@@ -23,7 +15,7 @@ import { waitFor } from "./helpers/process";
  * own order id and asserts exactly which messages the sandbox received, in order.
  */
 let pipeline: Pipeline;
-let nextOrder = 5000;
+const newOrder = orderSequence(5000);
 
 beforeAll(async () => {
   pipeline = await startPipeline();
@@ -33,42 +25,13 @@ afterAll(async () => {
   await pipeline?.stop();
 });
 
-/** A fresh order of the lifecycle fixture, with its own id. */
-function newOrder() {
-  const id = String(++nextOrder);
-  return {
-    id,
-    created: (changes: Record<string, unknown> = {}) => orderPayload({ id, ...changes }),
-    cancelled: (minutes: number) => cancelledOrderPayload(minutes, { id }),
-    fulfillment: (spec: FulfillmentSpec) => ({ ...fulfillmentPayload(spec), order_id: id }),
-    event: (spec: Parameters<typeof fulfillmentEventPayload>[0]) => ({ ...fulfillmentEventPayload(spec), order_id: id }),
-  };
-}
-
-function statusesFor(orderId: string): string[] {
-  return pipeline
-    .received()
-    .filter(([, , referenceId]) => referenceId === orderId)
-    .map(([status]) => status);
-}
-
-async function post(topic: string, body: unknown, extra: { eventId?: string } = {}): Promise<void> {
-  const response = await pipeline.post(topic, body, extra);
-  expect(response.status).toBe(200);
-}
-
-const ALL: Array<[string, number]> = [
-  [LINE_A, 2],
-  [LINE_B, 1],
-];
-
 describe("order-status pipeline", () => {
   it("GIVEN an order shipped in one fulfillment THEN processing then shipped", async () => {
     const order = newOrder();
-    await post("orders/create", order.created());
-    await post("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL, created: 10 }));
+    await pipeline.accept("orders/create", order.created());
+    await pipeline.accept("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL_LINES, created: 10 }));
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing", "shipped"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing", "shipped"]);
     const sent = pipeline.sandbox.received.filter((m) => JSON.stringify(m.body).includes(`"reference_id":"${order.id}"`));
     expect(sent.map((m) => (m.body as { messaging_object: { to: string } }).messaging_object.to)).toEqual([
       SHIPPING_PHONE_E164,
@@ -79,117 +42,117 @@ describe("order-status pipeline", () => {
 
   it("GIVEN a split shipment in two parts THEN processing, partially_shipped, shipped", async () => {
     const order = newOrder();
-    await post("orders/create", order.created());
-    await post("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: [[LINE_A, 2]], created: 10 }));
-    await post("fulfillments/create", order.fulfillment({ id: `${order.id}2`, status: "success", lines: [[LINE_B, 1]], created: 20 }));
+    await pipeline.accept("orders/create", order.created());
+    await pipeline.accept("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: [[LINE_A, 2]], created: 10 }));
+    await pipeline.accept("fulfillments/create", order.fulfillment({ id: `${order.id}2`, status: "success", lines: [[LINE_B, 1]], created: 20 }));
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing", "partially_shipped", "shipped"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing", "partially_shipped", "shipped"]);
   });
 
   it("GIVEN a shipped order WHEN it is delivered (shipment_status, then an event) THEN completed once", async () => {
     const order = newOrder();
-    const shipped = { id: `${order.id}1`, status: "success", lines: ALL, created: 10 };
-    await post("orders/create", order.created());
-    await post("fulfillments/create", order.fulfillment(shipped));
-    await post("fulfillments/update", order.fulfillment({ ...shipped, updated: 60, shipmentStatus: "delivered" }));
-    await post("fulfillment_events/create", order.event({ id: `${order.id}9`, fulfillmentId: shipped.id, status: "delivered", happened: 61 }));
+    const shipped = { id: `${order.id}1`, status: "success", lines: ALL_LINES, created: 10 };
+    await pipeline.accept("orders/create", order.created());
+    await pipeline.accept("fulfillments/create", order.fulfillment(shipped));
+    await pipeline.accept("fulfillments/update", order.fulfillment({ ...shipped, updated: 60, shipmentStatus: "delivered" }));
+    await pipeline.accept("fulfillment_events/create", order.event({ id: `${order.id}9`, fulfillmentId: shipped.id, status: "delivered", happened: 61 }));
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing", "shipped", "completed"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing", "shipped", "completed"]);
   });
 
   it("GIVEN a cancellation before shipping THEN processing then cancelled, and nothing after", async () => {
     const order = newOrder();
-    await post("orders/create", order.created());
-    await post("orders/cancelled", order.cancelled(5));
-    await post("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL, created: 10 }));
+    await pipeline.accept("orders/create", order.created());
+    await pipeline.accept("orders/cancelled", order.cancelled(5));
+    await pipeline.accept("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL_LINES, created: 10 }));
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing", "cancelled"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing", "cancelled"]);
   });
 
   it("GIVEN a cancellation after shipping THEN processing, shipped, cancelled", async () => {
     const order = newOrder();
-    await post("orders/create", order.created());
-    await post("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL, created: 10 }));
-    await post("orders/cancelled", order.cancelled(30));
+    await pipeline.accept("orders/create", order.created());
+    await pipeline.accept("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL_LINES, created: 10 }));
+    await pipeline.accept("orders/cancelled", order.cancelled(30));
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing", "shipped", "cancelled"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing", "shipped", "cancelled"]);
   });
 
   it("GIVEN a cancelled fulfillment THEN it sends nothing by itself", async () => {
     const order = newOrder();
-    await post("orders/create", order.created());
-    await post("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "cancelled", lines: ALL, created: 10 }));
+    await pipeline.accept("orders/create", order.created());
+    await pipeline.accept("fulfillments/create", order.fulfillment({ id: `${order.id}1`, status: "cancelled", lines: ALL_LINES, created: 10 }));
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing"]);
   });
 
   it("GIVEN the same event delivered twice THEN one message", async () => {
     const order = newOrder();
     const body = order.created();
-    await post("orders/create", body, { eventId: `evt-${order.id}` });
-    await post("orders/create", body, { eventId: `evt-${order.id}` });
+    await pipeline.accept("orders/create", body, { eventId: `evt-${order.id}` });
+    await pipeline.accept("orders/create", body, { eventId: `evt-${order.id}` });
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing"]);
     const events = await pipeline.db.query(`SELECT "id" FROM "WebhookEvent" WHERE "eventKey" = ?`, [`event:evt-${order.id}`]);
     expect(events).toHaveLength(1);
   });
 
   it("GIVEN 20 concurrent deliveries of one event THEN one message", async () => {
     const order = newOrder();
-    await post("orders/create", order.created(), { eventId: `evt-${order.id}-create` });
+    await pipeline.accept("orders/create", order.created(), { eventId: `evt-${order.id}-create` });
     await pipeline.settle();
-    const body = order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL, created: 10 });
+    const body = order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL_LINES, created: 10 });
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => pipeline.post("fulfillments/create", body, { eventId: `evt-${order.id}-ship` })),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing", "shipped"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing", "shipped"]);
   });
 
   it("GIVEN different events that mean the same message, concurrently THEN one message", async () => {
     const order = newOrder();
-    await post("orders/create", order.created({ }), { eventId: `evt-${order.id}-c` });
-    const delivered = { id: `${order.id}1`, status: "success", lines: ALL, created: 10, updated: 50, shipmentStatus: "delivered" };
+    await pipeline.accept("orders/create", order.created({ }), { eventId: `evt-${order.id}-c` });
+    const delivered = { id: `${order.id}1`, status: "success", lines: ALL_LINES, created: 10, updated: 50, shipmentStatus: "delivered" };
     await Promise.all(
       Array.from({ length: 10 }, (_, i) => pipeline.post("fulfillments/update", order.fulfillment(delivered), { eventId: `evt-${order.id}-${i}` })),
     );
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing", "completed"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing", "completed"]);
   });
 
   it("GIVEN events in reversed order THEN only forward moves are sent", async () => {
     const order = newOrder();
-    const f1 = { id: `${order.id}1`, status: "success", lines: ALL, created: 10 };
-    await post("fulfillments/update", order.fulfillment({ ...f1, updated: 60, shipmentStatus: "delivered" }));
-    await post("fulfillments/create", order.fulfillment(f1));
-    await post("orders/create", order.created());
+    const f1 = { id: `${order.id}1`, status: "success", lines: ALL_LINES, created: 10 };
+    await pipeline.accept("fulfillments/update", order.fulfillment({ ...f1, updated: 60, shipmentStatus: "delivered" }));
+    await pipeline.accept("fulfillments/create", order.fulfillment(f1));
+    await pipeline.accept("orders/create", order.created());
     await pipeline.settle();
     // The first event alone lacks the order's line items: it is deferred until the order is
     // known (here: orders/create arrives), then the highest status is sent, once.
-    expect(statusesFor(order.id)).toEqual(["completed"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["completed"]);
   });
 
   it("GIVEN a late in_transit event after completed THEN nothing more", async () => {
     const order = newOrder();
-    const f1 = { id: `${order.id}1`, status: "success", lines: ALL, created: 10 };
-    await post("orders/create", order.created());
-    await post("fulfillments/update", order.fulfillment({ ...f1, updated: 60, shipmentStatus: "delivered" }));
+    const f1 = { id: `${order.id}1`, status: "success", lines: ALL_LINES, created: 10 };
+    await pipeline.accept("orders/create", order.created());
+    await pipeline.accept("fulfillments/update", order.fulfillment({ ...f1, updated: 60, shipmentStatus: "delivered" }));
     await pipeline.settle();
-    await post("fulfillments/update", order.fulfillment({ ...f1, updated: 30, shipmentStatus: "in_transit" }));
-    await post("fulfillment_events/create", order.event({ id: `${order.id}8`, fulfillmentId: f1.id, status: "in_transit", happened: 30 }));
+    await pipeline.accept("fulfillments/update", order.fulfillment({ ...f1, updated: 30, shipmentStatus: "in_transit" }));
+    await pipeline.accept("fulfillment_events/create", order.event({ id: `${order.id}8`, fulfillmentId: f1.id, status: "in_transit", happened: 30 }));
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing", "completed"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing", "completed"]);
   });
 
   it("GIVEN an order without any valid phone THEN the message is skipped with the reason and nothing is sent", async () => {
     const order = newOrder();
-    await post(
+    await pipeline.accept(
       "orders/create",
       order.created({ phone: null, customer: null, billing_address: null, shipping_address: { phone: "555-555-SHIP", country_code: "US" } }),
     );
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual([]);
+    expect(pipeline.statusesFor(order.id)).toEqual([]);
     const rows = await pipeline.db.query<{ state: string; skipReason: string }>(
       `SELECT "state", "skipReason" FROM "Message" WHERE "orderId" = ?`,
       [order.id],
@@ -205,13 +168,13 @@ describe("order-status pipeline", () => {
     const customer = { ...(sample.customer as Record<string, unknown>), first_name: firstName };
     const requestsBefore = pipeline.sandbox.stats().requests;
     const acceptedBefore = pipeline.sandbox.stats().accepted;
-    await post("orders/create", order.created({ customer }));
-    await post(
+    await pipeline.accept("orders/create", order.created({ customer }));
+    await pipeline.accept(
       "fulfillments/create",
-      order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL, created: 10, tracking: { company: "Blue Dart", number: "BD1", url } }),
+      order.fulfillment({ id: `${order.id}1`, status: "success", lines: ALL_LINES, created: 10, tracking: { company: "Blue Dart", number: "BD1", url } }),
     );
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing", "shipped"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing", "shipped"]);
     // Every request reached the sandbox's strict check and was accepted: none was refused with WA400.
     expect(pipeline.sandbox.stats().requests - requestsBefore).toBe(2);
     expect(pipeline.sandbox.stats().accepted - acceptedBefore).toBe(2);
@@ -232,9 +195,9 @@ describe("order-status pipeline", () => {
   it("GIVEN Kaleyra failing with WA500 WHEN it recovers THEN the message is delivered once", async () => {
     const order = newOrder();
     pipeline.sandbox.setFaults({ failNext: 2 });
-    await post("orders/create", order.created());
+    await pipeline.accept("orders/create", order.created());
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing"]);
     const rows = await pipeline.db.query<{ attempts: number; state: string }>(
       `SELECT "attempts", "state" FROM "Message" WHERE "orderId" = ?`,
       [order.id],
@@ -248,7 +211,7 @@ describe("order-status pipeline", () => {
     await pipeline.db.execute(`UPDATE "Shop" SET "apiKeyCipher" = ? WHERE "domain" = ?`, [encryptSecret("wrong-key", key), SHOP]);
     // The worker reads a shop's settings at most this long after they change.
     await new Promise((resolve) => setTimeout(resolve, SHOP_CACHE_MS + 100));
-    await post("orders/create", order.created());
+    await pipeline.accept("orders/create", order.created());
     await waitFor(async () => {
       const rows = await pipeline.db.query<{ pausedReason: string | null; pausedCode: string | null }>(
         `SELECT "pausedReason", "pausedCode" FROM "Shop" WHERE "domain" = ?`,
@@ -261,17 +224,17 @@ describe("order-status pipeline", () => {
       [order.id],
     );
     expect(paused.map((r) => [r.state, Number(r.attempts), r.lastCode])).toEqual([["paused", 0, "RBC001"]]);
-    expect(statusesFor(order.id)).toEqual([]);
+    expect(pipeline.statusesFor(order.id)).toEqual([]);
 
     await pipeline.db.execute(`UPDATE "Shop" SET "apiKeyCipher" = ? WHERE "domain" = ?`, [encryptSecret(ACCOUNT.apiKey, key), SHOP]);
     await pipeline.db.transaction((tx) => resumeShop(tx, SHOP, new Date()));
     await pipeline.settle();
-    expect(statusesFor(order.id)).toEqual(["processing"]);
+    expect(pipeline.statusesFor(order.id)).toEqual(["processing"]);
   });
 
   it("GIVEN the app uninstalled WHEN a late webhook arrives THEN 200, kept as ignored, nothing queued", async () => {
     const order = newOrder();
-    await post("app/uninstalled", { id: 1, domain: SHOP });
+    await pipeline.accept("app/uninstalled", { id: 1, domain: SHOP });
     const response = await pipeline.post("orders/create", order.created(), { eventId: `evt-${order.id}-late` });
     expect(response.status).toBe(200);
     const events = await pipeline.db.query<{ outcome: string; reason: string }>(

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
 import { startDeliveryWorker } from "../app/outbox/worker.server";
 import { pruneWebhookRecords, WEBHOOK_BODY_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "../app/webhooks/retention.server";
-import { configureShop, SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
+import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
+import { makeShop } from "./factories";
 import { waitFor } from "./helpers/process";
 
 /**
@@ -118,7 +119,7 @@ describe("webhook record retention", () => {
 
   it("GIVEN a shop with webhook records, pacing rows and a data-request report WHEN shop/redact arrives THEN none of them is left", async () => {
     const shop = "redacted-whole.myshopify.com";
-    await configureShop(pipeline.db, shop);
+    await makeShop(pipeline.db, shop);
     await post("orders/create", shopperOrder("7702", "(502) 555-0177", "Orlaith"), shop);
     await pipeline.settle();
     await post("customers/data_request", { shop_id: 2, shop_domain: shop, customer: { id: 7701 }, orders_requested: [7702] }, shop);

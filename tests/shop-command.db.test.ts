@@ -8,7 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptSecret } from "../app/crypto/secrets.server";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
-import { ACCOUNT, startPipeline, type Pipeline } from "./helpers/pipeline";
+import { ACCOUNT } from "./factories";
+import { startPipeline, type Pipeline } from "./helpers/pipeline";
 import { waitFor } from "./helpers/process";
 import { postWebhook } from "./helpers/webhooks";
 

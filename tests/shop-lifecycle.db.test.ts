@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSample } from "../app/orders/__fixtures__/shopify-samples";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
 import { COMPLIANCE_TOPICS, SUBSCRIBED_TOPICS } from "../app/webhooks/topics";
-import { configureShop, SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
+import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
+import { makeShop } from "./factories";
 
 /**
  * Shopify's own sample payloads for every subscribed topic, and the shop lifecycle:
@@ -108,7 +109,7 @@ describe("shop lifecycle", () => {
 
   it("GIVEN a shop with data WHEN shop/redact arrives THEN every row of that shop is deleted and other shops keep theirs", async () => {
     const other = "other-shop.myshopify.com";
-    await configureShop(pipeline.db, other);
+    await makeShop(pipeline.db, other);
     await storeSession(other);
     await post("shop/redact", { shop_id: 1, shop_domain: SHOP });
     for (const table of ["Message", "OrderState", "WebhookEvent", "DataRequest", "Template"]) {

@@ -10,7 +10,7 @@ import type { SqlDatabase, SqlExecutor } from "../app/db/sql.server";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
 import type * as Ingest from "../app/webhooks/ingest.server";
 import { createTestDatabase, type TestDatabase } from "./helpers/database";
-import { configureShop } from "./helpers/pipeline";
+import { makeShop } from "./factories";
 
 const SHOP = "durability-test.myshopify.com";
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
   ({ ingestWebhook } = await import("../app/webhooks/ingest.server"));
   const { sql } = await import("../app/db/sql-instance.server");
   db = sql();
-  await configureShop(db, SHOP);
+  await makeShop(db, SHOP);
 });
 
 afterAll(async () => {

@@ -16,7 +16,11 @@ let worker: DeliveryWorker;
 beforeAll(async () => {
   pipeline = await startPipeline();
   await pipeline.worker.stop();
-  worker = startDeliveryWorker({ db: pipeline.db, idlePollMs: IDLE_POLL_MS });
+  worker = startDeliveryWorker({
+    db: pipeline.db,
+    idlePollMs: IDLE_POLL_MS,
+    fetchOrder: async () => Promise.reject(new Error("no Admin API in this test")),
+  });
   // Let the new worker reach its idle sleep.
   await new Promise((resolve) => setTimeout(resolve, 300));
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadDashboard, messageCounts, resumeSending } from "./dashboard.server";
-import { openAdminTestDatabase, seedMessage, seedShop, type AdminTestDatabase } from "./testing.server";
+import { makeMessage } from "../../tests/factories";
+import { openAdminTestDatabase, makeAdminShop, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
 let t: AdminTestDatabase;
 let counter = 0;
@@ -21,11 +22,11 @@ const daysAgo = (days: number) => new Date(t.clock.now.getTime() - days * 24 * 6
 
 describe("Home", () => {
   it("GIVEN messages of the last week and older WHEN counted THEN only the last seven days count; waiting ones together", async () => {
-    await seedShop(t.deps, shop);
+    await makeAdminShop(t.deps, shop);
     for (const [state, age] of [["sent", 1], ["sent", 6.9], ["sent", 8], ["failed", 2], ["skipped", 3], ["queued", 0], ["sending", 0], ["paused", 1]] as const) {
-      await seedMessage(t.deps, shop, { orderId: `${state}-${age}`, state, createdAt: daysAgo(age) });
+      await makeMessage(t.deps.sql, shop, { orderId: `${state}-${age}`, state, createdAt: daysAgo(age) });
     }
-    await seedMessage(t.deps, `${shop}-other`, { state: "sent", createdAt: daysAgo(1) });
+    await makeMessage(t.deps.sql, `${shop}-other`, { state: "sent", createdAt: daysAgo(1) });
     expect(await messageCounts(t.deps, shop, daysAgo(7))).toEqual({ sent: 2, failed: 1, skipped: 1, queued: 3, paused: 1 });
   });
 
@@ -37,14 +38,14 @@ describe("Home", () => {
   });
 
   it("GIVEN a session without a scope the app needs WHEN Home loads THEN the missing permission is named", async () => {
-    await seedShop(t.deps, shop);
+    await makeAdminShop(t.deps, shop);
     const home = await loadDashboard(t.deps, shop, { ...SCOPES, granted: "read_orders" });
     expect(home.banners.map((banner) => banner.id)).toEqual(["missing_scopes"]);
   });
 
   it("GIVEN a low-balance pause WHEN the merchant resumes THEN the pause lifts and paused messages are queued", async () => {
-    await seedShop(t.deps, shop, { pausedReason: "low_balance", pausedCode: "E110" });
-    const id = await seedMessage(t.deps, shop, { state: "paused" });
+    await makeAdminShop(t.deps, shop, { pausedReason: "low_balance", pausedCode: "E110" });
+    const id = await makeMessage(t.deps.sql, shop, { state: "paused" });
     expect((await loadDashboard(t.deps, shop, SCOPES)).banners[0]?.lines).toContain("1 message is waiting.");
     expect(await resumeSending(t.deps, shop)).toEqual({ resumed: true, messages: 1 });
     expect((await t.deps.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).pausedReason).toBeNull();
@@ -52,16 +53,16 @@ describe("Home", () => {
   });
 
   it("GIVEN a shop paused since an uninstall WHEN the merchant resumes THEN it is installed again and sends", async () => {
-    await seedShop(t.deps, shop, { pausedReason: "uninstalled", installed: false });
-    await seedMessage(t.deps, shop, { state: "paused" });
+    await makeAdminShop(t.deps, shop, { pausedReason: "uninstalled", installed: false });
+    await makeMessage(t.deps.sql, shop, { state: "paused" });
     expect(await resumeSending(t.deps, shop)).toEqual({ resumed: true, messages: 1 });
     const row = await t.deps.prisma.shop.findUniqueOrThrow({ where: { domain: shop } });
     expect(row).toMatchObject({ installed: true, pausedReason: null, uninstalledAt: null });
   });
 
   it("GIVEN a configuration-error pause WHEN resume is posted THEN nothing changes: fixing Settings lifts it", async () => {
-    await seedShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "RBC001" });
-    const id = await seedMessage(t.deps, shop, { state: "paused" });
+    await makeAdminShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "RBC001" });
+    const id = await makeMessage(t.deps.sql, shop, { state: "paused" });
     expect(await resumeSending(t.deps, shop)).toEqual({ resumed: false, messages: 0 });
     expect((await t.deps.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).pausedReason).toBe("config_error");
     expect((await t.deps.prisma.message.findUniqueOrThrow({ where: { id } })).state).toBe("paused");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OUTCOME_HELP } from "../kaleyra/outcome";
-import { attentionBanners, missingScopes, setupChecklist, type ShopStatus } from "./dashboard";
+import { attentionBanners, missingScopes, setupChecklist } from "./dashboard";
+import type { ShopStatus } from "./sending-state";
 
 const NEW_SHOP: ShopStatus = {
   kaleyraSid: null,

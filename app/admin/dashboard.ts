@@ -4,24 +4,7 @@
  */
 import { OUTCOME_HELP } from "../kaleyra/outcome";
 import { storedOutcomeHelp } from "./outcome-help";
-import { SETTINGS_URL, TEST_SEND_URL } from "./sending-state";
-
-export interface ShopStatus {
-  kaleyraSid: string | null;
-  apiKeyStored: boolean;
-  apiKeyUnreadable: boolean;
-  businessNumber: string | null;
-  enabled: boolean;
-  installed: boolean;
-  pausedReason: string | null;
-  pausedCode: string | null;
-  pausedDetail: string | null;
-  pausedAt: Date | null;
-  resumeAt: Date | null;
-  credentialsVerifiedAt: Date | null;
-  testMessageSentAt: Date | null;
-  templatesReviewedAt: Date | null;
-}
+import { SETTINGS_URL, TEST_SEND_URL, type ShopStatus } from "./sending-state";
 
 export interface ChecklistItem {
   id: "credentials" | "business_number" | "templates" | "test_message" | "sending_on";

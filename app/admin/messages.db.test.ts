@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OUTCOME_HELP } from "../kaleyra/outcome";
 import { PAGE_SIZE, parseMessageFilter } from "./messages";
 import { getMessage, listMessages } from "./messages.server";
-import { openAdminTestDatabase, seedMessage, type AdminTestDatabase } from "./testing.server";
+import { makeMessage } from "../../tests/factories";
+import { openAdminTestDatabase, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
 const SHOP = "log.myshopify.com";
 const OTHER = "other-log.myshopify.com";
@@ -16,14 +17,14 @@ beforeAll(async () => {
   t = await openAdminTestDatabase();
   // 25 orders of SHOP, each created a minute after the last; one of another shop.
   for (let i = 1; i <= 25; i += 1) {
-    await seedMessage(t.deps, SHOP, {
+    await makeMessage(t.deps.sql, SHOP, {
       orderId: String(5000 + i),
       orderName: `#${1000 + i}`,
       state: i === 7 ? "failed" : i === 8 ? "sending" : i === 9 ? "queued" : "sent",
       createdAt: at(i),
     });
   }
-  await seedMessage(t.deps, OTHER, { orderId: "9001", orderName: "#1007", state: "failed", createdAt: at(30) });
+  await makeMessage(t.deps.sql, OTHER, { orderId: "9001", orderName: "#1007", state: "failed", createdAt: at(30) });
 });
 
 afterAll(async () => {
@@ -72,7 +73,7 @@ describe("listMessages", () => {
 describe("getMessage", () => {
   it("GIVEN a failed message WHEN read THEN Kaleyra's answer, the table's explanation and a retry are offered", async () => {
     const help = OUTCOME_HELP["rejected:payload"];
-    const id = await seedMessage(t.deps, SHOP, {
+    const id = await makeMessage(t.deps.sql, SHOP, {
       orderId: "6001",
       state: "failed",
       lastOutcome: "rejected",
@@ -96,7 +97,7 @@ describe("getMessage", () => {
   });
 
   it("GIVEN a skipped message WHEN read THEN the reason explains it", async () => {
-    const id = await seedMessage(t.deps, SHOP, { orderId: "6002", state: "skipped", skipReason: "the shipped template is switched off", attempts: 0 });
+    const id = await makeMessage(t.deps.sql, SHOP, { orderId: "6002", state: "skipped", skipReason: "the shipped template is switched off", attempts: 0 });
     const detail = await getMessage(t.deps, SHOP, id);
     expect(detail?.help?.explanation).toBe("The app did not send this message: the shipped template is switched off.");
     expect(detail?.canRetry).toBe(true);
@@ -104,7 +105,7 @@ describe("getMessage", () => {
   });
 
   it("GIVEN a message queued again by a retry WHEN read THEN it says it is waiting, not the old failure", async () => {
-    const id = await seedMessage(t.deps, SHOP, { orderId: "6003", state: "queued", attempts: 0, lastOutcome: "rejected", lastCode: "WA400" });
+    const id = await makeMessage(t.deps.sql, SHOP, { orderId: "6003", state: "queued", attempts: 0, lastOutcome: "rejected", lastCode: "WA400" });
     const detail = await getMessage(t.deps, SHOP, id);
     expect(detail?.help?.title).toBe("Waiting to be sent");
     expect(detail?.answer?.code).toBe("WA400");

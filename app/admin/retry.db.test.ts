@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { giftChanges, GIFT_RECIPIENT_PHONE_E164, SHIPPING_PHONE_E164 } from "../orders/__fixtures__/lifecycle";
 import { retryMessage } from "./retry.server";
-import { openAdminTestDatabase, seedMessage, seedOrder, seedShop, type AdminTestDatabase } from "./testing.server";
+import { makeMessage, makeOrderState } from "../../tests/factories";
+import { openAdminTestDatabase, makeAdminShop, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
 let t: AdminTestDatabase;
 let counter = 0;
@@ -27,18 +28,18 @@ async function messageCount(domain: string): Promise<number> {
 
 describe("retryMessage", () => {
   it("GIVEN a failed message WHEN retried THEN the same row is queued now with its attempts reset", async () => {
-    await seedShop(t.deps, shop);
-    await seedOrder(t.deps, shop, { id: "4100", name: "#4100" });
-    const id = await seedMessage(t.deps, shop, { orderId: "4100", status: "processing", state: "failed", attempts: 8, lastOutcome: "rejected", lastCode: "WA400" });
+    await makeAdminShop(t.deps, shop);
+    await makeOrderState(t.deps.sql, shop, { id: "4100", name: "#4100" }, t.clock.now);
+    const id = await makeMessage(t.deps.sql, shop, { orderId: "4100", status: "processing", state: "failed", attempts: 8, lastOutcome: "rejected", lastCode: "WA400" });
     expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "queued", skipReason: null });
     expect(await message(id)).toMatchObject({ state: "queued", attempts: 0, nextAttemptAt: t.clock.now, lastCode: "WA400" });
     expect(await messageCount(shop)).toBe(1);
   });
 
   it("GIVEN a message Kaleyra refused (WA400) and a template fixed since WHEN retried THEN it carries the fixed text and says what changed", async () => {
-    await seedShop(t.deps, shop);
-    await seedOrder(t.deps, shop, { id: "4102", name: "#4102" });
-    const id = await seedMessage(t.deps, shop, {
+    await makeAdminShop(t.deps, shop);
+    await makeOrderState(t.deps.sql, shop, { id: "4102", name: "#4102" }, t.clock.now);
+    const id = await makeMessage(t.deps.sql, shop, {
       orderId: "4102",
       status: "processing",
       state: "failed",
@@ -54,17 +55,17 @@ describe("retryMessage", () => {
   });
 
   it("GIVEN a paused shop WHEN a failed message is retried THEN it waits with the others for the pause to lift", async () => {
-    await seedShop(t.deps, shop, { pausedReason: "low_balance" });
-    await seedOrder(t.deps, shop, { id: "4101" });
-    const id = await seedMessage(t.deps, shop, { orderId: "4101", status: "processing", state: "failed" });
+    await makeAdminShop(t.deps, shop, { pausedReason: "low_balance" });
+    await makeOrderState(t.deps.sql, shop, { id: "4101" }, t.clock.now);
+    const id = await makeMessage(t.deps.sql, shop, { orderId: "4101", status: "processing", state: "failed" });
     expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "paused" });
     expect((await message(id)).state).toBe("paused");
   });
 
   it("GIVEN a message skipped while sending was off WHEN retried after switching it on THEN it is planned again from the order and queued", async () => {
-    await seedShop(t.deps, shop, { enabled: false, name: "Sunrise Ceramics" });
-    await seedOrder(t.deps, shop, { id: "4001", name: "#4001" });
-    const id = await seedMessage(t.deps, shop, {
+    await makeAdminShop(t.deps, shop, { enabled: false, name: "Sunrise Ceramics" });
+    await makeOrderState(t.deps.sql, shop, { id: "4001", name: "#4001" }, t.clock.now);
+    const id = await makeMessage(t.deps.sql, shop, {
       orderId: "4001",
       status: "processing",
       state: "skipped",
@@ -86,9 +87,9 @@ describe("retryMessage", () => {
   });
 
   it("GIVEN a gift recipient's message skipped for want of their phone WHEN retried before, then after the phone is added THEN it stays theirs: skipped, then queued to them, worded for them", async () => {
-    await seedShop(t.deps, shop, { name: "Sunrise Ceramics" });
-    await seedOrder(t.deps, shop, { id: "4010", name: "#4010", ...giftChanges(null) });
-    const id = await seedMessage(t.deps, shop, { orderId: "4010", status: "shipped", state: "skipped", recipient: null, bodyText: null, skipReason: "an older reason" });
+    await makeAdminShop(t.deps, shop, { name: "Sunrise Ceramics" });
+    await makeOrderState(t.deps.sql, shop, { id: "4010", name: "#4010", ...giftChanges(null) }, t.clock.now);
+    const id = await makeMessage(t.deps.sql, shop, { orderId: "4010", status: "shipped", state: "skipped", recipient: null, bodyText: null, skipReason: "an older reason" });
     await t.deps.prisma.message.update({ where: { id }, data: { audience: "gift_recipient" } });
 
     expect(await retryMessage(t.deps, shop, id)).toEqual({
@@ -99,7 +100,7 @@ describe("retryMessage", () => {
       changed: ["message text", "order description"],
     });
 
-    await seedOrder(t.deps, shop, { id: "4010", name: "#4010", ...giftChanges() });
+    await makeOrderState(t.deps.sql, shop, { id: "4010", name: "#4010", ...giftChanges() }, t.clock.now);
     expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: true, state: "queued", skipReason: null, changed: ["recipient"] });
     const row = await message(id);
     expect(row).toMatchObject({ state: "queued", audience: "gift_recipient", recipient: GIFT_RECIPIENT_PHONE_E164, recipientSource: "shipping_address" });
@@ -108,25 +109,25 @@ describe("retryMessage", () => {
   });
 
   it("GIVEN a skipped message that still cannot be sent WHEN retried THEN it stays skipped with the reason as it is now", async () => {
-    await seedShop(t.deps, shop);
+    await makeAdminShop(t.deps, shop);
     await t.deps.prisma.template.create({
       data: { shopDomain: shop, status: "shipped", enabled: false, body: "Shipped {{order_name}}", description: null },
     });
-    await seedOrder(t.deps, shop, { id: "4002" });
-    const id = await seedMessage(t.deps, shop, { orderId: "4002", status: "shipped", state: "skipped", skipReason: "an older reason" });
+    await makeOrderState(t.deps.sql, shop, { id: "4002" }, t.clock.now);
+    const id = await makeMessage(t.deps.sql, shop, { orderId: "4002", status: "shipped", state: "skipped", skipReason: "an older reason" });
     expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "skipped", skipReason: "the shipped template is switched off" });
     expect(await message(id)).toMatchObject({ state: "skipped", skipReason: "the shipped template is switched off" });
   });
 
   it("GIVEN a skipped message whose order the app no longer has WHEN retried THEN it stays skipped and says so", async () => {
-    await seedShop(t.deps, shop);
-    const id = await seedMessage(t.deps, shop, { orderId: "4003", state: "skipped", skipReason: "x" });
+    await makeAdminShop(t.deps, shop);
+    const id = await makeMessage(t.deps.sql, shop, { orderId: "4003", state: "skipped", skipReason: "x" });
     expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "skipped", skipReason: "the app no longer has this order's details" });
   });
 
   it.each(["sent", "queued", "sending", "paused"])("GIVEN a %s message WHEN retried THEN it is refused and unchanged", async (state) => {
-    await seedShop(t.deps, shop);
-    const id = await seedMessage(t.deps, shop, { state, attempts: 2 });
+    await makeAdminShop(t.deps, shop);
+    const id = await makeMessage(t.deps.sql, shop, { state, attempts: 2 });
     const before = await message(id);
     expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: false, reason: "not_retryable" });
     expect(await message(id)).toEqual(before);
@@ -134,8 +135,8 @@ describe("retryMessage", () => {
 
   it("GIVEN another shop's failed message WHEN retried by this shop THEN it is not found and stays failed", async () => {
     const owner = `${shop}-owner`;
-    await seedShop(t.deps, owner);
-    const id = await seedMessage(t.deps, owner, { state: "failed" });
+    await makeAdminShop(t.deps, owner);
+    const id = await makeMessage(t.deps.sql, owner, { state: "failed" });
     expect(await retryMessage(t.deps, shop, id)).toEqual({ ok: false, reason: "not_found" });
     expect((await message(id)).state).toBe("failed");
   });

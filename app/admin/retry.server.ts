@@ -3,8 +3,9 @@
  * second row for the same dedupe key — so the log keeps one line per message.
  *
  * Either way the message is planned again from what the app knows of the order now, with
- * the shop's current settings and template (the same rules as app/pipeline/enqueue.server.ts):
- * a merchant who fixed the template after a WA400 gets the fixed text, not the stored one.
+ * the shop's current settings and template, by the rules that planned it when it was queued
+ * (app/messages/content.server.ts): a merchant who fixed the template after a WA400 gets the
+ * fixed text, not the stored one.
  * If it can be sent it goes back in the queue with its attempts reset (the worker's retry
  * cap counts again from zero); if not, it is skipped with the new reason. The answer names
  * what changed, for the detail page.
@@ -14,7 +15,7 @@ import { isOrderStatus } from "../kaleyra/statuses";
 import type { OrderKnowledge } from "../orders/knowledge";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { logger } from "../logger.server";
-import { planMessageContent } from "../pipeline/enqueue.server";
+import { planMessageContent } from "../messages/content.server";
 import { findShop, type ShopRow } from "../shops/shop-rows.server";
 import type { AdminDeps } from "./deps.server";
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ShopStatus } from "./dashboard";
-import { sendingState, type SendingStateId } from "./sending-state";
+import { sendingState, type SendingStateId, type ShopStatus } from "./sending-state";
 
 const READY: ShopStatus = {
   kaleyraSid: "HX1",

@@ -15,7 +15,24 @@
  *    (a success sets both marks, a failure clears the test's): send a test message.
  * Otherwise setup is complete. Only rules 1-6 stop the worker (`canSend`); rule 7 is setup.
  */
-import type { ShopStatus } from "./dashboard";
+
+/** What the answer is derived from: the shop's row as Home and Settings read it. */
+export interface ShopStatus {
+  kaleyraSid: string | null;
+  apiKeyStored: boolean;
+  apiKeyUnreadable: boolean;
+  businessNumber: string | null;
+  enabled: boolean;
+  installed: boolean;
+  pausedReason: string | null;
+  pausedCode: string | null;
+  pausedDetail: string | null;
+  pausedAt: Date | null;
+  resumeAt: Date | null;
+  credentialsVerifiedAt: Date | null;
+  testMessageSentAt: Date | null;
+  templatesReviewedAt: Date | null;
+}
 
 export type SendingStateId =
   | "uninstalled"

@@ -5,7 +5,8 @@ import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.serve
 import { KEY_UNREADABLE_DETAIL } from "../outbox/pause.server";
 import { testSendHelp } from "./test-send-help";
 import { loadSettings, saveSettings, sendTestMessage, TEST_REFERENCE_ID } from "./settings.server";
-import { openAdminTestDatabase, seedMessage, seedShop, TEST_ACCOUNT, TEST_ENCRYPTION_KEY, type AdminTestDatabase } from "./testing.server";
+import { makeMessage } from "../../tests/factories";
+import { openAdminTestDatabase, makeAdminShop, TEST_ACCOUNT, TEST_ENCRYPTION_KEY, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
 let t: AdminTestDatabase;
 let sandbox: KaleyraSandbox;
@@ -116,8 +117,8 @@ describe("saveSettings", () => {
   });
 
   it("GIVEN a shop paused for a configuration error WHEN its credentials change THEN the pause lifts and its messages are queued again", async () => {
-    await seedShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "RBC001", pausedDetail: "rejected" });
-    const paused = await seedMessage(t.deps, shop, { state: "paused" });
+    await makeAdminShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "RBC001", pausedDetail: "rejected" });
+    const paused = await makeMessage(t.deps.sql, shop, { state: "paused" });
     expect((await loadSettings(t.deps, shop)).configErrorDetail).toBe("rejected");
     const result = await saveSettings(t.deps, shop, { ...FORM, apiKey: "Afixed-key-0001" });
     expect(result).toEqual({ ok: true, credentialsChanged: true, resumedMessages: 1 });
@@ -127,7 +128,7 @@ describe("saveSettings", () => {
   });
 
   it("GIVEN the in-person sales box WHEN ticked, then cleared THEN the shop sends one completed, then nothing, for counter sales", async () => {
-    await seedShop(t.deps, shop);
+    await makeAdminShop(t.deps, shop);
     expect((await loadSettings(t.deps, shop)).thankInPersonSales).toBe(false);
     await saveSettings(t.deps, shop, { ...FORM, thankInPersonSales: "true" });
     expect((await rawShop(shop))?.inPersonSales).toBe("completed");
@@ -137,7 +138,7 @@ describe("saveSettings", () => {
   });
 
   it("GIVEN the gift-order choice WHEN set to also, then instead, then back to the buyer THEN each is stored and shown", async () => {
-    await seedShop(t.deps, shop);
+    await makeAdminShop(t.deps, shop);
     expect((await loadSettings(t.deps, shop)).giftRecipients).toBe("buyer");
     for (const choice of ["also", "instead", "buyer"] as const) {
       expect(await saveSettings(t.deps, shop, { ...FORM, giftRecipients: choice })).toMatchObject({ ok: true });
@@ -147,15 +148,15 @@ describe("saveSettings", () => {
   });
 
   it("GIVEN a shop that tells gift recipients too WHEN a form without the choice is saved THEN the choice is kept, not reset", async () => {
-    await seedShop(t.deps, shop);
+    await makeAdminShop(t.deps, shop);
     await saveSettings(t.deps, shop, { ...FORM, giftRecipients: "also" });
     expect(await saveSettings(t.deps, shop, { ...FORM, sendProcessingOnCreate: "false" })).toMatchObject({ ok: true });
     expect((await rawShop(shop))?.giftRecipients).toBe("also");
   });
 
   it("GIVEN a shop paused for a configuration error WHEN only the switches change THEN it stays paused", async () => {
-    await seedShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "RBC001" });
-    const paused = await seedMessage(t.deps, shop, { state: "paused" });
+    await makeAdminShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "RBC001" });
+    const paused = await makeMessage(t.deps.sql, shop, { state: "paused" });
     const result = await saveSettings(t.deps, shop, { ...FORM, apiKey: "", sendProcessingOnCreate: "false" });
     expect(result).toEqual({ ok: true, credentialsChanged: false, resumedMessages: 0 });
     expect((await rawShop(shop))?.pausedReason).toBe("config_error");
@@ -163,13 +164,13 @@ describe("saveSettings", () => {
   });
 
   it("GIVEN a shop paused for low balance WHEN the credentials change THEN the balance pause stays", async () => {
-    await seedShop(t.deps, shop, { pausedReason: "low_balance", pausedCode: "E110" });
+    await makeAdminShop(t.deps, shop, { pausedReason: "low_balance", pausedCode: "E110" });
     await saveSettings(t.deps, shop, { ...FORM, kaleyraSid: "HXNEWSID" });
     expect((await rawShop(shop))?.pausedReason).toBe("low_balance");
   });
 
   it("GIVEN a key stored under another ENCRYPTION_KEY WHEN loaded THEN the page learns it is unreadable; saving needs the key again", async () => {
-    await seedShop(t.deps, shop, { encryptionKey: Buffer.alloc(32, 1).toString("base64") });
+    await makeAdminShop(t.deps, shop, { encryptionKey: Buffer.alloc(32, 1).toString("base64") });
     expect(await loadSettings(t.deps, shop)).toMatchObject({ apiKeyUnreadable: true, apiKeyLast4: "4242" });
     expect(await saveSettings(t.deps, shop, { ...FORM, apiKey: "" })).toEqual({
       ok: false,
@@ -189,7 +190,7 @@ describe("saveSettings", () => {
 
 describe("sendTestMessage", () => {
   it("GIVEN saved credentials WHEN a test is sent THEN Kaleyra gets the sample, WA202 is explained and the shop is marked verified", async () => {
-    await seedShop(t.deps, shop, { name: "Sunrise Ceramics" });
+    await makeAdminShop(t.deps, shop, { name: "Sunrise Ceramics" });
     const result = await sendTestMessage(t.deps, shop, { to: "+91 98123 45678" }, kaleyra);
     expect(result).toMatchObject({
       ok: true,
@@ -207,7 +208,7 @@ describe("sendTestMessage", () => {
   });
 
   it("GIVEN a wrong key WHEN a test is sent THEN RBC001 is explained and any earlier verification is cleared", async () => {
-    await seedShop(t.deps, shop, { apiKey: "Awrong-key-0000" });
+    await makeAdminShop(t.deps, shop, { apiKey: "Awrong-key-0000" });
     await t.deps.prisma.shop.update({ where: { domain: shop }, data: { credentialsVerifiedAt: new Date() } });
     const result = await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra);
     const help = testSendHelp("config_error:credentials");
@@ -222,8 +223,8 @@ describe("sendTestMessage", () => {
   });
 
   it("GIVEN a shop paused for rejected credentials WHEN a test is accepted THEN the pause lifts and waiting messages are queued", async () => {
-    await seedShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "WA-401" });
-    const waiting = await seedMessage(t.deps, shop, { state: "paused" });
+    await makeAdminShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "WA-401" });
+    const waiting = await makeMessage(t.deps.sql, shop, { state: "paused" });
     expect(await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra)).toMatchObject({ ok: true, resumedMessages: 1 });
     expect((await rawShop(shop))?.pausedReason).toBeNull();
     expect((await t.deps.prisma.message.findUnique({ where: { id: waiting } }))?.state).toBe("queued");
@@ -234,7 +235,7 @@ describe("sendTestMessage", () => {
       ok: false,
       errors: { form: "Save your Kaleyra SID, API key and WhatsApp business number first." },
     });
-    await seedShop(t.deps, shop, { encryptionKey: Buffer.alloc(32, 1).toString("base64") });
+    await makeAdminShop(t.deps, shop, { encryptionKey: Buffer.alloc(32, 1).toString("base64") });
     expect(await sendTestMessage(t.deps, shop, { to: "12" }, kaleyra)).toMatchObject({ ok: false, errors: { to: expect.stringContaining("with country code") } });
     expect(await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra)).toMatchObject({
       ok: false,
@@ -244,7 +245,7 @@ describe("sendTestMessage", () => {
   });
 
   it("GIVEN an earlier successful test WHEN the latest test gets WA500 THEN it says the test is not retried and Home's step opens again", async () => {
-    await seedShop(t.deps, shop);
+    await makeAdminShop(t.deps, shop);
     expect(await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra)).toMatchObject({ ok: true, report: { ok: true } });
     sandbox.setFaults({ forceCode: "WA500" });
     const result = await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra);
@@ -258,7 +259,7 @@ describe("sendTestMessage", () => {
   });
 
   it("GIVEN the credentials changed while the test was out WHEN Kaleyra accepts THEN the new credentials are not marked verified", async () => {
-    await seedShop(t.deps, shop);
+    await makeAdminShop(t.deps, shop);
     const racing: KaleyraClient = {
       async sendOrderStatus(creds, message) {
         await t.deps.prisma.shop.update({
@@ -276,8 +277,8 @@ describe("sendTestMessage", () => {
 
   it("GIVEN a shop paused because its stored key could not be read WHEN the old key is back in the ring and the settings are saved unchanged THEN it resumes", async () => {
     const oldKey = Buffer.alloc(32, 1).toString("base64");
-    await seedShop(t.deps, shop, { encryptionKey: oldKey, pausedReason: "config_error", pausedDetail: KEY_UNREADABLE_DETAIL });
-    const paused = await seedMessage(t.deps, shop, { state: "paused" });
+    await makeAdminShop(t.deps, shop, { encryptionKey: oldKey, pausedReason: "config_error", pausedDetail: KEY_UNREADABLE_DETAIL });
+    const paused = await makeMessage(t.deps.sql, shop, { state: "paused" });
     const deps = { ...t.deps, encryptionKey: `${TEST_ENCRYPTION_KEY},${oldKey}` };
     expect(await saveSettings(deps, shop, { ...FORM, apiKey: "" })).toEqual({ ok: true, credentialsChanged: false, resumedMessages: 1 });
     expect((await rawShop(shop))?.pausedReason).toBeNull();

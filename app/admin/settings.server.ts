@@ -16,7 +16,7 @@ import { KEY_UNREADABLE_DETAIL, resumeShop } from "../outbox/pause.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { logger } from "../logger.server";
 import { giftRecipientsPref, type GiftRecipientsPref } from "../orders/gift-recipients";
-import { shopDisplayName } from "../pipeline/enqueue.server";
+import { shopDisplayName } from "../shops/domain";
 import { DEFAULT_TEMPLATES } from "../templates/defaults";
 import { renderMessage } from "../templates/render";
 import { SAMPLE_VALUES } from "../templates/variables";

@@ -1,7 +1,7 @@
 /** The shop's row as the pure admin modules read it (dashboard.ts, sending-state.ts). */
 import type { Shop } from "@prisma/client";
 import { isKeyUnreadable } from "../crypto/secrets.server";
-import type { ShopStatus } from "./dashboard";
+import type { ShopStatus } from "./sending-state";
 
 export { isKeyUnreadable };
 

@@ -3,7 +3,7 @@ import { ORDER_STATUSES } from "../kaleyra/statuses";
 import { DEFAULT_TEMPLATES } from "../templates/defaults";
 import { templateFieldName } from "./template-editing";
 import { loadTemplates, saveTemplates } from "./templates.server";
-import { openAdminTestDatabase, seedShop, type AdminTestDatabase } from "./testing.server";
+import { openAdminTestDatabase, makeAdminShop, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
 let t: AdminTestDatabase;
 let counter = 0;
@@ -45,7 +45,7 @@ describe("templates", () => {
   });
 
   it("GIVEN edits WHEN saved THEN all five are stored with the reviewed mark, and saving again updates the same rows", async () => {
-    await seedShop(t.deps, shop, { name: "Sunrise Ceramics" });
+    await makeAdminShop(t.deps, shop, { name: "Sunrise Ceramics" });
     expect(await saveTemplates(t.deps, shop, posted({ "shipped.body": "Shipped: {{order_name}}", "cancelled.enabled": "false", "completed.description": "" }))).toEqual({ ok: true });
     let rows = await storedTemplates(shop);
     expect(rows).toHaveLength(5);
@@ -65,7 +65,7 @@ describe("templates", () => {
   });
 
   it("GIVEN one refused field WHEN saved THEN no template and no mark is stored", async () => {
-    await seedShop(t.deps, shop);
+    await makeAdminShop(t.deps, shop);
     await saveTemplates(t.deps, shop, posted({ "processing.body": "First {{order_name}}" }));
     const before = await storedTemplates(shop);
     const reviewedBefore = (await t.deps.prisma.shop.findUnique({ where: { domain: shop } }))?.templatesReviewedAt;

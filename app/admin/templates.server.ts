@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { STATUS_LABEL, ORDER_STATUSES, type OrderStatus } from "../kaleyra/statuses";
-import { shopDisplayName } from "../pipeline/enqueue.server";
+import { shopDisplayName } from "../shops/domain";
 import { ensureShop } from "../shops/shop-rows.server";
 import { DEFAULT_TEMPLATES } from "../templates/defaults";
 import type { AdminDeps } from "./deps.server";

@@ -90,7 +90,7 @@ export const sqliteProcessLock: AsyncMutex = (globalThis.__sqliteProcessLock ??=
 
 /**
  * Prepared statements of one connection, by SQL text. The hot paths run the same few dozen
- * statements over and over; preparing each anew cost about 7% of a webhook's CPU.
+ * statements over and over; preparing each anew was measurable (bench/README.md).
  */
 class StatementCache {
   private static readonly LIMIT = 500;

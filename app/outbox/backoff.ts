@@ -4,7 +4,6 @@
  * recovering Kaleyra is not hit by every shop at once. Twelve attempts span 2.5 to 5
  * hours, well past Kaleyra's own advice for WA500 (retry at 5, 10 and 15 minutes).
  */
-import { KALEYRA_DEADLINE_MS } from "../kaleyra/deadline";
 
 export const MAX_ATTEMPTS = 12;
 const BASE_MS = 30_000;
@@ -24,12 +23,3 @@ export function nextAttemptDelayMs(attempts: number, retryAfterMs: number | unde
 
 /** WhatsApp's pair rate limit allows about one message per 6 s to the same shopper. */
 export const RECIPIENT_SPACING_MS = 6_000;
-
-/** How long a claimed message belongs to its worker before another may take it over. */
-export const LEASE_MS = 60_000;
-
-/**
- * The shortest safe lease: a send may take Kaleyra's whole deadline, and its outcome must be
- * written before the lease ends, or another pass would send the message again.
- */
-export const MIN_LEASE_MS = KALEYRA_DEADLINE_MS + 5_000;

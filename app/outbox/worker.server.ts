@@ -10,7 +10,7 @@ import { KALEYRA_DEADLINE_MS } from "../kaleyra/deadline";
 import type { KaleyraCredentialsInput, OrderStatusMessageInput } from "../kaleyra/request";
 import { isOrderStatus } from "../kaleyra/statuses";
 import { logger as rootLogger, type Logger } from "../logger.server";
-import { adminApiOrderFetcher, runDueOrderLookups, type FetchOrder } from "../pipeline/order-lookup.server";
+import { runDueOrderLookups, type FetchOrder } from "../pipeline/order-lookup.server";
 import { findShop, type ShopRow } from "../shops/shop-rows.server";
 import { RECIPIENT_SPACING_MS } from "./backoff";
 import {
@@ -52,8 +52,8 @@ export interface DeliveryWorkerOptions {
    * in the database's time, measured through it (see db/clock.server.ts).
    */
   now?: () => Date;
-  /** Reads an order the webhooks left incomplete (the Admin API by default). */
-  fetchOrder?: FetchOrder;
+  /** Reads an order the webhooks left incomplete (in production, `adminApiOrderFetcher`). */
+  fetchOrder: FetchOrder;
   /** The retry schedule (backoff.ts by default; tests shorten it). */
   retryDelay?: (attempts: number, retryAfterMs?: number) => number;
   /**
@@ -96,7 +96,7 @@ const RECORD_RETRY_MARGIN_MS = 500;
  * Claims due messages, sends them through the Kaleyra client and records each outcome.
  * Several workers (in one process or many) can run against one database.
  */
-export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): DeliveryWorker {
+export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const env = config();
   const db = options.db ?? sql();
   const id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -114,7 +114,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
   const clock = databaseClock(db, options.now ?? (() => new Date()));
   const now = clock.now;
   let clockSyncedAt: number | undefined;
-  const fetchOrder = options.fetchOrder ?? adminApiOrderFetcher();
+  const { fetchOrder } = options;
   const leaseMs = options.leaseMs ?? env.WORKER_LEASE_MS;
   const sendDeadlineMs = kaleyra.timeoutMs ?? KALEYRA_DEADLINE_MS;
   const minClaim = Math.max(1, Math.floor(concurrency / 8));

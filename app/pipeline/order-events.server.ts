@@ -2,7 +2,7 @@ import type { SqlExecutor } from "../db/sql.server";
 import { parseShopifyJson } from "../orders/shopify-json";
 import { applyOrderWebhook, readOrderWebhook, type OrderWebhookEvent } from "../orders/webhook-event";
 import { ensureShop } from "../shops/shop-rows.server";
-import type { TopicResult, WebhookDelivery } from "../webhooks/ingest.server";
+import type { TopicResult, WebhookDelivery } from "../webhooks/types";
 import type { OrderTopic } from "../webhooks/topics";
 import { planAndEnqueue } from "./enqueue.server";
 import { loadOrderForUpdate, readOrderKnowledge, replaceKnowledgeIfUnchanged, saveOrder } from "./order-state.server";

@@ -9,6 +9,15 @@ import { loadOrderForUpdate, saveOrder } from "./order-state.server";
 /** Reads an order from Shopify and returns it in the webhook (REST) payload shape. */
 export type FetchOrder = (shop: string, orderId: string) => Promise<unknown>;
 
+/**
+ * An Admin GraphQL client for a shop, with its offline session: the Shopify library's
+ * `unauthenticated.admin`. The process that built the library from its configuration hands
+ * it in; this module does not load the library itself.
+ */
+export type AdminApiFor = (shop: string) => Promise<{
+  admin: { graphql(query: string, options: { variables: Record<string, unknown> }): Promise<Response> };
+}>;
+
 /** After this many failed reads the app decides from what it has (better late than never). */
 export const MAX_LOOKUP_ATTEMPTS = 6;
 
@@ -122,10 +131,9 @@ export function orderPayloadFromGraphql(order: unknown): Json {
 }
 
 /** The production reader: the Admin GraphQL API with the shop's offline session. */
-export function adminApiOrderFetcher(): FetchOrder {
+export function adminApiOrderFetcher(adminFor: AdminApiFor): FetchOrder {
   return async (shop, orderId) => {
-    const { unauthenticated } = await import("../shopify.server");
-    const { admin } = await unauthenticated.admin(shop);
+    const { admin } = await adminFor(shop);
     const response = await admin.graphql(ORDER_QUERY, {
       variables: { id: `gid://shopify/Order/${orderId}` },
     });

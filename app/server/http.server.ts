@@ -63,7 +63,8 @@ export function createHttpApp({ build, clientDir, logger, appUrl, preview }: Htt
 
   // Shopify's deliveries go straight to their route's action, the module Remix would call,
   // with the request built and the answer sent the way Remix's express adapter does: routing
-  // through Remix cost about a fifth of a webhook's CPU time (bench/README.md).
+  // through Remix was a large share of a webhook's CPU time (bench/README.md, "Why the code is
+  // shaped this way").
   const actions = webhookActions(build);
   app.post("/webhooks/*", (req, res, next) => {
     const action = actions.get(req.path);

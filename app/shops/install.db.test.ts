@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlDatabase, type SqlDatabase } from "../db/sql.server";
 import { pauseShop } from "../outbox/pause.server";
+import { makeMessage } from "../../tests/factories";
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/database";
 import { markShopInstalled } from "./install.server";
 import { ensureShop } from "./shop-rows.server";
@@ -19,14 +19,8 @@ afterAll(async () => {
   await database.drop();
 });
 
-async function message(shop: string, orderId: string, createdAt: Date): Promise<string> {
-  const id = randomUUID();
-  await db.execute(
-    `INSERT INTO "Message" ("id", "shopDomain", "orderId", "status", "dedupeKey", "state", "rank", "nextAttemptAt", "createdAt", "updatedAt")
-     VALUES (?, ?, ?, 'shipped', ?, 'queued', 2, ?, ?, ?)`,
-    [id, shop, orderId, `${orderId}:shipped`, createdAt, createdAt, createdAt],
-  );
-  return id;
+function message(shop: string, orderId: string, createdAt: Date): Promise<string> {
+  return makeMessage(db, shop, { orderId, dedupeKey: `${orderId}:shipped`, state: "queued", attempts: 0, createdAt });
 }
 
 describe("reinstall", () => {

@@ -18,7 +18,8 @@ const sessionsUnneeded = new AsyncLocalStorage<true>();
  * Runs `work` (an `authenticate.webhook` call) without reading the shop's session.
  * The library loads the offline session of every webhook's shop to offer an Admin client;
  * the webhook routes never use it (they only store the event; the worker reads the Admin
- * API with its own session lookup), and that read was a fifth of a webhook's CPU time.
+ * API with its own session lookup), and that read was a large share of a webhook's CPU time
+ * (bench/README.md).
  */
 export function withoutSessionReads<T>(work: () => Promise<T>): Promise<T> {
   return sessionsUnneeded.run(true, work);

@@ -13,51 +13,49 @@ export interface MessageTemplate {
   description: string;
 }
 
+const ORDER_PAGE = "Your order: {{order_status_url}}";
+
+/** The tracking lines of a shipment; `link` words the last one. */
+function tracking(link: string): string[] {
+  return ["Carrier: {{tracking_company}}", "Tracking number: {{tracking_number}}", `${link}: {{tracking_url}}`];
+}
+
+/** To the buyer: greeted by first name, then the news, then `after` (the order page by default). */
+function toBuyer(news: string, description: string, after: string[] = [ORDER_PAGE]): MessageTemplate {
+  return { body: ["Hi {{customer_first_name}},", news, ...after].join("\n"), description };
+}
+
+/**
+ * To a gift recipient, who did not place the order: a plain greeting, no "your order", and
+ * no link to the order status page, which shows the buyer's details.
+ */
+function toRecipient(news: string, description: string, after: string[] = []): MessageTemplate {
+  return { body: ["Hello,", news, ...after].join("\n"), description };
+}
+
 export const DEFAULT_TEMPLATES: Readonly<Record<OrderStatus, MessageTemplate>> = {
-  processing: {
-    body: [
-      "Hi {{customer_first_name}},",
-      "Thank you for your order {{order_name}} from {{shop_name}}! We're getting it ready and will let you know as soon as it ships.",
-      "Your order: {{order_status_url}}",
-    ].join("\n"),
-    description: "We're preparing your order {{order_name}}.",
-  },
-  partially_shipped: {
-    body: [
-      "Hi {{customer_first_name}},",
-      "Part of your order {{order_name}} from {{shop_name}} is on its way. We'll send the rest as soon as it's ready.",
-      "Carrier: {{tracking_company}}",
-      "Tracking number: {{tracking_number}}",
-      "Track this package: {{tracking_url}}",
-    ].join("\n"),
-    description: "Part of your order {{order_name}} has shipped.",
-  },
-  shipped: {
-    body: [
-      "Hi {{customer_first_name}},",
-      "Good news: your order {{order_name}} from {{shop_name}} is on its way.",
-      "Carrier: {{tracking_company}}",
-      "Tracking number: {{tracking_number}}",
-      "Track it here: {{tracking_url}}",
-    ].join("\n"),
-    description: "Your order {{order_name}} is on its way.",
-  },
-  completed: {
-    body: [
-      "Hi {{customer_first_name}},",
-      "Your order {{order_name}} from {{shop_name}} has been delivered. We hope you love it!",
-      "Your order: {{order_status_url}}",
-    ].join("\n"),
-    description: "Your order {{order_name}} has been delivered.",
-  },
-  cancelled: {
-    body: [
-      "Hi {{customer_first_name}},",
-      "Your order {{order_name}} from {{shop_name}} has been cancelled. If you have any questions, please get in touch with us.",
-      "Your order: {{order_status_url}}",
-    ].join("\n"),
-    description: "Your order {{order_name}} has been cancelled.",
-  },
+  processing: toBuyer(
+    "Thank you for your order {{order_name}} from {{shop_name}}! We're getting it ready and will let you know as soon as it ships.",
+    "We're preparing your order {{order_name}}.",
+  ),
+  partially_shipped: toBuyer(
+    "Part of your order {{order_name}} from {{shop_name}} is on its way. We'll send the rest as soon as it's ready.",
+    "Part of your order {{order_name}} has shipped.",
+    tracking("Track this package"),
+  ),
+  shipped: toBuyer(
+    "Good news: your order {{order_name}} from {{shop_name}} is on its way.",
+    "Your order {{order_name}} is on its way.",
+    tracking("Track it here"),
+  ),
+  completed: toBuyer(
+    "Your order {{order_name}} from {{shop_name}} has been delivered. We hope you love it!",
+    "Your order {{order_name}} has been delivered.",
+  ),
+  cancelled: toBuyer(
+    "Your order {{order_name}} from {{shop_name}} has been cancelled. If you have any questions, please get in touch with us.",
+    "Your order {{order_name}} has been cancelled.",
+  ),
 };
 
 /**
@@ -66,94 +64,63 @@ export const DEFAULT_TEMPLATES: Readonly<Record<OrderStatus, MessageTemplate>> =
  * switch still turns them off. `standard` is the shop's own template.
  */
 export const WORDING_TEMPLATES: Readonly<Record<Exclude<Wording, "standard" | RecipientWording>, MessageTemplate>> = {
-  in_person: {
-    body: [
-      "Hi {{customer_first_name}},",
-      "Thank you for your purchase {{order_name}} at {{shop_name}}! We hope you love it.",
-      "Your order: {{order_status_url}}",
-    ].join("\n"),
-    description: "Thank you for your purchase {{order_name}}.",
-  },
-  ready_for_pickup: {
-    body: [
-      "Hi {{customer_first_name}},",
-      "Your order {{order_name}} from {{shop_name}} is ready for pickup.",
-      "Your order: {{order_status_url}}",
-    ].join("\n"),
-    description: "Your order {{order_name}} is ready for pickup.",
-  },
-  picked_up: {
-    body: [
-      "Hi {{customer_first_name}},",
-      "Your order {{order_name}} from {{shop_name}} has been picked up. Thank you, we hope you love it!",
-      "Your order: {{order_status_url}}",
-    ].join("\n"),
-    description: "Your order {{order_name}} has been picked up.",
-  },
-  local_delivery: {
-    body: [
-      "Hi {{customer_first_name}},",
-      "Good news: your order {{order_name}} from {{shop_name}} is out for local delivery.",
-      "Your order: {{order_status_url}}",
-    ].join("\n"),
-    description: "Your order {{order_name}} is out for delivery.",
-  },
+  in_person: toBuyer(
+    "Thank you for your purchase {{order_name}} at {{shop_name}}! We hope you love it.",
+    "Thank you for your purchase {{order_name}}.",
+  ),
+  ready_for_pickup: toBuyer(
+    "Your order {{order_name}} from {{shop_name}} is ready for pickup.",
+    "Your order {{order_name}} is ready for pickup.",
+  ),
+  picked_up: toBuyer(
+    "Your order {{order_name}} from {{shop_name}} has been picked up. Thank you, we hope you love it!",
+    "Your order {{order_name}} has been picked up.",
+  ),
+  local_delivery: toBuyer(
+    "Good news: your order {{order_name}} from {{shop_name}} is out for local delivery.",
+    "Your order {{order_name}} is out for delivery.",
+  ),
 };
 
 /**
- * What a gift recipient is told, when the shop chooses to tell them (Settings). Worded for
- * someone who did not place the order: no "your order", no greeting by the buyer's name, and
- * no link to the order status page, which shows the buyer's details. Not edited in
+ * What a gift recipient is told, when the shop chooses to tell them (Settings). Not edited in
  * Templates; the status's switch turns them off with the buyer's.
  */
 export const RECIPIENT_TEMPLATES: Readonly<Record<RecipientWording, MessageTemplate>> = {
-  recipient_processing: {
-    body: [
-      "Hello,",
-      "An order from {{shop_name}} is being prepared for you. We'll let you know as soon as it's on its way.",
-    ].join("\n"),
-    description: "An order from {{shop_name}} is being prepared for you.",
-  },
-  recipient_partially_shipped: {
-    body: [
-      "Hello,",
-      "Part of an order from {{shop_name}} is on its way to you. The rest will follow as soon as it's ready.",
-      "Carrier: {{tracking_company}}",
-      "Tracking number: {{tracking_number}}",
-      "Track this package: {{tracking_url}}",
-    ].join("\n"),
-    description: "Part of an order from {{shop_name}} is on its way to you.",
-  },
-  recipient_shipped: {
-    body: [
-      "Hello,",
-      "Good news: an order from {{shop_name}} is on its way to you.",
-      "Carrier: {{tracking_company}}",
-      "Tracking number: {{tracking_number}}",
-      "Track it here: {{tracking_url}}",
-    ].join("\n"),
-    description: "An order from {{shop_name}} is on its way to you.",
-  },
-  recipient_completed: {
-    body: ["Hello,", "An order from {{shop_name}} has been delivered to you. We hope you enjoy it!"].join("\n"),
-    description: "An order from {{shop_name}} has been delivered to you.",
-  },
-  recipient_cancelled: {
-    body: ["Hello,", "An order from {{shop_name}} that was coming to you has been cancelled, so it will not arrive."].join("\n"),
-    description: "An order from {{shop_name}} for you has been cancelled.",
-  },
-  recipient_ready_for_pickup: {
-    body: ["Hello,", "An order from {{shop_name}} is ready for you to pick up."].join("\n"),
-    description: "An order from {{shop_name}} is ready for pickup.",
-  },
-  recipient_picked_up: {
-    body: ["Hello,", "An order from {{shop_name}} has been picked up. We hope you enjoy it!"].join("\n"),
-    description: "An order from {{shop_name}} has been picked up.",
-  },
-  recipient_local_delivery: {
-    body: ["Hello,", "Good news: an order from {{shop_name}} is out for delivery to you."].join("\n"),
-    description: "An order from {{shop_name}} is out for delivery to you.",
-  },
+  recipient_processing: toRecipient(
+    "An order from {{shop_name}} is being prepared for you. We'll let you know as soon as it's on its way.",
+    "An order from {{shop_name}} is being prepared for you.",
+  ),
+  recipient_partially_shipped: toRecipient(
+    "Part of an order from {{shop_name}} is on its way to you. The rest will follow as soon as it's ready.",
+    "Part of an order from {{shop_name}} is on its way to you.",
+    tracking("Track this package"),
+  ),
+  recipient_shipped: toRecipient(
+    "Good news: an order from {{shop_name}} is on its way to you.",
+    "An order from {{shop_name}} is on its way to you.",
+    tracking("Track it here"),
+  ),
+  recipient_completed: toRecipient(
+    "An order from {{shop_name}} has been delivered to you. We hope you enjoy it!",
+    "An order from {{shop_name}} has been delivered to you.",
+  ),
+  recipient_cancelled: toRecipient(
+    "An order from {{shop_name}} that was coming to you has been cancelled, so it will not arrive.",
+    "An order from {{shop_name}} for you has been cancelled.",
+  ),
+  recipient_ready_for_pickup: toRecipient(
+    "An order from {{shop_name}} is ready for you to pick up.",
+    "An order from {{shop_name}} is ready for pickup.",
+  ),
+  recipient_picked_up: toRecipient(
+    "An order from {{shop_name}} has been picked up. We hope you enjoy it!",
+    "An order from {{shop_name}} has been picked up.",
+  ),
+  recipient_local_delivery: toRecipient(
+    "Good news: an order from {{shop_name}} is out for delivery to you.",
+    "An order from {{shop_name}} is out for delivery to you.",
+  ),
 };
 
 /** Every built-in wording's template, by wording (`standard` is the shop's own). */

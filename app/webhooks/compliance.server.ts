@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { SqlExecutor } from "../db/sql.server";
-import type { TopicResult, WebhookDelivery } from "./ingest.server";
+import type { TopicResult, WebhookDelivery } from "./types";
 import type { ComplianceTopic } from "./topics";
 
 const id = z.union([z.string(), z.number()]).transform(String);

@@ -5,33 +5,8 @@ import { handleComplianceTopic } from "./compliance.server";
 import { handleOrderTopic } from "../pipeline/order-events.server";
 import { handleAppTopic } from "./shop-lifecycle.server";
 import { namedShop } from "./named-shop";
-import { isOrderTopic, type Topic } from "./topics";
-
-/** An authenticated webhook as the route hands it over. */
-export interface WebhookDelivery {
-  shop: string;
-  rawTopic: string;
-  topic: Topic | undefined;
-  webhookId: string;
-  eventId?: string;
-  triggeredAt?: Date;
-  rawBody: string;
-  /** Set when the body could not be read at all; the event is kept as ignored. */
-  malformed?: string;
-}
-
-export type IngestOutcome = "processed" | "ignored" | "deferred" | "duplicate";
-
-export interface TopicResult {
-  outcome: Exclude<IngestOutcome, "duplicate">;
-  reason?: string;
-  orderId?: string;
-  enqueued: number;
-  /** The event itself is not kept (shop/redact erases the shop, its events included). */
-  unrecorded?: boolean;
-}
-
-export type IngestResult = TopicResult | { outcome: "duplicate"; enqueued: 0 };
+import { isOrderTopic } from "./topics";
+import type { IngestResult, TopicResult, WebhookDelivery } from "./types";
 
 /**
  * A signed body replayed under headers it was not sent with (the signature covers the body

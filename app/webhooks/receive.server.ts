@@ -6,7 +6,8 @@ import { MAX_WEBHOOK_BYTES } from "../server/limits";
 import { authenticate } from "../shopify.server";
 import { withoutSessionReads } from "../shops/session-storage.server";
 import { hasValidHmac } from "./hmac.server";
-import { ingestWebhook, WebhookReplayError, type WebhookDelivery } from "./ingest.server";
+import { ingestWebhook, WebhookReplayError } from "./ingest.server";
+import type { WebhookDelivery } from "./types";
 import { normaliseTopic } from "./topics";
 import { announceQueuedMessages } from "../outbox/notify.server";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { SqlExecutor } from "../db/sql.server";
 import { pauseShop } from "../outbox/pause.server";
-import type { TopicResult, WebhookDelivery } from "./ingest.server";
+import type { TopicResult, WebhookDelivery } from "./types";
 import { ensureShop } from "../shops/shop-rows.server";
 
 const scopesUpdate = z.object({ current: z.array(z.string()).default([]) });

@@ -17,7 +17,7 @@ import { decryptSecret, encryptSecret } from "../../app/crypto/secrets.server";
 import { testSendHelp } from "../../app/admin/test-send-help";
 import { OUTCOME_HELP } from "../../app/kaleyra/outcome";
 import { DEFAULT_TEMPLATES } from "../../app/templates/defaults";
-import { ACCOUNT, configureShop } from "../helpers/pipeline";
+import { ACCOUNT, makeShop } from "../factories";
 import { waitFor } from "../helpers/process";
 import { bannerTitled, errorNextTo, adminSuite } from "./support/suite";
 
@@ -112,7 +112,7 @@ describe("Settings", () => {
 
   it("GIVEN a stored key WHEN settings are saved from App Bridge's save bar with the key field empty THEN the stored key is kept", async () => {
     const shop = "settings-keep-key.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     const before = await shopRow(shop);
     const view = await merchant(shop);
     await view.open("/app/settings");
@@ -135,7 +135,7 @@ describe("Settings", () => {
 
   it("GIVEN saved credentials WHEN the merchant sends a test message THEN the sandbox gets it and the page shows WA202 and its meaning", async () => {
     const shop = "test-send-ok.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     const view = await merchant(shop);
     await view.open("/app/settings");
     const { page } = view;
@@ -156,7 +156,7 @@ describe("Settings", () => {
 
   it("GIVEN a wrong API key WHEN the merchant sends a test message THEN the page shows RBC001, what it means and what to do", async () => {
     const shop = "test-send-rbc.myshopify.com";
-    await configureShop(suite.pipeline.db, shop, { apiKey: "Awrong-api-key-9999" });
+    await makeShop(suite.pipeline.db, shop, { apiKey: "Awrong-api-key-9999" });
     const view = await merchant(shop);
     await view.open("/app/settings");
     const { page } = view;
@@ -175,7 +175,7 @@ describe("Settings", () => {
 
   it("GIVEN a key stored under another ENCRYPTION_KEY WHEN the merchant opens the app THEN banners ask to re-enter it, and entering it clears them", async () => {
     const shop = "lost-key.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     await suite.pipeline.db.execute(`UPDATE "Shop" SET "apiKeyCipher" = ? WHERE "domain" = ?`, [
       encryptSecret(ACCOUNT.apiKey, Buffer.alloc(32, 9).toString("base64")),
       shop,
@@ -200,7 +200,7 @@ describe("Settings", () => {
 describe("Home", () => {
   it("GIVEN a shop paused for low balance WHEN the merchant opens Home and presses Try again now THEN the banner explains it and sending resumes", async () => {
     const shop = "home-low-balance.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     await suite.pipeline.db.execute(
       `UPDATE "Shop" SET "pausedReason" = 'low_balance', "pausedCode" = 'E110', "resumeAt" = ? WHERE "domain" = ?`,
       [new Date(Date.now() + 30 * 60_000), shop],
@@ -290,7 +290,7 @@ describe("Templates", () => {
 describe("Messages", () => {
   it("GIVEN orders arriving by webhook WHEN the merchant opens the log THEN they show newest first, searchable and filterable, with masked recipients", async () => {
     const shop = "log-ui.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     await placeOrder(shop, "7001", "#1042");
     await waitForStates(shop, ["sent"], "the first order's message");
     await placeOrder(shop, "7002", "#1043");
@@ -337,7 +337,7 @@ describe("Messages", () => {
 
   it("GIVEN a message Kaleyra refused WHEN the merchant opens it and presses Retry THEN the explanation shows and the same message is sent", async () => {
     const shop = "retry-ui.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     suite.pipeline.sandbox.setFaults({ forceCode: "WA400" });
     await placeOrder(shop, "7101", "#2001");
     await waitForStates(shop, ["failed"], "the refused message");
@@ -372,7 +372,7 @@ describe("Messages", () => {
 describe("Every page", () => {
   it("GIVEN a shop with a week of orders WHEN the merchant goes through every page THEN each renders, and every field is labelled", async () => {
     const shop = "sunrise-ceramics.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     await suite.pipeline.db.execute(
       `UPDATE "Shop" SET "name" = ?, "credentialsVerifiedAt" = ?, "testMessageSentAt" = ? WHERE "domain" = ?`,
       ["Sunrise Ceramics", new Date(), new Date(), shop],

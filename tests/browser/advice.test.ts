@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { testSendHelp } from "../../app/admin/test-send-help";
 import { OUTCOME_HELP } from "../../app/kaleyra/outcome";
-import { ACCOUNT, configureShop } from "../helpers/pipeline";
+import { ACCOUNT, makeShop } from "../factories";
 import { waitFor } from "../helpers/process";
 import { storeOfflineSession } from "./support/shopify-session";
 import { bannerTitled, errorNextTo, adminSuite } from "./support/suite";
@@ -27,7 +27,7 @@ async function markVerified(shop: string): Promise<void> {
 describe("1. test-send results", () => {
   it("GIVEN an earlier successful test WHEN the next test gets WA500 THEN the page says the test is not retried, Home's step opens again, and sending again closes it", async () => {
     const shop = "advice-test-send.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     await markVerified(shop);
     const view = await merchant(shop);
     const { page } = view;
@@ -59,7 +59,7 @@ describe("1. test-send results", () => {
 describe("2. credentials or number rejected", () => {
   it("GIVEN Kaleyra answers RBC001 and then accepts WHEN the merchant presses Resume sending on Home THEN the check passes and the queued message goes out", async () => {
     const shop = "advice-rbc001.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     await markVerified(shop);
     suite.pipeline.sandbox.setFaults({ forceCode: "RBC001" });
     await placeOrder(shop, "9201", "#9201");
@@ -90,7 +90,7 @@ describe("2. credentials or number rejected", () => {
 
   it("GIVEN a shop paused for WA401 WHEN the merchant saves unchanged settings THEN Save works, says sending is still paused and Resume sending (on Settings) lifts it", async () => {
     const shop = "advice-wa401.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     await markVerified(shop);
     suite.pipeline.sandbox.setFaults({ forceCode: "WA401" });
     await placeOrder(shop, "9202", "#9202");
@@ -116,7 +116,7 @@ describe("2. credentials or number rejected", () => {
 
   it("GIVEN Kaleyra still refuses WHEN the merchant presses Resume sending THEN the page says sending is still paused and why", async () => {
     const shop = "advice-still-refused.myshopify.com";
-    await configureShop(suite.pipeline.db, shop, { apiKey: "Awrong-key-0000" });
+    await makeShop(suite.pipeline.db, shop, { apiKey: "Awrong-key-0000" });
     await placeOrder(shop, "9203", "#9203");
     await waitForStates(shop, ["paused"], "the message paused by RBC001");
     const view = await merchant(shop);
@@ -134,7 +134,7 @@ describe("2. credentials or number rejected", () => {
 describe("3. a refused message", () => {
   it("GIVEN WA400 WHEN the merchant opens it THEN the fix (the template) comes first, and Retry after fixing sends the new text", async () => {
     const shop = "advice-wa400.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     suite.pipeline.sandbox.setFaults({ forceCode: "WA400" });
     await placeOrder(shop, "9301", "#9301");
     await waitForStates(shop, ["failed"], "the refused message");
@@ -167,7 +167,7 @@ describe("3. a refused message", () => {
 describe("4. Home tells whether shoppers get messages", () => {
   it("GIVEN sending switched off WHEN the merchant opens Home THEN it says so, never 'complete', and its one step switches sending on", async () => {
     const shop = "advice-off.myshopify.com";
-    await configureShop(suite.pipeline.db, shop, { enabled: false });
+    await makeShop(suite.pipeline.db, shop, { enabled: false });
     await markVerified(shop);
     const view = await merchant(shop);
     const { page } = view;
@@ -192,7 +192,7 @@ describe("4. Home tells whether shoppers get messages", () => {
 describe("5. counts and their links", () => {
   it("GIVEN paused messages WHEN the merchant follows the waiting tile THEN the list shows exactly as many", async () => {
     const shop = "advice-counts.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     await suite.pipeline.db.execute(`UPDATE "Shop" SET "pausedReason" = 'low_balance', "pausedCode" = 'E110', "resumeAt" = ? WHERE "domain" = ?`, [
       new Date(Date.now() + 3_600_000),
       shop,
@@ -234,7 +234,7 @@ describe("6. Templates errors", () => {
 describe("7. Settings form", () => {
   it("GIVEN a save in flight WHEN the merchant keeps typing THEN the edit is kept and still to be saved; Enter saves it", async () => {
     const shop = "advice-settings-form.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     const view = await merchant(shop);
     const { page } = view;
     await view.open("/app/settings");
@@ -279,7 +279,7 @@ describe("7. Settings form", () => {
 describe("8. missing permissions", () => {
   it("GIVEN a session without read_fulfillments WHEN Home opens THEN the banner names it in plain words", async () => {
     const shop = "advice-scopes.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     const view = await merchant(shop);
     await storeOfflineSession(shop, "read_orders");
     await view.open("/app");
@@ -293,7 +293,7 @@ describe("8. missing permissions", () => {
 describe("9. 390 px", () => {
   it("GIVEN a phone-sized window WHEN the merchant reads Home, Messages and a message THEN nothing is wider than the screen, the log is a list and the order link comes before the raw request", async () => {
     const shop = "advice-phone.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     await placeOrder(shop, "9901", "#9901");
     await waitForStates(shop, ["sent"], "a message");
     const view = await merchant(shop, PHONE);
@@ -321,7 +321,7 @@ describe("9. 390 px", () => {
 describe("10. empty and loading states", () => {
   it("GIVEN no messages, a filter and a page past the end WHEN shown THEN each empty state offers its way on, and navigation shows the loading bar", async () => {
     const shop = "advice-empty.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     const view = await merchant(shop);
     const { page } = view;
     await view.open("/app/messages");
@@ -341,7 +341,7 @@ describe("10. empty and loading states", () => {
 
   it("GIVEN a message waiting for its next attempt WHEN listed THEN it says retrying, which attempt and when", async () => {
     const shop = "advice-retrying.myshopify.com";
-    await configureShop(suite.pipeline.db, shop);
+    await makeShop(suite.pipeline.db, shop);
     suite.pipeline.sandbox.setFaults({ forceCode: "WA500" });
     await placeOrder(shop, "9951", "#9951");
     // The test pipeline's backoff is short: hold the next attempt an hour out, as a real backoff does,

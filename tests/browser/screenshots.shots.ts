@@ -4,7 +4,7 @@
  * Run by `npm run screenshots` only (see screenshots.config.ts).
  */
 import { expect, it } from "vitest";
-import { ACCOUNT, configureShop } from "../helpers/pipeline";
+import { ACCOUNT, makeShop } from "../factories";
 import { adminSuite } from "./support/suite";
 
 const suite = adminSuite();
@@ -15,7 +15,7 @@ const WIDTHS = [
 
 it("writes the screenshots of every page at 1280 px and 390 px", async () => {
   const shop = "sunrise-ceramics.myshopify.com";
-  await configureShop(suite.pipeline.db, shop);
+  await makeShop(suite.pipeline.db, shop);
   await suite.pipeline.db.execute(
     `UPDATE "Shop" SET "name" = ?, "credentialsVerifiedAt" = ?, "testMessageSentAt" = ? WHERE "domain" = ?`,
     ["Sunrise Ceramics", new Date(), new Date(), shop],

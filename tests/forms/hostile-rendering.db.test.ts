@@ -15,7 +15,7 @@ import { ORDER_STATUSES } from "../../app/kaleyra/statuses";
 import { orderPayload } from "../../app/orders/__fixtures__/lifecycle";
 import { storeOfflineSession } from "../browser/support/shopify-session";
 import { startTestApp, type TestApp } from "../helpers/app";
-import { ACCOUNT, configureShop } from "../helpers/pipeline";
+import { ACCOUNT, makeMessage, makeShop } from "../factories";
 import { postWebhook } from "../helpers/webhooks";
 import { IMG_ONERROR, JS_URL, SCRIPT, expectNoInjectedMarkup, htmlEscaped, jsonInScript } from "./support/hostile";
 import { AdminClient, jsonOf } from "./support/http";
@@ -58,7 +58,7 @@ function expectShownEscaped(html: string, text: string): void {
 beforeAll(async () => {
   app = await startTestApp();
   db = openSqlDatabase(app.database.url);
-  await configureShop(db, SHOP);
+  await makeShop(db, SHOP);
   await storeOfflineSession(SHOP);
   admin = new AdminClient(app.url, SHOP);
 
@@ -102,26 +102,23 @@ beforeAll(async () => {
 
   // AND Kaleyra's hostile words kept from a refused send, and a pause for a configuration error.
   failedMessageId = "hostile-failed-message";
-  const now = new Date();
-  await db.execute(
-    `INSERT INTO "Message" ("id", "shopDomain", "orderId", "orderName", "status", "dedupeKey", "state", "rank", "recipient",
-       "referenceId", "bodyText", "description", "attempts", "lastOutcome", "lastCode", "lastDetail", "requestJson", "skipReason",
-       "createdAt", "updatedAt")
-     VALUES (?, ?, '5550001', ?, 'shipped', '5550001:shipped', 'failed', 2, '+15025550147', 'wa-ref-2', ?, ?, 1, 'rejected', ?, ?, ?, ?, ?, ?)`,
-    [
-      failedMessageId,
-      SHOP,
-      ORDER_NAME,
-      SCRIPT,
-      IMG_ONERROR,
-      `WA${SCRIPT}`,
-      KALEYRA_WORDS,
-      JSON.stringify({ url: JS_URL, headers: { "api-key": "secret" }, body: { text: SCRIPT } }),
-      KALEYRA_WORDS,
-      now,
-      now,
-    ],
-  );
+  await makeMessage(db, SHOP, {
+    id: failedMessageId,
+    orderId: "5550001",
+    orderName: ORDER_NAME,
+    dedupeKey: "5550001:shipped",
+    state: "failed",
+    recipientSource: null,
+    referenceId: "wa-ref-2",
+    bodyText: SCRIPT,
+    description: IMG_ONERROR,
+    lastOutcome: "rejected",
+    lastCode: `WA${SCRIPT}`,
+    lastDetail: KALEYRA_WORDS,
+    requestJson: JSON.stringify({ url: JS_URL, headers: { "api-key": "secret" }, body: { text: SCRIPT } }),
+    skipReason: KALEYRA_WORDS,
+    createdAt: new Date(),
+  });
   await db.execute(`UPDATE "Shop" SET "pausedReason" = 'config_error', "pausedCode" = ?, "pausedDetail" = ? WHERE "domain" = ?`, [
     `E${SCRIPT}`,
     KALEYRA_WORDS,

@@ -10,7 +10,7 @@ import { UNREADABLE_FORM } from "../../app/admin/form-data";
 import { openSqlDatabase, type SqlDatabase } from "../../app/db/sql.server";
 import { embeddedUrl, storeOfflineSession } from "../browser/support/shopify-session";
 import { startTestApp, type TestApp } from "../helpers/app";
-import { configureShop } from "../helpers/pipeline";
+import { makeMessage, makeShop } from "../factories";
 import { IMG_ONERROR, SCRIPT, expectNoInjectedMarkup, htmlEscaped } from "./support/hostile";
 import { AdminClient, BROWSER_UA, jsonOf } from "./support/http";
 import { storedState } from "./support/store";
@@ -50,15 +50,19 @@ async function snapshot(): Promise<unknown> {
 beforeAll(async () => {
   app = await startTestApp();
   db = openSqlDatabase(app.database.url);
-  await configureShop(db, SHOP);
+  await makeShop(db, SHOP);
   await db.execute(`UPDATE "Shop" SET "pausedReason" = 'low_balance', "pausedCode" = 'E110' WHERE "domain" = ?`, [SHOP]);
-  const now = new Date();
-  await db.execute(
-    `INSERT INTO "Message" ("id", "shopDomain", "orderId", "orderName", "status", "dedupeKey", "state", "rank", "recipient",
-       "referenceId", "bodyText", "attempts", "lastOutcome", "createdAt", "updatedAt")
-     VALUES (?, ?, '4440001', '#4440001', 'shipped', '4440001:shipped', 'failed', 2, '+15025550147', '4440001', 'Shipped', 1, 'rejected', ?, ?)`,
-    [MESSAGE_ID, SHOP, now, now],
-  );
+  await makeMessage(db, SHOP, {
+    id: MESSAGE_ID,
+    orderId: "4440001",
+    orderName: "#4440001",
+    dedupeKey: "4440001:shipped",
+    state: "failed",
+    recipientSource: null,
+    bodyText: "Shipped",
+    lastOutcome: "rejected",
+    createdAt: new Date(),
+  });
   await storeOfflineSession(SHOP);
   admin = new AdminClient(app.url, SHOP);
 });

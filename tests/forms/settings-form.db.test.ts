@@ -16,7 +16,7 @@ import { openSqlDatabase, type SqlDatabase } from "../../app/db/sql.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
 import { storeOfflineSession } from "../browser/support/shopify-session";
 import { startTestApp, type TestApp } from "../helpers/app";
-import { ACCOUNT, configureShop } from "../helpers/pipeline";
+import { ACCOUNT, makeShop } from "../factories";
 import {
   HOSTILE_TEXT,
   IMG_ONERROR,
@@ -318,7 +318,7 @@ beforeAll(async () => {
   });
   app = await startTestApp({ KALEYRA_BASE_URL: sandbox.url });
   db = openSqlDatabase(app.database.url);
-  await configureShop(db, SHOP);
+  await makeShop(db, SHOP);
   await storeOfflineSession(SHOP);
   admin = new AdminClient(app.url, SHOP);
 });

@@ -17,7 +17,7 @@ import { ORDER_STATUSES, type OrderStatus } from "../../app/kaleyra/statuses";
 import { DEFAULT_TEMPLATES } from "../../app/templates/defaults";
 import { storeOfflineSession } from "../browser/support/shopify-session";
 import { startTestApp, type TestApp } from "../helpers/app";
-import { configureShop } from "../helpers/pipeline";
+import { makeShop } from "../factories";
 import {
   HOSTILE_TEXT,
   IMG_ONERROR,
@@ -249,7 +249,7 @@ async function expectPageShowsEscaped(shown: string): Promise<void> {
 beforeAll(async () => {
   app = await startTestApp();
   db = openSqlDatabase(app.database.url);
-  await configureShop(db, SHOP);
+  await makeShop(db, SHOP);
   await storeOfflineSession(SHOP);
   admin = new AdminClient(app.url, SHOP);
   // Saved once, so that "before" always has five rows to compare.

@@ -1,15 +1,25 @@
-import { encryptSecret } from "../../app/crypto/secrets.server";
+import { expect } from "vitest";
+import {
+  cancelledOrderPayload,
+  fulfillmentEventPayload,
+  fulfillmentPayload,
+  LINE_A,
+  LINE_B,
+  orderPayload,
+  orderUpdatedPayload,
+  type FulfillmentSpec,
+} from "../../app/orders/__fixtures__/lifecycle";
 import { sql } from "../../app/db/sql-instance.server";
 import type { SqlDatabase } from "../../app/db/sql.server";
 import type { FetchOrder } from "../../app/pipeline/order-lookup.server";
 import { startDeliveryWorker, type DeliveryWorker } from "../../app/outbox/worker.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
+import { ACCOUNT, makeShop, type ShopOverrides } from "../factories";
 import { startTestApp, type TestApp } from "./app";
 import { waitFor } from "./process";
 import { postWebhook, type SignedWebhook } from "./webhooks";
 
 export const SHOP = "pipeline-test.myshopify.com";
-export const ACCOUNT = { sid: "HXAP16TEST0097IN", apiKey: "Atest-api-key-0001", number: "+919876500001" };
 
 export interface Pipeline {
   app: TestApp;
@@ -17,55 +27,27 @@ export interface Pipeline {
   db: SqlDatabase;
   worker: DeliveryWorker;
   post(topic: string, body: unknown, extra?: Partial<SignedWebhook>): Promise<Response>;
+  /** Posts a signed webhook and expects Shopify's delivery to be taken (200). */
+  accept(topic: string, body: unknown, extra?: Partial<SignedWebhook>): Promise<void>;
   /** Waits until no message is queued or in flight and no order lookup is due (paused ones wait for the merchant). */
   settle(timeoutMs?: number): Promise<void>;
   /** The sandbox's received messages as [status, to, reference_id]. */
   received(): Array<[string, string, string]>;
+  /** The statuses the sandbox received for one order (its reference id), in order. */
+  statusesFor(orderId: string): string[];
   messages(): Promise<Array<{ status: string; state: string; skipReason: string | null; attempts: number; lastCode: string | null }>>;
   stop(): Promise<void>;
 }
 
-export interface ShopSettings {
-  enabled?: boolean;
-  apiKey?: string;
-  sendProcessingOnCreate?: boolean;
-  referenceIdSource?: string;
-}
-
-export async function configureShop(db: SqlDatabase, shop: string, settings: ShopSettings = {}): Promise<void> {
-  const now = new Date();
-  const cipher = encryptSecret(settings.apiKey ?? ACCOUNT.apiKey, process.env.ENCRYPTION_KEY ?? "");
-  await db.execute(
-    `INSERT INTO "Shop" ("domain", "name", "enabled", "kaleyraSid", "apiKeyCipher", "apiKeyLast4", "pod", "businessNumber",
-       "sendProcessingOnCreate", "referenceIdSource", "createdAt", "updatedAt")
-     VALUES (?, ?, ?, ?, ?, ?, 'IN', ?, ?, ?, ?, ?)
-     ON CONFLICT ("domain") DO UPDATE SET "enabled" = excluded."enabled", "apiKeyCipher" = excluded."apiKeyCipher",
-       "sendProcessingOnCreate" = excluded."sendProcessingOnCreate", "referenceIdSource" = excluded."referenceIdSource"`,
-    [
-      shop,
-      "Test Shop",
-      settings.enabled ?? true,
-      ACCOUNT.sid,
-      cipher,
-      ACCOUNT.apiKey.slice(-4),
-      ACCOUNT.number,
-      settings.sendProcessingOnCreate ?? true,
-      settings.referenceIdSource ?? "order_id",
-      now,
-      now,
-    ],
-  );
-}
-
 export async function startPipeline(
-  options: { spacingMs?: number; fetchOrder?: FetchOrder; retryDelayMs?: number; shop?: ShopSettings } = {},
+  options: { spacingMs?: number; fetchOrder?: FetchOrder; retryDelayMs?: number; shop?: ShopOverrides } = {},
 ): Promise<Pipeline> {
   const sandbox = await startKaleyraSandbox({
     accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] }],
   });
   const app = await startTestApp({ KALEYRA_BASE_URL: sandbox.url });
   const db = sql();
-  await configureShop(db, SHOP, options.shop);
+  await makeShop(db, SHOP, options.shop);
   const worker = startDeliveryWorker({
     db,
     recipientSpacingMs: options.spacingMs ?? 50,
@@ -74,12 +56,25 @@ export async function startPipeline(
     retryDelay: () => options.retryDelayMs ?? 100,
   });
 
+  const post: Pipeline["post"] = (topic, body, extra = {}) => postWebhook(app.url, { topic, shop: SHOP, body, ...extra });
+  const received: Pipeline["received"] = () =>
+    sandbox.received.map((message) => {
+      const body = message.body as {
+        messaging_object: { to: string; interactive: { action: { parameters: { reference_id: string; order: { status: string } } } } };
+      };
+      const parameters = body.messaging_object.interactive.action.parameters;
+      return [parameters.order.status, body.messaging_object.to, parameters.reference_id];
+    });
   return {
     app,
     sandbox,
     db,
     worker,
-    post: (topic, body, extra = {}) => postWebhook(app.url, { topic, shop: SHOP, body, ...extra }),
+    post,
+    async accept(topic, body, extra) {
+      const response = await post(topic, body, extra);
+      expect(response.status).toBe(200);
+    },
     async settle(timeoutMs = 15_000) {
       await waitFor(
         async () => {
@@ -96,15 +91,11 @@ export async function startPipeline(
         "the outbox to drain",
       );
     },
-    received() {
-      return sandbox.received.map((message) => {
-        const body = message.body as {
-          messaging_object: { to: string; interactive: { action: { parameters: { reference_id: string; order: { status: string } } } } };
-        };
-        const parameters = body.messaging_object.interactive.action.parameters;
-        return [parameters.order.status, body.messaging_object.to, parameters.reference_id];
-      });
-    },
+    received,
+    statusesFor: (orderId) =>
+      received()
+        .filter(([, , referenceId]) => referenceId === orderId)
+        .map(([status]) => status),
     messages: () =>
       db.query(
         `SELECT "status", "state", "skipReason", "attempts", "lastCode" FROM "Message" ORDER BY "createdAt"`,
@@ -114,5 +105,31 @@ export async function startPipeline(
       await app.stop();
       await sandbox.close();
     },
+  };
+}
+
+/** Both lines of the lifecycle fixture's order, in full: what shipping everything ships. */
+export const ALL_LINES: Array<[string, number]> = [
+  [LINE_A, 2],
+  [LINE_B, 1],
+];
+
+/**
+ * Fresh orders of the lifecycle fixture, each with the next id after `lastId` (a test file
+ * takes its own range, so its orders never meet another file's). `base` changes every
+ * order payload of that order.
+ */
+export function orderSequence(lastId: number) {
+  let next = lastId;
+  return (base: Record<string, unknown> = {}) => {
+    const id = String(++next);
+    return {
+      id,
+      created: (changes: Record<string, unknown> = {}) => orderPayload({ id, ...base, ...changes }),
+      updated: (minutes: number, changes: Record<string, unknown> = {}) => orderUpdatedPayload(minutes, { id, ...base, ...changes }),
+      cancelled: (minutes: number) => cancelledOrderPayload(minutes, { id, ...base }),
+      fulfillment: (spec: FulfillmentSpec) => ({ ...fulfillmentPayload(spec), order_id: id }),
+      event: (spec: Parameters<typeof fulfillmentEventPayload>[0]) => ({ ...fulfillmentEventPayload(spec), order_id: id }),
+    };
   };
 }

@@ -1,12 +1,12 @@
 import pg from "pg";
-import { MIN_LEASE_MS } from "../../app/outbox/backoff";
+import { MIN_LEASE_MS } from "../../app/config.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findSecrets, suiteSecrets } from "../security/helpers/secrets";
 import { sqliteFilePath } from "../../app/db/provider";
 import { listenForConnectionErrors, openSqlDatabase, type SqlDatabase } from "../../app/db/sql.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
 import { createTestDatabase, postgresAdminUrl, testProvider, type TestDatabase } from "../helpers/database";
-import { ACCOUNT, configureShop } from "../helpers/pipeline";
+import { ACCOUNT, makeShop } from "../factories";
 import { freePort, startProcess, startTcpProxy, waitFor, type RunningProcess } from "../helpers/process";
 import { budgetMs, countDeliveries, messageKey, orderBody, percentile, report, scaled, sleep } from "./helpers/harness";
 import { messageStates } from "./helpers/in-process";
@@ -37,7 +37,7 @@ let nextOrder = 300_000;
 beforeAll(async () => {
   database = await createTestDatabase();
   db = openSqlDatabase(database.url);
-  await configureShop(db, SHOP);
+  await makeShop(db, SHOP);
   sandbox = await startKaleyraSandbox({
     accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] }],
     maxReceived: 10_000_000,

@@ -4,7 +4,7 @@ import { claimDueMessages } from "../../app/outbox/claim.server";
 import { pauseShop, resumeShop } from "../../app/outbox/pause.server";
 import { parkWhilePaused } from "../../app/outbox/record.server";
 import type { DeliveryWorker } from "../../app/outbox/worker.server";
-import { ACCOUNT, configureShop } from "../helpers/pipeline";
+import { ACCOUNT, makeShop } from "../factories";
 import { waitFor } from "../helpers/process";
 import { budgetMs, captureLogger, countDeliveries, messageKey, orderBody, report, scaled } from "./helpers/harness";
 import { messageStates, startFaultRig, type FaultRig } from "./helpers/in-process";
@@ -135,7 +135,7 @@ describe("pauses the merchant must fix", () => {
       expect(whilePaused.failed).toBeUndefined();
 
       // The merchant saves the new key in Settings, which lifts the pause.
-      await configureShop(rig.db, KEY_SHOP, { apiKey: rotated });
+      await makeShop(rig.db, KEY_SHOP, { apiKey: rotated });
       await rig.db.transaction((tx) => resumeShop(tx, KEY_SHOP, new Date()));
       await waitFor(
         async () => ((await messageStates(rig.db, KEY_SHOP)).sent === keys.length ? true : undefined),

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { MIN_LEASE_MS } from "../../app/outbox/backoff";
+import { MIN_LEASE_MS } from "../../app/config.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findSecrets, suiteSecrets } from "../security/helpers/secrets";
 import { openSqlDatabase, type SqlDatabase } from "../../app/db/sql.server";
 import { ingestWebhook } from "../../app/webhooks/ingest.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
-import { ACCOUNT, configureShop } from "../helpers/pipeline";
+import { ACCOUNT, makeShop } from "../factories";
 import { waitFor, type RunningProcess } from "../helpers/process";
 import { budgetMs, countDeliveries, messageKey, orderBody, receivedKey, report, scaled } from "./helpers/harness";
 import { messageStates } from "./helpers/in-process";
@@ -33,7 +33,7 @@ const running: RunningProcess[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
   db = openSqlDatabase(database.url);
-  await configureShop(db, SHOP);
+  await makeShop(db, SHOP);
   sandbox = await startKaleyraSandbox({
     accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] }],
     maxReceived: 10_000_000,

@@ -12,7 +12,7 @@ import { applyOrderWebhook, readOrderWebhook } from "../../app/orders/webhook-ev
 import { DEFAULT_TEMPLATES } from "../../app/templates/defaults";
 import { renderMessage, templateValuesFor } from "../../app/templates/render";
 import { payloadProblem } from "../../sandbox/kaleyra-sandbox";
-import { ACCOUNT } from "../helpers/pipeline";
+import { ACCOUNT } from "../factories";
 import { report, SCALE } from "../reliability/helpers/harness";
 import { hostilePayload, ORDER_TOPICS, type HostilePayload } from "./helpers/hostile";
 

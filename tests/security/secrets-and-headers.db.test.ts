@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlDatabase, type SqlDatabase } from "../../app/db/sql.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
-import { ACCOUNT, configureShop } from "../helpers/pipeline";
+import { ACCOUNT, makeShop } from "../factories";
 import { freePort, waitFor, type RunningProcess } from "../helpers/process";
 import { countDeliveries, messageKey, orderBody, report, sleep } from "../reliability/helpers/harness";
 import { messageStates } from "../reliability/helpers/in-process";
@@ -60,8 +60,8 @@ async function postOrder(shop: string, id: string, index: number): Promise<void>
 beforeAll(async () => {
   database = await createTestDatabase();
   db = openSqlDatabase(database.url);
-  await configureShop(db, OK_SHOP);
-  await configureShop(db, BAD_KEY_SHOP, { apiKey: WRONG_KEY });
+  await makeShop(db, OK_SHOP);
+  await makeShop(db, BAD_KEY_SHOP, { apiKey: WRONG_KEY });
   for (const [shop, token] of Object.entries(TOKENS)) {
     await db.execute(
       `INSERT INTO "Session" ("id", "shop", "state", "isOnline", "scope", "accessToken") VALUES (?, ?, ?, ?, ?, ?)`,

@@ -10,7 +10,7 @@ import { sql } from "../../../app/db/sql-instance.server";
 import type { SqlDatabase } from "../../../app/db/sql.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../../sandbox/kaleyra-sandbox";
 import { startTestApp, type TestApp } from "../../helpers/app";
-import { ACCOUNT, configureShop, type ShopSettings } from "../../helpers/pipeline";
+import { ACCOUNT, makeShop, type ShopOverrides } from "../../factories";
 import { waitFor } from "../../helpers/process";
 
 /** The real retry schedule (30 s doubling to 1 h, jittered), 1000 times faster. */
@@ -45,7 +45,7 @@ export interface FaultRig {
 }
 
 export async function startFaultRig(
-  shops: Array<{ domain: string; settings?: ShopSettings }>,
+  shops: Array<{ domain: string; settings?: ShopOverrides }>,
   env: Record<string, string> = {},
 ): Promise<FaultRig> {
   const sandbox = await startKaleyraSandbox({
@@ -54,7 +54,7 @@ export async function startFaultRig(
   });
   const app = await startTestApp({ KALEYRA_BASE_URL: sandbox.url, ...env });
   const db = sql();
-  for (const shop of shops) await configureShop(db, shop.domain, shop.settings);
+  for (const shop of shops) await makeShop(db, shop.domain, shop.settings);
   const workers = new Set<DeliveryWorker>();
   return {
     app,

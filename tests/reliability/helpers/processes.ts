@@ -2,7 +2,7 @@
  * The production processes (build/server.js, build/worker.js) as the fault runs start them:
  * test configuration, the shortest safe lease, logs at debug level (kept for the secrets scan).
  */
-import { MIN_LEASE_MS } from "../../../app/outbox/backoff";
+import { MIN_LEASE_MS } from "../../../app/config.server";
 import { startProcess, type RunningProcess } from "../../helpers/process";
 
 export const PROCESS_SECRET = "reliability-webhook-secret-0042";

@@ -1,0 +1,134 @@
+/**
+ * Test data: the rows a test starts from, each with defaults that make a valid, ordinary row
+ * and overrides for what the test is about. The one place in the tests that lists a table's
+ * columns, so a new column is added here once. Rows are written through the handle the test
+ * passes in, on either engine.
+ */
+import { randomUUID } from "node:crypto";
+import type { Message, Shop, Template } from "@prisma/client";
+import { encryptSecret, lastFour } from "../app/crypto/secrets.server";
+import type { SqlExecutor } from "../app/db/sql.server";
+import { applyOrder, type OrderKnowledge } from "../app/orders/knowledge";
+import { parseOrderPayload } from "../app/orders/payloads";
+import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
+import { saveOrder } from "../app/pipeline/order-state.server";
+
+/** The Kaleyra account a made shop uses unless told otherwise (the sandbox knows it). */
+export const ACCOUNT = { sid: "HXAP16TEST0097IN", apiKey: "Atest-api-key-0001", number: "+919876500001" };
+
+type Row = Record<string, unknown>;
+
+/** One INSERT of the given columns; on a taken key, the listed columns take the new values. */
+async function insertRow(db: SqlExecutor, table: string, row: Row, conflict?: { key: string[]; update: string[] }): Promise<void> {
+  const columns = Object.keys(row).filter((name) => row[name] !== undefined);
+  const quoted = (names: string[]) => names.map((name) => `"${name}"`).join(", ");
+  const upsert = conflict
+    ? ` ON CONFLICT (${quoted(conflict.key)}) DO UPDATE SET ${conflict.update.map((name) => `"${name}" = excluded."${name}"`).join(", ")}`
+    : "";
+  await db.execute(
+    `INSERT INTO "${table}" (${quoted(columns)}) VALUES (${columns.map(() => "?").join(", ")})${upsert}`,
+    columns.map((name) => row[name]),
+  );
+}
+
+export type ShopOverrides = Partial<Omit<Shop, "domain" | "apiKeyCipher" | "apiKeyLast4">> & {
+  /** The plain API key, stored encrypted (null: none stored). */
+  apiKey?: string | null;
+  /** The key it is encrypted under (ENCRYPTION_KEY by default). */
+  encryptionKey?: string;
+};
+
+/**
+ * A shop configured to send through ACCOUNT, switched on. A shop that exists already takes
+ * every column this call writes (its defaults and overrides), and keeps the rest: saving
+ * new settings, say, leaves a pause in place.
+ */
+export async function makeShop(db: SqlExecutor, domain: string, overrides: ShopOverrides = {}): Promise<void> {
+  const { apiKey: given, encryptionKey, ...columns } = overrides;
+  const apiKey = given === undefined ? ACCOUNT.apiKey : given;
+  const now = new Date();
+  const row: Row = {
+    domain,
+    name: "Test Shop",
+    enabled: true,
+    kaleyraSid: ACCOUNT.sid,
+    apiKeyCipher: apiKey === null ? null : encryptSecret(apiKey, encryptionKey ?? process.env.ENCRYPTION_KEY ?? ""),
+    apiKeyLast4: apiKey === null ? null : lastFour(apiKey),
+    pod: "IN",
+    businessNumber: ACCOUNT.number,
+    sendProcessingOnCreate: true,
+    referenceIdSource: "order_id",
+    createdAt: now,
+    updatedAt: now,
+    ...columns,
+  };
+  const update = Object.keys(row).filter((name) => name !== "domain" && name !== "createdAt");
+  await insertRow(db, "Shop", row, { key: ["domain"], update });
+}
+
+export type MessageOverrides = Partial<Omit<Message, "shopDomain">>;
+
+/**
+ * A message of an order as the outbox holds it: by default `shipped`, already sent, to a
+ * valid shopper number, created 2026-03-10 11:00 UTC and due then. Returns its id.
+ */
+export async function makeMessage(db: SqlExecutor, shopDomain: string, overrides: MessageOverrides = {}): Promise<string> {
+  const id = overrides.id ?? randomUUID();
+  const orderId = overrides.orderId ?? "820982911946154500";
+  const status = overrides.status ?? "shipped";
+  const createdAt = overrides.createdAt ?? new Date("2026-03-10T11:00:00Z");
+  const row: Row = {
+    id,
+    shopDomain,
+    orderId,
+    orderName: "#1001",
+    status,
+    dedupeKey: `${orderId}:${status}:${id}`,
+    state: "sent",
+    rank: 2,
+    recipient: "+15025550147",
+    recipientSource: "shipping_address",
+    referenceId: orderId,
+    bodyText: "Your order is on its way.",
+    attempts: 1,
+    nextAttemptAt: createdAt,
+    createdAt,
+    updatedAt: createdAt,
+    ...overrides,
+  };
+  await insertRow(db, "Message", row);
+  return id;
+}
+
+export type TemplateOverrides = Partial<Omit<Template, "shopDomain" | "status">>;
+
+/** A shop's own template for one status, switched on. */
+export async function makeTemplate(db: SqlExecutor, shopDomain: string, status: string, overrides: TemplateOverrides = {}): Promise<void> {
+  await insertRow(db, "Template", {
+    id: randomUUID(),
+    shopDomain,
+    status,
+    enabled: true,
+    body: "Your order {{order_name}} from {{shop_name}} has an update.",
+    description: null,
+    updatedAt: new Date(),
+    ...overrides,
+  });
+}
+
+/**
+ * What the app knows of an order, stored as the pipeline stores it: the lifecycle fixture's
+ * order (its shipping phone is valid) with the given payload changes. Returns the knowledge.
+ */
+export async function makeOrderState(
+  db: SqlExecutor,
+  shopDomain: string,
+  changes: Record<string, unknown> = {},
+  now = new Date(),
+): Promise<OrderKnowledge> {
+  const parsed = parseOrderPayload(orderPayload(changes));
+  if (!parsed.ok) throw new Error(parsed.reason);
+  const knowledge = applyOrder(undefined, parsed.value);
+  await saveOrder(db, shopDomain, knowledge, { dueAt: null }, now);
+  return knowledge;
+}

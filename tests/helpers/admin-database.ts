@@ -1,0 +1,50 @@
+/**
+ * For the admin modules' database tests only: a fresh database of the engine under test
+ * (TEST_DB) with its own Prisma client and SQL handle, and the shop they start from (rows are
+ * made with tests/factories.ts).
+ */
+import type { AdminDeps } from "../../app/admin/deps.server";
+import { createPrismaClient } from "../../app/db/client.server";
+import { openSqlDatabase } from "../../app/db/sql.server";
+import { makeShop, type ShopOverrides } from "../factories";
+import { createTestDatabase, type TestDatabase } from "./database";
+
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 5).toString("base64");
+export const TEST_ACCOUNT = { sid: "HXAP16ADMIN01IN", apiKey: "Aadmin-test-key-4242", number: "+919876500009" };
+
+export interface AdminTestDatabase {
+  deps: AdminDeps;
+  database: TestDatabase;
+  /** The clock the modules see; tests move it. */
+  clock: { now: Date };
+  close(): Promise<void>;
+}
+
+export async function openAdminTestDatabase(): Promise<AdminTestDatabase> {
+  const database = await createTestDatabase();
+  const prisma = createPrismaClient(database.url, { poolSize: 2 });
+  const sql = openSqlDatabase(database.url, { poolSize: 2 });
+  const clock = { now: new Date("2026-03-10T12:00:00Z") };
+  return {
+    deps: { prisma, sql, encryptionKey: TEST_ENCRYPTION_KEY, now: () => clock.now },
+    database,
+    clock,
+    async close() {
+      await prisma.$disconnect();
+      await sql.close();
+      await database.drop();
+    },
+  };
+}
+
+/** The admin tests' shop: TEST_ACCOUNT's credentials under TEST_ENCRYPTION_KEY, and no name yet. */
+export function makeAdminShop(deps: AdminDeps, domain: string, overrides: ShopOverrides = {}): Promise<void> {
+  return makeShop(deps.sql, domain, {
+    name: null,
+    kaleyraSid: TEST_ACCOUNT.sid,
+    businessNumber: TEST_ACCOUNT.number,
+    apiKey: TEST_ACCOUNT.apiKey,
+    encryptionKey: TEST_ENCRYPTION_KEY,
+    ...overrides,
+  });
+}
