@@ -60,7 +60,9 @@ afterAll(async () => {
   expect(everything).not.toContain(Buffer.from(ACCOUNT.apiKey).toString("base64"));
 });
 
-describe("npm run shop", () => {
+// Each test starts the command as its own tsx process (one to three times); on a loaded
+// 2-core machine one start alone took close to vitest's 20 s default.
+describe("npm run shop", { timeout: 120_000 }, () => {
   it("GIVEN an unknown shop WHEN status THEN it says nothing is stored and exits 1", async () => {
     const { code, output } = await shopCommand([SHOP, "status"]);
     expect(code).toBe(1);
