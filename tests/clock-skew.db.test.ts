@@ -9,9 +9,11 @@ import { ACCOUNT, makeMessage, makeShop } from "./factories";
 import { waitFor } from "./helpers/process";
 
 /**
- * Two delivery workers share one database; one of them runs on a clock that is off. Before
- * the database clock, the one 90 s ahead took every lease of the other as run out and sent
- * each message a second time, and one 5 s ahead counted its sends in other seconds' windows.
+ * Two delivery workers in this process share one database; one of them is given a clock
+ * (its `now` option) 90 s ahead. Before the database clock, it took every lease of the other
+ * as run out. Only part of the old worker read that option (it waited for its slots on the
+ * real clock), so a small skew shows nothing here: whole-process clocks, 5 s and 90 s ahead,
+ * are in clock-skew-processes.db.test.ts.
  */
 const SHOP = "skewed-clocks.myshopify.com";
 /** Low enough that a loaded machine's jitter cannot put limit+1 sends in one second by itself. */
@@ -89,7 +91,7 @@ function maxPerSecond(sorted: number[]): number {
 }
 
 describe("a worker whose clock is off", () => {
-  for (const skewMs of [5_000, 90_000]) {
+  for (const skewMs of [90_000]) {
     it(`GIVEN two workers, one clock ${skewMs / 1000} s ahead, WHEN they drain ${MESSAGES} messages THEN none is sent twice and no second holds more than ${RATE}`, async () => {
       sandbox.reset();
       sandbox.setFaults({ latencyMs: 150 });
