@@ -4,6 +4,7 @@
  * recovering Kaleyra is not hit by every shop at once. Twelve attempts span 2.5 to 5
  * hours, well past Kaleyra's own advice for WA500 (retry at 5, 10 and 15 minutes).
  */
+import { doublingDelayMs } from "../backoff";
 import { KALEYRA_DEADLINE_MS } from "../kaleyra/deadline";
 
 export const MAX_ATTEMPTS = 12;
@@ -12,7 +13,7 @@ const CAP_MS = 60 * 60_000;
 
 /** Delay before the next attempt, after `attempts` attempts have failed (1-based). */
 export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
-  const exponential = Math.min(CAP_MS, BASE_MS * 2 ** Math.max(0, attempts - 1));
+  const exponential = doublingDelayMs(attempts - 1, { firstMs: BASE_MS, capMs: CAP_MS });
   const half = exponential / 2;
   return Math.round(half + random() * half);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { doublingDelayMs } from "../backoff";
 import { config } from "../config.server";
 import { decryptSecret, isKeyUnreadable, SecretDecryptionError } from "../crypto/secrets.server";
 import { databaseClock } from "../db/clock.server";
@@ -186,7 +187,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
    * leave the message 'sending' and another pass would send it a second time.
    */
   async function record(message: ClaimedMessage, result: SendResult, leaseUntil: number) {
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+    for (let tries = 0; ; tries += 1) {
+      const delay = doublingDelayMs(tries, { firstMs: 100, capMs: 2000 });
       try {
         return await recordSendResult(db, message, id, result, now(), options.retryDelay);
       } catch (error) {
