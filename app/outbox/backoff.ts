@@ -23,9 +23,6 @@ export function nextAttemptDelayMs(attempts: number, retryAfterMs: number | unde
   return Math.max(retryDelayMs(attempts, random), retryAfterMs ?? 0);
 }
 
-/** WhatsApp's pair rate limit allows about one message per 6 s to the same shopper. */
-export const RECIPIENT_SPACING_MS = 6_000;
-
 /** How long a claimed message belongs to its worker before another may take it over. */
 export const LEASE_MS = 60_000;
 

@@ -13,7 +13,6 @@ import { isOrderStatus } from "../kaleyra/statuses";
 import { logger as rootLogger, type Logger } from "../logger.server";
 import { adminApiOrderFetcher, runDueOrderLookups, type FetchOrder } from "../pipeline/order-lookup.server";
 import { findShop, type ShopRow } from "../shops/shop-rows.server";
-import { RECIPIENT_SPACING_MS } from "./backoff";
 import {
   claimDueMessages,
   nextDueAt,
@@ -22,11 +21,18 @@ import {
   reserveRateSlots,
   reserveRateSlotsFor,
   reserveRecipients,
+  type ClaimedMessage,
+} from "./claim.server";
+import {
+  lateSlotLeadMs,
+  LATE_SLOT_TRIES,
+  RECIPIENT_SPACING_MS,
+  ReservationDelay,
+  SEND_TOLERANCE_MS,
   shopperKey,
   slotsPerSecond,
-  type ClaimedMessage,
   type Shopper,
-} from "./claim.server";
+} from "./pacing";
 import { KEY_UNREADABLE_DETAIL, pauseShop, resumeShop, shopsPausedForUnreadableKey } from "./pause.server";
 import { finishUnsent, parkWhilePaused, recordSendResult, releaseMessage } from "./record.server";
 import { pruneWebhookRecords, WEBHOOK_PRUNE_EVERY_MS } from "../webhooks/retention.server";
@@ -75,16 +81,6 @@ export interface DeliveryWorker {
 
 /** A shop's settings are read again after this long; a change takes effect within it. */
 export const SHOP_CACHE_MS = 1000;
-
-/**
- * Rate slots are taken at least this far ahead (more when the database is slow to answer),
- * so that a send is not already late for its slot by the time the reservation is answered.
- */
-const SLOT_LEAD_MS = 40;
-/** How far a send may trail its slot; within claim.server's RATE_JITTER_MS, with room for the network. */
-const SEND_TOLERANCE_MS = 20;
-/** A send that was late for its slot takes one at least this far ahead (twice its lateness). */
-const LATE_SLOT_LEAD_MS = 100;
 
 
 /** The offset to the database's clock is measured again this often. */
@@ -279,7 +275,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
     const slotted: Ready[] = [];
     const demands = new Map([...byNumber].map(([number, group]) => [number, group.length]));
     const reservingAt = performance.now();
-    const slots = await reserveRateSlotsFor(db, demands, slotsPerSecond(ratePerSecond), now().getTime() + slotLead());
+    const slots = await reserveRateSlotsFor(db, demands, slotsPerSecond(ratePerSecond), now().getTime() + reservationDelay.leadMs());
     for (const [number, group] of byNumber) {
       const times = slots.get(number) ?? [];
       for (const [index, ready] of group.entries()) {
@@ -313,19 +309,11 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
       taken.set(key, ready.paceUntil ?? started);
       planned.set(ready.message.id, ready);
     }
-    noteReservationDelay(performance.now() - reservingAt);
+    reservationDelay.note(performance.now() - reservingAt);
     return planned;
   }
 
-  // How long reserving took lately (slots, then shoppers): slots are taken at least twice
-  // that far ahead, so that a busy database does not make every message late for its slot.
-  let reservationDelayMs = 0;
-  function noteReservationDelay(ms: number): void {
-    reservationDelayMs = reservationDelayMs * 0.8 + ms * 0.2;
-  }
-  function slotLead(): number {
-    return Math.min(2000, Math.max(SLOT_LEAD_MS, Math.ceil(2 * reservationDelayMs)));
-  }
+  const reservationDelay = new ReservationDelay();
 
   function shopperOf(ready: Ready): Shopper {
     return { shop: ready.message.shopDomain, recipient: ready.content.to };
@@ -350,9 +338,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const late = clock.nowMs() - slotAt;
       if (late <= SEND_TOLERANCE_MS) return true;
-      if (tries >= 5) return false;
-      // Far enough ahead that the process, as busy as it just was, is there in time.
-      const lead = Math.min(2000, Math.max(LATE_SLOT_LEAD_MS, 2 * late));
+      if (tries >= LATE_SLOT_TRIES) return false;
+      const lead = lateSlotLeadMs(late);
       const [next] = await reserveRateSlots(db, ready.creds.businessNumber, slotsPerSecond(ratePerSecond), clock.nowMs() + lead, 1);
       if (next === undefined) return false;
       // The shopper's turn runs from the new slot.
