@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
-import { slotsPerSecond } from "../app/outbox/claim.server";
+import { slotsPerSecond } from "../app/outbox/pacing";
 import { startSandboxProcess, type SandboxClient } from "../bench/sandbox";
 import type { ReceivedMessage } from "../sandbox/kaleyra-sandbox";
 import { createTestDatabase, type TestDatabase } from "./helpers/database";
-import { ACCOUNT, configureShop } from "./helpers/pipeline";
+import { ACCOUNT, makeShop } from "./factories";
 import { waitFor } from "./helpers/process";
 import { startWorkerProcess, type WorkerProcess, type WorkerSend } from "./helpers/worker-process";
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = openSqlDatabase(database.url);
   sandbox = await startSandboxProcess({ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] });
-  await configureShop(db, SHOP);
+  await makeShop(db, SHOP);
 }, 120_000);
 
 afterEach(async () => {

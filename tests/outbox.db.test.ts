@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
-import { claimDueMessages, reserveRateSlot, reserveRecipient } from "../app/outbox/claim.server";
+import { claimDueMessages, reserveRateSlots, reserveRateSlotsFor, reserveRecipients } from "../app/outbox/claim.server";
+import { shopperKey } from "../app/outbox/pacing";
 import { recordSendResult } from "../app/outbox/record.server";
 import { makeMessage } from "./factories";
 import { createTestDatabase, type TestDatabase } from "./helpers/database";
@@ -83,27 +84,47 @@ describe("claiming the outbox", () => {
 });
 
 describe("pacing", () => {
-  it("GIVEN a limit of 80 per second THEN the 81st reservation in a second moves to the next second, slots spread over the second", async () => {
+  /** Any sliding one-second window of `times` holds at most `limit`. */
+  function expectAtMostPerSecond(times: number[], limit: number): void {
+    for (const t of times) expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(limit);
+  }
+
+  it("GIVEN a limit of 80 per second WHEN late sends take one slot each THEN the 81st moves to the next second, slots spread over the second", async () => {
     const number = `+9198${Math.floor(Math.random() * 1e8)}`;
     const start = Math.ceil(Date.now() / 1000) * 1000 + 5000;
     const times: number[] = [];
     for (let i = 0; i < 100; i += 1) {
-      const at = await reserveRateSlot(db, number, 80, start);
+      const [at] = await reserveRateSlots(db, number, 80, start, 1);
       expect(at).toBeDefined();
       times.push(at ?? 0);
     }
-    const inFirst = times.filter((t) => t < start + 1000).length;
-    expect(inFirst).toBe(80);
-    // Any sliding one-second window holds at most 80.
-    for (const t of times) expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(80);
+    expect(times.filter((t) => t < start + 1000).length).toBe(80);
+    expectAtMostPerSecond(times, 80);
+  });
+
+  it("GIVEN a limit of 80 per second WHEN a batch asks for 100 slots of one number and 3 of another THEN the first gets 80 this second and 20 the next, the other its 3 at once", async () => {
+    const busy = `+9197${Math.floor(Math.random() * 1e8)}`;
+    const quiet = `+9196${Math.floor(Math.random() * 1e8)}`;
+    const start = Math.ceil(Date.now() / 1000) * 1000 + 5000;
+    const slots = await reserveRateSlotsFor(db, new Map([[busy, 100], [quiet, 3]]), 80, start);
+    const times = slots.get(busy) ?? [];
+    expect(times).toHaveLength(100);
+    expect(times.filter((t) => t < start + 1000).length).toBe(80);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expectAtMostPerSecond(times, 80);
+    expect(slots.get(quiet)?.every((t) => t < start + 1000)).toBe(true);
+    expect(slots.get(quiet)).toHaveLength(3);
   });
 
   it("GIVEN a shopper just messaged THEN the next reservation waits for the spacing", async () => {
     const now = new Date();
-    const recipient = `+1502555${Math.floor(Math.random() * 1e4)}`;
-    expect(await reserveRecipient(db, "pace.myshopify.com", recipient, now, 6000)).toBeUndefined();
-    const busyUntil = await reserveRecipient(db, "pace.myshopify.com", recipient, new Date(now.getTime() + 2000), 6000);
-    expect(busyUntil?.getTime()).toBe(now.getTime() + 6000);
-    expect(await reserveRecipient(db, "pace.myshopify.com", recipient, new Date(now.getTime() + 6000), 6000)).toBeUndefined();
+    const shopper = { shop: "pace.myshopify.com", recipient: `+1502555${Math.floor(Math.random() * 1e4)}` };
+    const turn = (at: number) => ({ ...shopper, until: new Date(at + 6000) });
+    expect(await reserveRecipients(db, [turn(now.getTime())], now)).toEqual(new Map());
+    const twoSecondsOn = new Date(now.getTime() + 2000);
+    const busy = await reserveRecipients(db, [turn(twoSecondsOn.getTime())], twoSecondsOn);
+    expect(busy.get(shopperKey(shopper))?.getTime()).toBe(now.getTime() + 6000);
+    const sixSecondsOn = new Date(now.getTime() + 6000);
+    expect(await reserveRecipients(db, [turn(sixSecondsOn.getTime())], sixSecondsOn)).toEqual(new Map());
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderPayload, fulfillmentPayload, LINE_A, LINE_B } from "../app/orders/__fixtures__/lifecycle";
-import { RECIPIENT_SPACING_MS } from "../app/outbox/backoff";
+import { RECIPIENT_SPACING_MS } from "../app/outbox/pacing";
 import { startDeliveryWorker, type DeliveryWorker } from "../app/outbox/worker.server";
 import { startPipeline, type Pipeline } from "./helpers/pipeline";
 

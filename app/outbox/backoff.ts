@@ -4,6 +4,7 @@
  * recovering Kaleyra is not hit by every shop at once. Twelve attempts span 2.5 to 5
  * hours, well past Kaleyra's own advice for WA500 (retry at 5, 10 and 15 minutes).
  */
+import { doublingDelayMs } from "../backoff";
 
 export const MAX_ATTEMPTS = 12;
 const BASE_MS = 30_000;
@@ -11,7 +12,7 @@ const CAP_MS = 60 * 60_000;
 
 /** Delay before the next attempt, after `attempts` attempts have failed (1-based). */
 export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
-  const exponential = Math.min(CAP_MS, BASE_MS * 2 ** Math.max(0, attempts - 1));
+  const exponential = doublingDelayMs(attempts - 1, { firstMs: BASE_MS, capMs: CAP_MS });
   const half = exponential / 2;
   return Math.round(half + random() * half);
 }
@@ -21,5 +22,3 @@ export function nextAttemptDelayMs(attempts: number, retryAfterMs: number | unde
   return Math.max(retryDelayMs(attempts, random), retryAfterMs ?? 0);
 }
 
-/** WhatsApp's pair rate limit allows about one message per 6 s to the same shopper. */
-export const RECIPIENT_SPACING_MS = 6_000;

@@ -1,4 +1,5 @@
 import type { SqlExecutor, SqlDatabase } from "../db/sql.server";
+import { firstOpenSlot, runTimes, shopperKey, type Shopper, type ShopperTurn } from "./pacing";
 
 /** A claimed message, as the worker needs it to send. */
 export interface ClaimedMessage {
@@ -78,82 +79,6 @@ export async function nextDueAt(db: SqlExecutor): Promise<Date | undefined> {
 }
 
 /**
- * Reserves the shopper's next slot (one message per spacing). Returns undefined when
- * reserved, or the time the shopper may next receive a message.
- */
-export async function reserveRecipient(
-  db: SqlExecutor,
-  shop: string,
-  recipient: string,
-  now: Date,
-  spacingMs: number,
-): Promise<Date | undefined> {
-  const next = new Date(now.getTime() + spacingMs);
-  const changed = await db.execute(
-    `INSERT INTO "RecipientPace" ("shopDomain", "recipient", "nextAt") VALUES (?, ?, ?)
-     ON CONFLICT ("shopDomain", "recipient") DO UPDATE SET "nextAt" = excluded."nextAt"
-     WHERE "RecipientPace"."nextAt" <= ?`,
-    [shop, recipient, next, now],
-  );
-  if (changed > 0) return undefined;
-  const rows = await db.query<{ nextAt: Date }>(
-    `SELECT "nextAt" FROM "RecipientPace" WHERE "shopDomain" = ? AND "recipient" = ?`,
-    [shop, recipient],
-  );
-  return rows[0]?.nextAt ?? next;
-}
-
-/**
- * Takes one of the business number's `perSecond` slots, in the current second or the first
- * later one with room (looking at most `horizon` seconds ahead). Slot k of a second leaves
- * at k/perSecond s into it, so slots lie on one even grid and no sliding one-second window
- * holds more than `perSecond`. Slots of the current second whose time has passed are
- * skipped, never handed out: sending them now would bunch them with the slots after them.
- * Returns the time (ms) the message may leave at, or undefined when the horizon is full.
- */
-export async function reserveRateSlot(
-  db: SqlExecutor,
-  businessNumber: string,
-  perSecond: number,
-  nowMs: number,
-  horizon = 5,
-): Promise<number | undefined> {
-  const first = Math.floor(nowMs / 1000);
-  for (let second = first; second < first + horizon; second += 1) {
-    // The first slot of this second that is not in the past.
-    const earliest = second === first ? Math.ceil(((nowMs - second * 1000) * perSecond) / 1000) : 0;
-    if (earliest >= perSecond) continue;
-    const rows = await db.query<{ count: number | bigint }>(
-      `INSERT INTO "SendWindow" ("businessNumber", "second", "count") VALUES (?, ?, ?)
-       ON CONFLICT ("businessNumber", "second") DO UPDATE
-         SET "count" = (CASE WHEN "SendWindow"."count" > ? THEN "SendWindow"."count" ELSE ? END) + 1
-       WHERE "SendWindow"."count" < ?
-       RETURNING "count"`,
-      [businessNumber, second, earliest + 1, earliest, earliest, perSecond],
-    );
-    const count = rows[0]?.count;
-    if (count !== undefined) {
-      const slot = Number(count) - 1;
-      return Math.max(nowMs, second * 1000 + Math.floor((slot * 1000) / perSecond));
-    }
-  }
-  return undefined;
-}
-
-/** A shopper of a shop: the key of their turn in RecipientPace. */
-export interface Shopper {
-  shop: string;
-  recipient: string;
-}
-
-/** A shopper's next turn to reserve: busy until `until` (their message's send time + spacing). */
-export interface ShopperTurn extends Shopper {
-  until: Date;
-}
-
-const shopperKey = (s: Shopper) => `${s.shop}\u0000${s.recipient}`;
-
-/**
  * Reserves several shoppers' turns in one statement, each only if the shopper's previous turn
  * is over by `now`; a message reserved this way leaves at or after `now`, so two messages to
  * one shopper leave at least the spacing apart when `until` is the send time plus the spacing.
@@ -202,26 +127,10 @@ export async function moveRecipientTurn(db: SqlExecutor, shopper: Shopper, from:
 }
 
 /**
- * How far a send may trail its slot (the process was busy, the network slow) while the rate
- * limit still holds in every sliding one-second window at Kaleyra: the slots of a second are
- * spaced for this much more than a second (see slotsPerSecond).
- */
-export const RATE_JITTER_MS = 30;
-
-/**
- * Slots per second for a per-number limit, with room for RATE_JITTER_MS: any limit+1
- * consecutive slots span at least 1,000 + RATE_JITTER_MS ms, so sends that trail their slots
- * by different amounts up to that still never put more than the limit in one second
- * (80/s -> 77 slots, 1,000/s -> 970).
- */
-export function slotsPerSecond(limit: number): number {
-  return Math.max(1, Math.floor((limit * 1000) / (1000 + RATE_JITTER_MS)));
-}
-
-/**
- * reserveRateSlot for `count` messages of one number at once: the first free slots from
- * `nowMs` on, taken a run at a time. Returns their times (ms), in order; fewer than `count`
- * when the horizon is full.
+ * Takes `count` of the business number's `perSecond` slots (pacing.ts has the grid): the first
+ * free ones from `nowMs` on, in the current second or later ones with room (looking at most
+ * `horizon` seconds ahead), a run at a time. Returns their times (ms), in order; fewer than
+ * `count` when the horizon is full.
  */
 export async function reserveRateSlots(
   db: SqlExecutor,
@@ -234,7 +143,7 @@ export async function reserveRateSlots(
   const times: number[] = [];
   const first = Math.floor(nowMs / 1000);
   for (let second = first; second < first + horizon && times.length < count; second += 1) {
-    const earliest = second === first ? Math.ceil(((nowMs - second * 1000) * perSecond) / 1000) : 0;
+    const earliest = firstOpenSlot(second, perSecond, nowMs);
     let want = Math.min(count - times.length, perSecond - earliest);
     // A run is taken whole or not at all, so the returned count says which slots it got.
     for (let tries = 0; want > 0 && tries < 4; tries += 1) {
@@ -248,9 +157,7 @@ export async function reserveRateSlots(
       );
       const taken = rows[0]?.count;
       if (taken !== undefined) {
-        for (let slot = Number(taken) - want; slot < Number(taken); slot += 1) {
-          times.push(Math.max(nowMs, second * 1000 + Math.floor((slot * 1000) / perSecond)));
-        }
+        times.push(...runTimes(second, Number(taken), want, perSecond, nowMs));
         want = Math.min(count - times.length, perSecond - Number(taken));
         continue;
       }
@@ -279,7 +186,7 @@ export async function reserveRateSlotsFor(
 ): Promise<Map<string, number[]>> {
   const slots = new Map<string, number[]>();
   const second = Math.floor(nowMs / 1000);
-  const earliest = Math.ceil(((nowMs - second * 1000) * perSecond) / 1000);
+  const earliest = firstOpenSlot(second, perSecond, nowMs);
   const wants = [...demands].map(([number, count]) => ({ number, want: Math.min(count, perSecond - earliest) }));
   const first = wants.filter((w) => w.want > 0);
   if (first.length > 0) {
@@ -304,11 +211,7 @@ export async function reserveRateSlotsFor(
     const wantOf = new Map(first.map((w) => [w.number, w.want]));
     for (const row of rows) {
       const want = wantOf.get(row.businessNumber) ?? 0;
-      const times: number[] = [];
-      for (let slot = Number(row.count) - want; slot < Number(row.count); slot += 1) {
-        times.push(Math.max(nowMs, second * 1000 + Math.floor((slot * 1000) / perSecond)));
-      }
-      slots.set(row.businessNumber, times);
+      slots.set(row.businessNumber, runTimes(second, Number(row.count), want, perSecond, nowMs));
     }
   }
   for (const [number, count] of demands) {

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { doublingDelayMs } from "../backoff";
 import type { SqlExecutor } from "../db/sql.server";
 import type { Logger } from "../logger.server";
 import { wakeDeliveryWorkers } from "./wake.server";
@@ -96,17 +97,21 @@ export function startOutboxListener(url: string, options: OutboxListenerOptions)
   let stopped = false;
   let listening = false;
   let client: pg.Client | undefined;
-  let retryMs = firstRetryMs;
+  // Reconnects since the connection was last up: the backoff's step.
+  let reconnects = 0;
   let retryTimer: NodeJS.Timeout | undefined;
   let failures = 0;
 
   const scheduleReconnect = () => {
     if (stopped || retryTimer) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void connect();
-    }, retryMs);
-    retryMs = Math.min(maxRetryMs, retryMs * 2);
+    retryTimer = setTimeout(
+      () => {
+        retryTimer = undefined;
+        void connect();
+      },
+      doublingDelayMs(reconnects, { firstMs: firstRetryMs, capMs: maxRetryMs }),
+    );
+    reconnects += 1;
   };
 
   const dropped = (current: pg.Client, error?: unknown) => {
@@ -148,7 +153,7 @@ export function startOutboxListener(url: string, options: OutboxListenerOptions)
       return;
     }
     listening = true;
-    retryMs = firstRetryMs;
+    reconnects = 0;
     if (failures > 0) log.info({ failures }, "outbox listener connected again");
     failures = 0;
     onNotify();

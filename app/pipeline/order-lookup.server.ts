@@ -1,3 +1,4 @@
+import { doublingDelayMs } from "../backoff";
 import type { SqlDatabase } from "../db/sql.server";
 import type { Logger } from "../logger.server";
 import { applyOrder } from "../orders/knowledge";
@@ -144,8 +145,9 @@ export function adminApiOrderFetcher(adminFor: AdminApiFor): FetchOrder {
   };
 }
 
+/** After the first failed read 1 min, then doubling up to 1 h. */
 function lookupDelayMs(attempts: number): number {
-  return Math.min(60 * 60_000, 30_000 * 2 ** attempts);
+  return doublingDelayMs(attempts, { firstMs: 30_000, capMs: 60 * 60_000 });
 }
 
 /**
