@@ -41,6 +41,8 @@ export interface FaultRig {
   startWorker(settings: WorkerSettings): RigWorker;
   /** Waits until none of the shop's messages is queued or being sent. */
   drained(shop: string, timeoutMs: number): Promise<void>;
+  /** Stops the workers still running (a failed test must not leave one sending into the next). */
+  stopWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -107,6 +109,9 @@ export async function startFaultRig(
         timeoutMs,
         `the outbox of ${shop} to drain`,
       );
+    },
+    async stopWorkers() {
+      for (const worker of [...workers]) await worker.stop();
     },
     async stop() {
       for (const worker of [...workers]) await worker.stop();
