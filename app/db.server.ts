@@ -12,6 +12,13 @@ export function db(): PrismaClient {
   return globalThis.__prisma;
 }
 
+/** Closes the process's Prisma client, if it was created. */
+export async function closePrisma(): Promise<void> {
+  const client = globalThis.__prisma;
+  globalThis.__prisma = undefined;
+  await client?.$disconnect();
+}
+
 /** True when the database answers a trivial query within `timeoutMs`. */
 export async function databaseReachable(client: PrismaClient, timeoutMs = 2000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

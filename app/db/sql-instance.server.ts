@@ -11,3 +11,10 @@ export function sql(): SqlDatabase {
   globalThis.__sql ??= openSqlDatabase(config().DATABASE_URL, { backgroundCheckpoints: true });
   return globalThis.__sql;
 }
+
+/** Closes the process's SQL handle, if it was opened: its connections and the checkpointer thread. */
+export async function closeSql(): Promise<void> {
+  const handle = globalThis.__sql;
+  globalThis.__sql = undefined;
+  await handle?.close();
+}
