@@ -11,7 +11,7 @@ import type { KaleyraCredentialsInput, OrderStatusMessageInput } from "../kaleyr
 import { isOrderStatus } from "../kaleyra/statuses";
 import { logger as rootLogger, type Logger } from "../logger.server";
 import { adminApiOrderFetcher, runDueOrderLookups, type FetchOrder } from "../pipeline/order-lookup.server";
-import { findShop, type ShopRow } from "../shops/shop-rows.server";
+import { findShop, shopsDueToResume, stillPausedFor, type ShopRow } from "../db/repositories/shops.server";
 import { RECIPIENT_SPACING_MS } from "./backoff";
 import {
   claimDueMessages,
@@ -145,11 +145,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
   async function housekeeping(at: Date): Promise<void> {
     if (at.getTime() - lastHousekeeping < idlePollMs) return;
     lastHousekeeping = at.getTime();
-    const due = await db.query<{ domain: string }>(
-      `SELECT "domain" FROM "Shop" WHERE "resumeAt" IS NOT NULL AND "resumeAt" <= ? AND "installed" = ?`,
-      [at, true],
-    );
-    for (const { domain } of due) {
+    for (const domain of await shopsDueToResume(db, at)) {
       const requeued = await db.transaction((tx) => resumeShop(tx, domain, at));
       shopCache.delete(domain);
       log.info({ shop: domain, requeued }, "timed pause over; sending resumes");
@@ -169,11 +165,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions = {}): Delive
       if (!shop.apiKeyCipher || isKeyUnreadable(shop.apiKeyCipher, encryptionKey)) continue;
       const requeued = await db.transaction(async (tx) => {
         // Only if it is still that pause (the merchant may have changed the settings meanwhile).
-        const still = await tx.query<{ domain: string }>(
-          `SELECT "domain" FROM "Shop" WHERE "domain" = ? AND "pausedReason" = 'config_error' AND "pausedDetail" = ? AND "apiKeyCipher" = ?`,
-          [shop.domain, KEY_UNREADABLE_DETAIL, shop.apiKeyCipher],
-        );
-        return still.length > 0 ? resumeShop(tx, shop.domain, at) : 0;
+        const still = await stillPausedFor(tx, shop.domain, KEY_UNREADABLE_DETAIL, shop.apiKeyCipher);
+        return still ? resumeShop(tx, shop.domain, at) : 0;
       });
       shopCache.delete(shop.domain);
       log.info({ shop: shop.domain, requeued }, "stored API key readable again; sending resumes");

@@ -1,4 +1,6 @@
 import { timeOrderedId } from "../db/ids";
+import { insertMessage, orderMessageKinds } from "../db/repositories/messages.server";
+import { findTemplate } from "../db/repositories/templates.server";
 import type { SqlExecutor } from "../db/sql.server";
 import { STATUS_RANK, type OrderStatus } from "../kaleyra/statuses";
 import type { OrderKnowledge } from "../orders/knowledge";
@@ -7,7 +9,7 @@ import { pickRecipientFor, type Audience } from "../orders/recipient";
 import { referenceIdFor, type ReferenceIdSource } from "../orders/reference-id";
 import { wordingFor } from "../orders/wording";
 import { decideMessages, type Decision, type DecisionTrigger, type QueuedMessage } from "../orders/status-decision";
-import type { ShopRow } from "../shops/shop-rows.server";
+import type { ShopRow } from "../db/repositories/shops.server";
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATES, type MessageTemplate } from "../templates/defaults";
 import { renderMessage, templateValuesFor } from "../templates/render";
 
@@ -38,13 +40,9 @@ async function templateFor(
   shop: string,
   status: OrderStatus,
 ): Promise<{ enabled: boolean; template: MessageTemplate }> {
-  const rows = await tx.query<{ enabled: unknown; body: string; description: string | null }>(
-    `SELECT "enabled", "body", "description" FROM "Template" WHERE "shopDomain" = ? AND "status" = ?`,
-    [shop, status],
-  );
-  const row = rows[0];
+  const row = await findTemplate(tx, shop, status);
   if (!row) return { enabled: true, template: DEFAULT_TEMPLATES[status] };
-  return { enabled: Boolean(row.enabled), template: { body: row.body, description: row.description ?? "" } };
+  return { enabled: row.enabled, template: { body: row.body, description: row.description ?? "" } };
 }
 
 /** What one message will say and to whom, or why it cannot be sent. */
@@ -108,14 +106,14 @@ export async function planAndEnqueue(
   trigger: DecisionTrigger,
   now: Date,
 ): Promise<EnqueueResult> {
-  const alreadyQueued = await tx.query<{ status: OrderStatus; fulfillmentId: string | null }>(
-    `SELECT "status", "fulfillmentId" FROM "Message" WHERE "shopDomain" = ? AND "orderId" = ?`,
-    [shop.domain, knowledge.orderId],
-  );
+  const alreadyQueued = await orderMessageKinds(tx, shop.domain, knowledge.orderId);
   const decision = decideMessages({
     knowledge,
     alreadyQueued: alreadyQueued.map(
-      (row): QueuedMessage => (row.fulfillmentId ? { status: row.status, fulfillmentId: row.fulfillmentId } : { status: row.status }),
+      (row): QueuedMessage => {
+        const status = row.status as OrderStatus;
+        return row.fulfillmentId ? { status, fulfillmentId: row.fulfillmentId } : { status };
+      },
     ),
     trigger,
     prefs: {
@@ -134,37 +132,30 @@ export async function planAndEnqueue(
     const state = content.skipReason ? "skipped" : shop.pausedReason ? "paused" : "queued";
     // Messages planned together keep their lifecycle order through createdAt.
     const createdAt = new Date(now.getTime() + index);
-    const inserted = await tx.execute(
-      `INSERT INTO "Message" ("id", "shopDomain", "orderId", "orderName", "status", "fulfillmentId", "dedupeKey", "state",
-         "rank", "recipient", "recipientSource", "referenceId", "bodyText", "description", "omittedLinks",
-         "skipReason", "audience", "nextAttemptAt", "createdAt", "updatedAt")
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT ("shopDomain", "dedupeKey") DO NOTHING`,
-      [
-        timeOrderedId(),
-        shop.domain,
-        knowledge.orderId,
-        knowledge.orderName,
-        planned.status,
-        planned.fulfillmentId ?? null,
-        planned.key,
-        state,
-        STATUS_RANK[planned.status],
-        content.recipient,
-        content.recipientSource,
-        content.referenceId,
-        content.bodyText,
-        content.description,
-        content.omittedLinks,
-        content.skipReason,
-        audience,
-        now,
-        createdAt,
-        now,
-      ],
-    );
-    if (inserted > 0 && state === "skipped") skipped += 1;
-    else if (inserted > 0) enqueued += 1;
+    const inserted = await insertMessage(tx, {
+      id: timeOrderedId(),
+      shopDomain: shop.domain,
+      orderId: knowledge.orderId,
+      orderName: knowledge.orderName,
+      status: planned.status,
+      fulfillmentId: planned.fulfillmentId ?? null,
+      dedupeKey: planned.key,
+      state,
+      rank: STATUS_RANK[planned.status],
+      recipient: content.recipient,
+      recipientSource: content.recipientSource,
+      referenceId: content.referenceId,
+      bodyText: content.bodyText,
+      description: content.description,
+      omittedLinks: content.omittedLinks,
+      skipReason: content.skipReason,
+      audience,
+      nextAttemptAt: now,
+      createdAt,
+      updatedAt: now,
+    });
+    if (inserted && state === "skipped") skipped += 1;
+    else if (inserted) enqueued += 1;
   }
   return { decision, enqueued, skipped };
 }
