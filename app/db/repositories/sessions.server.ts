@@ -32,3 +32,15 @@ export async function replaceTokens(
   const result = await queries(db).updateTable("Session").set(tokens).where("id", "=", id).where("accessToken", "=", expected).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Every stored access token, by session. */
+export async function storedAccessTokens(db: SqlExecutor): Promise<Array<{ id: string; secret: string }>> {
+  const rows = await queries(db).selectFrom("Session").select(["id", "accessToken"]).execute();
+  return rows.map((row) => ({ id: row.id, secret: row.accessToken }));
+}
+
+/** Replaces a session's access token only if it still holds `expected`. Returns whether it did. */
+export async function replaceAccessToken(db: SqlExecutor, id: string, expected: string, next: string): Promise<boolean> {
+  const result = await queries(db).updateTable("Session").set({ accessToken: next }).where("id", "=", id).where("accessToken", "=", expected).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

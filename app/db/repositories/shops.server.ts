@@ -194,3 +194,20 @@ export async function shopsDueToResume(db: SqlExecutor, at: Date): Promise<strin
     .execute();
   return rows.map((row) => row.domain);
 }
+
+/** Every stored (encrypted) Kaleyra API key, by shop. */
+export async function storedApiKeys(db: SqlExecutor): Promise<Array<{ id: string; secret: string }>> {
+  const rows = await queries(db).selectFrom("Shop").select(["domain", "apiKeyCipher"]).where("apiKeyCipher", "is not", null).execute();
+  return rows.flatMap((row) => (row.apiKeyCipher ? [{ id: row.domain, secret: row.apiKeyCipher }] : []));
+}
+
+/** Replaces a shop's stored key only if it still holds `expected`. Returns whether it did. */
+export async function replaceApiKeyCipher(db: SqlExecutor, domain: string, expected: string, next: string): Promise<boolean> {
+  const result = await queries(db)
+    .updateTable("Shop")
+    .set({ apiKeyCipher: next })
+    .where("domain", "=", domain)
+    .where("apiKeyCipher", "=", expected)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
