@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", ".cache/", "node_modules/", "prisma/generated/", "coverage/", "public/build/", "tmp/"] },
+  { ignores: ["build/", ".cache/", "node_modules/", "prisma/generated/", "app/db/generated/", "coverage/", "public/build/", "tmp/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,9 +9,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { configOrExit } from "./app/config.server";
-import { db } from "./app/db.server";
+import { closePrisma } from "./app/db.server";
 import { migrate } from "./app/db/migrate.server";
-import { sql } from "./app/db/sql-instance.server";
+import { closeSql, sql } from "./app/db/sql-instance.server";
 import { encryptStoredSessions } from "./app/shops/session-storage.server";
 import { logger } from "./app/logger.server";
 import { createHttpApp, createHttpServer, previewOptions } from "./app/server/http.server";
@@ -77,7 +77,10 @@ async function main(): Promise<void> {
     await closed;
     await listener?.stop();
     await worker?.stop();
-    await db().$disconnect();
+    // Every handle the process opened: the session store's client, then the SQL handle that
+    // the webhooks and the worker write through (its pool, or its file and checkpointer thread).
+    await closePrisma();
+    await closeSql();
     logger.info("stopped");
     process.exit(0);
   };

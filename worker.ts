@@ -3,7 +3,9 @@
  * database and Kaleyra's rate limits allow; they share the outbox safely.
  */
 import { configOrExit } from "./app/config.server";
+import { closePrisma } from "./app/db.server";
 import { migrate } from "./app/db/migrate.server";
+import { closeSql } from "./app/db/sql-instance.server";
 import { databaseProvider } from "./app/db/provider";
 import { logger } from "./app/logger.server";
 import { startOutboxListener } from "./app/outbox/notify.server";
@@ -24,6 +26,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, "worker shutting down");
     await listener?.stop();
     await worker.stop();
+    // Every handle it opened: order lookups read shops' sessions through Prisma.
+    await closePrisma();
+    await closeSql();
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

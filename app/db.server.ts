@@ -12,19 +12,9 @@ export function db(): PrismaClient {
   return globalThis.__prisma;
 }
 
-/** True when the database answers a trivial query within `timeoutMs`. */
-export async function databaseReachable(client: PrismaClient, timeoutMs = 2000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    const probe = client.$queryRawUnsafe("SELECT 1").then(
-      () => true,
-      () => false,
-    );
-    return await Promise.race([probe, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Closes the process's Prisma client, if it was created. */
+export async function closePrisma(): Promise<void> {
+  const client = globalThis.__prisma;
+  globalThis.__prisma = undefined;
+  await client?.$disconnect();
 }

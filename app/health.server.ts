@@ -1,9 +1,9 @@
+import { touchHealthProbe } from "./db/repositories/health-probes.server";
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { config } from "./config.server";
-import { databaseReachable, db } from "./db.server";
 import { databaseProvider, sqliteFilePath } from "./db/provider";
-import { sql } from "./db/sql-instance.server";
+import { databaseReachable, sql } from "./db/sql-instance.server";
 
 export interface Health {
   ok: boolean;
@@ -25,13 +25,7 @@ async function writeProblem(): Promise<string | undefined> {
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(`no write within ${WRITE_TIMEOUT_MS} ms`), WRITE_TIMEOUT_MS);
   });
-  const write = sql()
-    .execute(
-      `INSERT INTO "HealthProbe" ("id", "checkedAt") VALUES ('healthz', ?)
-       ON CONFLICT ("id") DO UPDATE SET "checkedAt" = excluded."checkedAt"`,
-      [new Date()],
-    )
-    .then(
+  const write = touchHealthProbe(sql(), new Date()).then(
       () => undefined,
       (error: unknown) => `database could not be written: ${String(error instanceof Error ? error.message : error).slice(0, 200)}`,
     );
@@ -67,7 +61,7 @@ export async function checkHealth(): Promise<Health> {
     const problem = await sqliteFileProblem(url);
     if (problem) return { ok: false, status: "down", database: "unreachable", detail: problem };
   }
-  const reachable = await databaseReachable(db());
+  const reachable = await databaseReachable(sql());
   if (!reachable) return { ok: false, status: "down", database: "unreachable", detail: "database did not answer" };
   const problem = await writeProblem();
   return problem

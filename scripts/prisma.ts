@@ -1,7 +1,8 @@
 /**
  * Prisma's CLI without its native engines (see README, "Database").
  *
- *   tsx scripts/prisma.ts generate          derive the PostgreSQL schema, generate both clients
+ *   tsx scripts/prisma.ts generate          derive the PostgreSQL schema, generate both clients,
+ *                                           the query layer's table types and its column types
  *   tsx scripts/prisma.ts migration <name>  write a new migration for SQLite and PostgreSQL
  *   tsx scripts/prisma.ts sql <provider>    print the SQL that creates the models from nothing
  *
@@ -9,6 +10,7 @@
  * WebAssembly engine; they are pointed at a placeholder that is never executed.
  */
 import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,14 +23,20 @@ export const SCHEMA = path.join(root, "prisma", "schema.prisma");
 export const POSTGRES_SCHEMA = path.join(GENERATED, "postgresql.prisma");
 /** The models as of the newest migration, the starting point of the next one. */
 export const MIGRATED_SCHEMA = path.join(root, "prisma", "schema.migrated.prisma");
+/** Generated from the models for the query layer (app/db/kysely.server.ts); not committed. */
+const QUERY_TYPES = path.join(root, "app", "db", "generated");
 
-/** The PostgreSQL schema is the SQLite one with another provider and its own client output. */
+/**
+ * The PostgreSQL schema is the SQLite one with another provider and its own client output.
+ * The query layer's types are generated once, from the SQLite schema: the models are the same.
+ */
 export function derivePostgresSchema(sqliteSchema: string): string {
   const provider = /provider\s*=\s*"sqlite"/;
   if (!provider.test(sqliteSchema)) throw new Error("schema.prisma must use the sqlite provider");
   return (
     "// Generated from prisma/schema.prisma by scripts/prisma.ts. Do not edit.\n" +
     sqliteSchema
+      .replace(/^generator kysely \{[^}]*\}\n/m, "")
       .replace(provider, 'provider = "postgresql"')
       .replace(
         /provider\s*=\s*"prisma-client-js"/,
@@ -82,11 +90,62 @@ export function diffSql(provider: DatabaseProvider, from?: string, to: string = 
   ]);
 }
 
+interface ModelField {
+  name: string;
+  kind: string;
+  type: string;
+}
+
+/**
+ * The columns whose values SQLite cannot type (it stores dates as text and booleans as
+ * integers), by name across all models, so the SQL handle returns Date and boolean on both
+ * engines. A name that means a date in one model and something else in another would make
+ * the by-name conversion wrong, so generation refuses it.
+ */
+export function columnTypesSource(models: ReadonlyArray<{ name: string; fields: readonly ModelField[] }>): string {
+  const typeOf = new Map<string, { type: string; model: string }>();
+  for (const model of models) {
+    for (const field of model.fields) {
+      if (field.kind !== "scalar") continue;
+      const seen = typeOf.get(field.name);
+      const converted = (type: string) => type === "DateTime" || type === "Boolean";
+      if (seen && seen.type !== field.type && (converted(seen.type) || converted(field.type))) {
+        throw new Error(
+          `column ${field.name} is ${seen.type} in ${seen.model} but ${field.type} in ${model.name}: give one of them another name`,
+        );
+      }
+      typeOf.set(field.name, { type: field.type, model: model.name });
+    }
+  }
+  const names = (type: string) =>
+    [...typeOf].filter(([, column]) => column.type === type).map(([name]) => JSON.stringify(name)).sort();
+  return [
+    "// Generated from prisma/schema.prisma by scripts/prisma.ts. Do not edit.",
+    "",
+    "/** Columns that hold a DateTime in some model (SQLite stores them as text). */",
+    `export const DATE_TIME_COLUMNS: ReadonlySet<string> = new Set([${names("DateTime").join(", ")}]);`,
+    "",
+    "/** Columns that hold a Boolean in some model (SQLite stores them as 0 or 1). */",
+    `export const BOOLEAN_COLUMNS: ReadonlySet<string> = new Set([${names("Boolean").join(", ")}]);`,
+    "",
+  ].join("\n");
+}
+
+function writeColumnTypes(): void {
+  // The client just generated from schema.prisma carries its models.
+  const client = createRequire(path.join(root, "package.json"))(".prisma/client") as {
+    Prisma: { dmmf: { datamodel: { models: Array<{ name: string; fields: ModelField[] }> } } };
+  };
+  mkdirSync(QUERY_TYPES, { recursive: true });
+  writeFileSync(path.join(QUERY_TYPES, "columns.ts"), columnTypesSource(client.Prisma.dmmf.datamodel.models));
+}
+
 function generate(): void {
   writePostgresSchema();
   prisma(["generate", "--schema", SCHEMA]);
   prisma(["generate", "--schema", POSTGRES_SCHEMA]);
-  process.stdout.write("generated Prisma clients for sqlite and postgresql\n");
+  writeColumnTypes();
+  process.stdout.write("generated Prisma clients for sqlite and postgresql, and the query layer's types\n");
 }
 
 function newMigration(name: string): void {

@@ -5,9 +5,9 @@
  */
 import { adminDeps } from "../app/admin/deps.server";
 import { configOrExit } from "../app/config.server";
-import { db } from "../app/db.server";
+import { closePrisma } from "../app/db.server";
 import { migrate } from "../app/db/migrate.server";
-import { sql } from "../app/db/sql-instance.server";
+import { closeSql } from "../app/db/sql-instance.server";
 import { parseShopCommand } from "../app/operator/shop-command";
 import { runShopCommand } from "../app/operator/shop-command.server";
 
@@ -33,6 +33,6 @@ const code = await runShopCommand(adminDeps(), parsed.command, {
   readApiKey: readStdin,
   print: (line) => process.stdout.write(`${line}\n`),
 });
-await db().$disconnect();
-await sql().close();
+await closePrisma();
+await closeSql();
 process.exit(code);

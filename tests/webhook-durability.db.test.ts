@@ -47,6 +47,7 @@ function watched(inner: SqlDatabase, seen: Array<Record<string, unknown>>): SqlD
     provider: inner.provider,
     query: (sql, params) => inner.query(sql, params),
     execute: (sql, params) => inner.execute(sql, params),
+    executeQuery: (sql, params) => inner.executeQuery(sql, params),
     close: () => inner.close(),
     transaction: (work, options) =>
       inner.transaction(async (tx) => {

@@ -2,6 +2,8 @@
  * The Home page's server side: the shop's setup state, the last seven days' counts, the
  * banners, and "resume sending" for pauses the merchant may lift.
  */
+import { countByState, countInState } from "../db/repositories/messages.server";
+import { lockShop, markInstalled, readShop } from "../db/repositories/shops.server";
 import { resumeShop } from "../outbox/pause.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { logger } from "../logger.server";
@@ -31,14 +33,9 @@ export interface Dashboard {
 }
 
 export async function messageCounts(deps: AdminDeps, shopDomain: string, since: Date): Promise<MessageCounts> {
-  const groups = await deps.prisma.message.groupBy({
-    by: ["state"],
-    where: { shopDomain, createdAt: { gte: since } },
-    _count: { _all: true },
-  });
+  const byState = await countByState(deps.sql, shopDomain, since);
   // The same states the log's filters match (FILTER_STATES), so each tile's link lists what it counts.
-  const of = (filter: MessageFilterState) =>
-    FILTER_STATES[filter].reduce((sum, state) => sum + (groups.find((group) => group.state === state)?._count._all ?? 0), 0);
+  const of = (filter: MessageFilterState) => FILTER_STATES[filter].reduce((sum, state) => sum + (byState.get(state) ?? 0), 0);
   return { sent: of("sent"), failed: of("failed"), skipped: of("skipped"), queued: of("queued"), paused: of("paused") };
 }
 
@@ -50,10 +47,10 @@ export async function loadDashboard(
   const now = deps.now();
   const since = new Date(now.getTime() - COUNT_WINDOW_DAYS * 24 * 60 * 60 * 1000);
   const [shop, counts, waitingMessages] = await Promise.all([
-    deps.prisma.shop.findUnique({ where: { domain: shopDomain } }),
+    readShop(deps.sql, shopDomain),
     messageCounts(deps, shopDomain, since),
     // Paused messages of any age wait for the merchant, not only the last week's.
-    deps.prisma.message.count({ where: { shopDomain, state: "paused" } }),
+    countInState(deps.sql, shopDomain, "paused"),
   ]);
   const status = shopStatus(shop, deps.encryptionKey);
   return {
@@ -75,20 +72,11 @@ const RESUMABLE = ["low_balance", "daily_limit", "uninstalled"];
 export async function resumeSending(deps: AdminDeps, shopDomain: string): Promise<{ resumed: boolean; messages: number }> {
   const now = deps.now();
   const result = await deps.sql.transaction(async (tx) => {
-    const lock = tx.provider === "postgresql" ? "FOR UPDATE" : "";
-    const rows = await tx.query<{ pausedReason: string | null; installed: unknown }>(
-      `SELECT "pausedReason", "installed" FROM "Shop" WHERE "domain" = ? ${lock}`,
-      [shopDomain],
-    );
-    const row = rows[0];
+    const row = await lockShop(tx, shopDomain);
     if (!row) return { resumed: false, messages: 0 };
     const paused = row.pausedReason !== null && RESUMABLE.includes(row.pausedReason);
-    if (!paused && Boolean(row.installed)) return { resumed: false, messages: 0 };
-    await tx.execute(`UPDATE "Shop" SET "installed" = ?, "uninstalledAt" = NULL, "updatedAt" = ? WHERE "domain" = ?`, [
-      true,
-      now,
-      shopDomain,
-    ]);
+    if (!paused && row.installed) return { resumed: false, messages: 0 };
+    await markInstalled(tx, shopDomain, null, now);
     const messages = paused ? await resumeShop(tx, shopDomain, now) : 0;
     return { resumed: true, messages };
   });

@@ -2,7 +2,8 @@
  * The message log: one shop's outbox rows, newest first, and one row in detail. Every query
  * is scoped by the shop of the session; a message id of another shop reads as "not found".
  */
-import type { Prisma } from "@prisma/client";
+import { readMessage, shopMessageLog } from "../db/repositories/messages.server";
+import { readKnowledgeText } from "../db/repositories/order-states.server";
 import { isOrderStatus, STATUS_LABEL } from "../kaleyra/statuses";
 import type { OutcomeHelp } from "../kaleyra/outcome";
 import type { AdminDeps } from "./deps.server";
@@ -46,36 +47,14 @@ function statusLabel(status: string): string {
 }
 
 export async function listMessages(deps: AdminDeps, shopDomain: string, filter: MessageFilter): Promise<MessagePage> {
-  const where: Prisma.MessageWhereInput = { shopDomain };
-  if (filter.state) where.state = { in: statesFor(filter.state) };
-  if (filter.days) where.createdAt = { gte: new Date(deps.now().getTime() - filter.days * 24 * 60 * 60 * 1000) };
-  if (filter.q) {
-    const q = filter.q;
-    // SQLite's LIKE ignores ASCII case and PostgreSQL's does not: the upper-case variant
-    // makes "sc1001" find "#SC1001" on both. The order id matches exactly.
-    where.OR = [
-      { orderName: { contains: q } },
-      { orderName: { contains: q.toUpperCase() } },
-      { orderId: q.replace(/^#/, "") },
-    ];
-  }
-  const found = await deps.prisma.message.findMany({
-    where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    skip: (filter.page - 1) * PAGE_SIZE,
+  const found = await shopMessageLog(deps.sql, shopDomain, {
+    states: filter.state ? statesFor(filter.state) : undefined,
+    since: filter.days ? new Date(deps.now().getTime() - filter.days * 24 * 60 * 60 * 1000) : undefined,
+    // The order id matches exactly, without the # the merchant may type.
+    search: filter.q ? { name: filter.q, orderId: filter.q.replace(/^#/, "") } : undefined,
+    offset: (filter.page - 1) * PAGE_SIZE,
     // One more than a page tells whether a next page exists without counting the whole log.
-    take: PAGE_SIZE + 1,
-    select: {
-      id: true,
-      orderId: true,
-      orderName: true,
-      status: true,
-      state: true,
-      recipient: true,
-      attempts: true,
-      createdAt: true,
-      nextAttemptAt: true,
-    },
+    limit: PAGE_SIZE + 1,
   });
   return {
     rows: found.slice(0, PAGE_SIZE).map((row) => ({
@@ -178,18 +157,15 @@ async function phoneUpdatedSince(
   row: { shopDomain: string; orderId: string; state: string; skipReason: string | null },
 ): Promise<Date | null> {
   if (row.state !== "skipped" || !row.skipReason?.startsWith(NO_PHONE_REASON)) return null;
-  const order = await deps.prisma.orderState.findUnique({
-    where: { shopDomain_orderId: { shopDomain: row.shopDomain, orderId: row.orderId } },
-    select: { knowledge: true },
-  });
-  if (!order?.knowledge) return null;
-  const knowledge = JSON.parse(order.knowledge) as OrderKnowledge;
+  const text = await readKnowledgeText(deps.sql, row.shopDomain, row.orderId);
+  if (!text) return null;
+  const knowledge = JSON.parse(text) as OrderKnowledge;
   const changedAt = knowledge.contact.phoneChangedAt;
   return changedAt && pickRecipient(knowledge).ok ? new Date(changedAt) : null;
 }
 
 export async function getMessage(deps: AdminDeps, shopDomain: string, id: string): Promise<MessageDetail | null> {
-  const row = await deps.prisma.message.findFirst({ where: { id, shopDomain } });
+  const row = await readMessage(deps.sql, shopDomain, id);
   if (!row) return null;
   const phoneUpdatedAt = await phoneUpdatedSince(deps, row);
   const stored = { kind: row.lastOutcome, code: row.lastCode, detail: row.lastDetail };

@@ -10,13 +10,15 @@
  * cap counts again from zero); if not, it is skipped with the new reason. The answer names
  * what changed, for the detail page.
  */
+import { lockMessage, updateMessage, type MessageRecord } from "../db/repositories/messages.server";
+import { readKnowledgeText } from "../db/repositories/order-states.server";
 import type { SqlExecutor } from "../db/sql.server";
 import { isOrderStatus } from "../kaleyra/statuses";
 import type { OrderKnowledge } from "../orders/knowledge";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { logger } from "../logger.server";
 import { planMessageContent } from "../messages/content.server";
-import { findShop, type ShopRow } from "../shops/shop-rows.server";
+import { findShop, type ShopRow } from "../db/repositories/shops.server";
 import type { AdminDeps } from "./deps.server";
 
 /** The parts of a message a retry may plan differently, as the detail page names them. */
@@ -32,26 +34,8 @@ export type RetryResult =
   | { ok: true; state: "queued" | "paused" | "skipped"; skipReason: string | null; changed: string[] }
   | { ok: false; reason: "not_found" | "not_retryable" };
 
-interface RetryCandidate {
-  id: string;
-  shopDomain: string;
-  orderId: string;
-  status: string;
-  fulfillmentId: string | null;
-  state: string;
-  bodyText: string | null;
-  description: string | null;
-  recipient: string | null;
-  referenceId: string | null;
-  audience: string;
-}
-
 async function knowledgeOf(tx: SqlExecutor, shop: string, orderId: string): Promise<OrderKnowledge | undefined> {
-  const rows = await tx.query<{ knowledge: string }>(
-    `SELECT "knowledge" FROM "OrderState" WHERE "shopDomain" = ? AND "orderId" = ?`,
-    [shop, orderId],
-  );
-  const text = rows[0]?.knowledge;
+  const text = await readKnowledgeText(tx, shop, orderId);
   return text ? (JSON.parse(text) as OrderKnowledge) : undefined;
 }
 
@@ -67,15 +51,11 @@ export function changedParts(before: Record<PlannedPart, string | null>, after: 
     .map((part) => PLANNED_PARTS[part]);
 }
 
-async function replan(tx: SqlExecutor, message: RetryCandidate, shop: ShopRow | undefined, now: Date): Promise<RetryResult> {
+async function replan(tx: SqlExecutor, message: MessageRecord, shop: ShopRow | undefined, now: Date): Promise<RetryResult> {
   const knowledge = await knowledgeOf(tx, message.shopDomain, message.orderId);
   if (!shop || !knowledge || !isOrderStatus(message.status)) {
     const reason = "the app no longer has this order's details";
-    await tx.execute(`UPDATE "Message" SET "state" = 'skipped', "skipReason" = ?, "updatedAt" = ? WHERE "id" = ?`, [
-      reason,
-      now,
-      message.id,
-    ]);
+    await updateMessage(tx, message.id, { state: "skipped", skipReason: reason, updatedAt: now });
     return { ok: true, state: "skipped", skipReason: reason, changed: [] };
   }
   const audience = message.audience === "gift_recipient" ? "gift_recipient" : "buyer";
@@ -87,21 +67,25 @@ async function replan(tx: SqlExecutor, message: RetryCandidate, shop: ShopRow | 
     recipient: content.recipient ?? null,
     referenceId: content.referenceId ?? null,
   });
-  const planned = [content.recipient, content.recipientSource, content.referenceId, content.bodyText, content.description, content.omittedLinks];
+  const planned = {
+    recipient: content.recipient,
+    recipientSource: content.recipientSource,
+    referenceId: content.referenceId,
+    bodyText: content.bodyText,
+    description: content.description,
+    omittedLinks: content.omittedLinks,
+    updatedAt: now,
+  };
   if (skipReason) {
-    await tx.execute(
-      `UPDATE "Message" SET "state" = 'skipped', "skipReason" = ?, "recipient" = ?, "recipientSource" = ?, "referenceId" = ?,
-         "bodyText" = ?, "description" = ?, "omittedLinks" = ?, "updatedAt" = ? WHERE "id" = ?`,
-      [skipReason, ...planned, now, message.id],
-    );
+    await updateMessage(tx, message.id, { state: "skipped", skipReason, ...planned });
     return { ok: true, state: "skipped", skipReason, changed };
   }
   const state = sendableState(shop);
-  await tx.execute(
-    `UPDATE "Message" SET "state" = ?, "skipReason" = NULL, "recipient" = ?, "recipientSource" = ?, "referenceId" = ?,
-       "bodyText" = ?, "description" = ?, "omittedLinks" = ?, "attempts" = 0, "nextAttemptAt" = ?, "lockedBy" = NULL, "leaseUntil" = NULL,
-       "updatedAt" = ? WHERE "id" = ? AND "state" IN ('failed', 'skipped')`,
-    [state, ...planned, now, now, message.id],
+  await updateMessage(
+    tx,
+    message.id,
+    { state, skipReason: null, ...planned, attempts: 0, nextAttemptAt: now, lockedBy: null, leaseUntil: null },
+    ["failed", "skipped"],
   );
   return { ok: true, state, skipReason: null, changed };
 }
@@ -109,15 +93,8 @@ async function replan(tx: SqlExecutor, message: RetryCandidate, shop: ShopRow | 
 export async function retryMessage(deps: AdminDeps, shopDomain: string, messageId: string): Promise<RetryResult> {
   const now = deps.now();
   const result = await deps.sql.transaction(async (tx): Promise<RetryResult> => {
-    // Locked on PostgreSQL: a worker cannot claim it, and two clicks cannot both replan it.
-    const lock = tx.provider === "postgresql" ? "FOR UPDATE" : "";
-    const rows = await tx.query<RetryCandidate>(
-      `SELECT "id", "shopDomain", "orderId", "status", "fulfillmentId", "state", "bodyText", "description", "recipient",
-         "referenceId", "audience" FROM "Message"
-       WHERE "id" = ? AND "shopDomain" = ? ${lock}`,
-      [messageId, shopDomain],
-    );
-    const message = rows[0];
+    // Locked: a worker cannot claim it, and two clicks cannot both replan it.
+    const message = await lockMessage(tx, shopDomain, messageId);
     if (!message) return { ok: false, reason: "not_found" };
     const shop = await findShop(tx, shopDomain);
     if (message.state === "failed" || message.state === "skipped") return replan(tx, message, shop, now);

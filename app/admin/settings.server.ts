@@ -5,10 +5,10 @@
  * The API key is write-only: it is encrypted before it is stored, only its last four
  * characters ever leave this module, and an empty key field keeps the stored key.
  */
-import type { Shop } from "@prisma/client";
 import { config } from "../config.server";
 import { decryptSecret, encryptSecret, lastFour, SecretDecryptionError } from "../crypto/secrets.server";
-import type { SqlExecutor } from "../db/sql.server";
+import { lockShop, readShop, recordTestSend, saveShop, type ShopRecord } from "../db/repositories/shops.server";
+import { findTemplate } from "../db/repositories/templates.server";
 import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
 import { outcomeKey } from "../kaleyra/outcome";
 import { isPod, type Pod } from "../kaleyra/pods";
@@ -61,7 +61,7 @@ function referenceIdSourceName(value: string): ReferenceIdSourceName {
 }
 
 export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise<SettingsView> {
-  const shop = await deps.prisma.shop.findUnique({ where: { domain: shopDomain } });
+  const shop = await readShop(deps.sql, shopDomain);
   return {
     kaleyraSid: shop?.kaleyraSid ?? "",
     pod: shop && isPod(shop.pod) ? shop.pod : "IN",
@@ -84,26 +84,6 @@ export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise
 export type SaveSettingsResult =
   | { ok: true; credentialsChanged: boolean; resumedMessages: number }
   | { ok: false; errors: FieldErrors };
-
-interface StoredCredentials {
-  kaleyraSid: string | null;
-  apiKeyCipher: string | null;
-  pod: string;
-  businessNumber: string | null;
-  pausedReason: string | null;
-  pausedDetail: string | null;
-}
-
-async function storedCredentials(tx: SqlExecutor, shopDomain: string): Promise<StoredCredentials | undefined> {
-  // On PostgreSQL the row stays locked until the write, so a test send finishing meanwhile
-  // cannot mark credentials verified that this save is about to replace.
-  const lock = tx.provider === "postgresql" ? "FOR UPDATE" : "";
-  const rows = await tx.query<StoredCredentials>(
-    `SELECT "kaleyraSid", "apiKeyCipher", "pod", "businessNumber", "pausedReason", "pausedDetail" FROM "Shop" WHERE "domain" = ? ${lock}`,
-    [shopDomain],
-  );
-  return rows[0];
-}
 
 /** Why an empty or missing key field cannot be saved, given what is stored; undefined when it can. */
 function apiKeyProblem(typedKey: string, storedCipher: string | null, encryptionKey: string): string | undefined {
@@ -129,7 +109,7 @@ export async function saveSettings(
   const parsed = settingsFormSchema.safeParse(raw);
   const errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
   const typedKey = typeof raw.apiKey === "string" ? raw.apiKey.trim() : "";
-  const current = await deps.prisma.shop.findUnique({ where: { domain: shopDomain }, select: { apiKeyCipher: true } });
+  const current = await readShop(deps.sql, shopDomain);
   const keyProblem = apiKeyProblem(typedKey, current?.apiKeyCipher ?? null, deps.encryptionKey);
   if (keyProblem) errors.apiKey ??= keyProblem;
   if (!parsed.success || keyProblem) return { ok: false, errors };
@@ -137,7 +117,9 @@ export async function saveSettings(
   const now = deps.now();
 
   const result = await deps.sql.transaction(async (tx): Promise<SaveSettingsResult> => {
-    const stored = await storedCredentials(tx, shopDomain);
+    // Locked until the write, so a test send finishing meanwhile cannot mark credentials
+    // verified that this save is about to replace.
+    const stored = await lockShop(tx, shopDomain);
     const storedCipher = stored?.apiKeyCipher ?? null;
     // Checked again under the lock: the key may have been replaced since the check above.
     const problem = apiKeyProblem(form.apiKey, storedCipher, deps.encryptionKey);
@@ -156,7 +138,7 @@ export async function saveSettings(
     const cipher = form.apiKey !== "" ? encryptSecret(form.apiKey, deps.encryptionKey) : (storedCipher as string);
     const last4 = form.apiKey !== "" ? lastFour(form.apiKey) : null;
 
-    const values: Record<string, unknown> = {
+    const values: Parameters<typeof saveShop>[2] = {
       kaleyraSid: form.kaleyraSid,
       apiKeyCipher: cipher,
       pod: form.pod,
@@ -174,13 +156,7 @@ export async function saveSettings(
     // Verification belongs to the credentials it was made with.
     if (credentialsChanged) values.credentialsVerifiedAt = null;
 
-    const columns = Object.keys(values);
-    await tx.execute(
-      `INSERT INTO "Shop" ("domain", "createdAt", ${columns.map((c) => `"${c}"`).join(", ")})
-       VALUES (?, ?, ${columns.map(() => "?").join(", ")})
-       ON CONFLICT ("domain") DO UPDATE SET ${columns.map((c) => `"${c}" = excluded."${c}"`).join(", ")}`,
-      [shopDomain, now, ...Object.values(values)],
-    );
+    await saveShop(tx, shopDomain, values, now);
 
     let resumedMessages = 0;
     // Paused because the stored key could not be read, and now it can (the key was re-typed,
@@ -201,10 +177,8 @@ export type TestSendResult =
   | { ok: false; errors: FieldErrors };
 
 /** The message a test send carries: the shop's own processing template filled with the sample order. */
-async function testMessageText(deps: AdminDeps, shop: Shop): Promise<{ bodyText: string; description: string }> {
-  const row = await deps.prisma.template.findUnique({
-    where: { shopDomain_status: { shopDomain: shop.domain, status: "processing" } },
-  });
+async function testMessageText(deps: AdminDeps, shop: ShopRecord): Promise<{ bodyText: string; description: string }> {
+  const row = await findTemplate(deps.sql, shop.domain, "processing");
   const template = row ? { body: row.body, description: row.description ?? "" } : DEFAULT_TEMPLATES.processing;
   const rendered = renderMessage(template, { ...SAMPLE_VALUES, shop_name: shopDisplayName(shop) });
   return { bodyText: rendered.text, description: rendered.description };
@@ -225,7 +199,7 @@ export async function sendTestMessage(
   const parsed = testSendFormSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
 
-  const shop = await deps.prisma.shop.findUnique({ where: { domain: shopDomain } });
+  const shop = await readShop(deps.sql, shopDomain);
   if (!shop?.kaleyraSid || !shop.apiKeyCipher || !shop.businessNumber) {
     return { ok: false, errors: { form: "Save your Kaleyra SID, API key and WhatsApp business number first." } };
   }
@@ -260,7 +234,7 @@ export async function sendTestMessage(
     if (!kaleyra) await client.close();
   }
 
-  const sameCredentials = {
+  const used = {
     domain: shopDomain,
     kaleyraSid: shop.kaleyraSid,
     apiKeyCipher: shop.apiKeyCipher,
@@ -271,27 +245,17 @@ export async function sendTestMessage(
   let resumed = 0;
   if (outcome.kind === "accepted") {
     resumed = await deps.sql.transaction(async (tx) => {
-      const marked = await tx.execute(
-        `UPDATE "Shop" SET "credentialsVerifiedAt" = ?, "testMessageSentAt" = ?, "updatedAt" = ?
-         WHERE "domain" = ? AND "kaleyraSid" = ? AND "apiKeyCipher" = ? AND "pod" = ? AND "businessNumber" = ?`,
-        [now, now, now, shopDomain, shop.kaleyraSid, shop.apiKeyCipher, shop.pod, shop.businessNumber],
-      );
-      if (marked === 0) return 0;
+      const marked = await recordTestSend(tx, used, { credentialsVerifiedAt: now, testMessageSentAt: now }, now);
+      if (!marked) return 0;
       // Kaleyra just accepted these credentials: a configuration-error pause no longer holds.
-      const rows = await tx.query<{ pausedReason: string | null }>(`SELECT "pausedReason" FROM "Shop" WHERE "domain" = ?`, [
-        shopDomain,
-      ]);
-      return rows[0]?.pausedReason === "config_error" ? resumeShop(tx, shopDomain, now) : 0;
+      return (await readShop(tx, shopDomain))?.pausedReason === "config_error" ? resumeShop(tx, shopDomain, now) : 0;
     });
     if (resumed > 0) announceQueuedMessages(deps.sql, logger);
   } else {
     // Home's checklist shows the latest test, so a failed one undoes an earlier success;
     // a rejection of the SID or key also withdraws their verification.
     const refused = outcome.kind === "config_error" && outcome.reason === "credentials";
-    await deps.prisma.shop.updateMany({
-      where: sameCredentials,
-      data: refused ? { credentialsVerifiedAt: null, testMessageSentAt: null } : { testMessageSentAt: null },
-    });
+    await recordTestSend(deps.sql, used, refused ? { credentialsVerifiedAt: null, testMessageSentAt: null } : { testMessageSentAt: null }, now);
   }
 
   const help = testSendHelp(outcomeKey(outcome));

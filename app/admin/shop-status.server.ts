@@ -1,12 +1,12 @@
 /** The shop's row as the pure admin modules read it (dashboard.ts, sending-state.ts). */
-import type { Shop } from "@prisma/client";
+import type { ShopRecord } from "../db/repositories/shops.server";
 import { isKeyUnreadable } from "../crypto/secrets.server";
 import type { ShopStatus } from "./sending-state";
 
 export { isKeyUnreadable };
 
 export function shopStatus(
-  shop: Shop | null,
+  shop: ShopRecord | null | undefined,
   encryptionKey: string,
 ): ShopStatus {
   return {

@@ -2,10 +2,10 @@
  * The Templates page's server side: each status's saved template (or the default), and
  * saving all five together with the "templates reviewed" mark in one transaction.
  */
-import { randomUUID } from "node:crypto";
 import { STATUS_LABEL, ORDER_STATUSES, type OrderStatus } from "../kaleyra/statuses";
 import { shopDisplayName } from "../shops/domain";
-import { ensureShop } from "../shops/shop-rows.server";
+import { ensureShop, readShop, updateShop } from "../db/repositories/shops.server";
+import { saveTemplate, shopTemplates } from "../db/repositories/templates.server";
 import { DEFAULT_TEMPLATES } from "../templates/defaults";
 import type { AdminDeps } from "./deps.server";
 import type { FieldErrors } from "./form-data";
@@ -28,8 +28,8 @@ export interface TemplatesPage {
 
 export async function loadTemplates(deps: AdminDeps, shopDomain: string): Promise<TemplatesPage> {
   const [shop, rows] = await Promise.all([
-    deps.prisma.shop.findUnique({ where: { domain: shopDomain } }),
-    deps.prisma.template.findMany({ where: { shopDomain } }),
+    readShop(deps.sql, shopDomain),
+    shopTemplates(deps.sql, shopDomain),
   ]);
   const byStatus = new Map(rows.map((row) => [row.status, row]));
   const templates = ORDER_STATUSES.map((status): TemplateView => {
@@ -65,19 +65,15 @@ export async function saveTemplates(
     await ensureShop(tx, shopDomain, now);
     for (const status of ORDER_STATUSES) {
       const template = parsed.templates[status];
-      await tx.execute(
-        `INSERT INTO "Template" ("id", "shopDomain", "status", "enabled", "body", "description", "updatedAt")
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT ("shopDomain", "status") DO UPDATE SET "enabled" = excluded."enabled", "body" = excluded."body",
-           "description" = excluded."description", "updatedAt" = excluded."updatedAt"`,
-        [randomUUID(), shopDomain, status, template.enabled, template.body, template.description || null, now],
+      await saveTemplate(
+        tx,
+        shopDomain,
+        status,
+        { enabled: template.enabled, body: template.body, description: template.description || null },
+        now,
       );
     }
-    await tx.execute(`UPDATE "Shop" SET "templatesReviewedAt" = ?, "updatedAt" = ? WHERE "domain" = ?`, [
-      now,
-      now,
-      shopDomain,
-    ]);
+    await updateShop(tx, shopDomain, { templatesReviewedAt: now, updatedAt: now });
   });
   return { ok: true };
 }

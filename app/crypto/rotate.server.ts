@@ -1,17 +1,21 @@
+import { replaceAccessToken, storedAccessTokens } from "../db/repositories/sessions.server";
+import { replaceApiKeyCipher, storedApiKeys } from "../db/repositories/shops.server";
 import type { SqlExecutor } from "../db/sql.server";
 import { encryptSecret, isEncryptedSecret, openSecret, SecretDecryptionError } from "./secrets.server";
 
-/** A column that holds secrets encrypted under ENCRYPTION_KEY, and the key of its rows. */
-interface SecretColumn {
+/** Where secrets encrypted under ENCRYPTION_KEY are stored, and how to rewrite one. */
+interface SecretStore {
+  /** The table, for the report. */
   table: string;
-  id: string;
-  column: string;
+  read(db: SqlExecutor): Promise<Array<{ id: string; secret: string }>>;
+  /** Writes `next` only if the row still holds `expected`. */
+  replace(db: SqlExecutor, id: string, expected: string, next: string): Promise<boolean>;
 }
 
 /** Every stored secret: the shops' Kaleyra API keys and Shopify's access tokens. */
-export const SECRET_COLUMNS: readonly SecretColumn[] = [
-  { table: "Shop", id: "domain", column: "apiKeyCipher" },
-  { table: "Session", id: "id", column: "accessToken" },
+const SECRET_STORES: readonly SecretStore[] = [
+  { table: "Shop", read: storedApiKeys, replace: replaceApiKeyCipher },
+  { table: "Session", read: storedAccessTokens, replace: replaceAccessToken },
 ];
 
 export interface RotationReport {
@@ -31,11 +35,8 @@ export interface RotationReport {
  */
 export async function rotateStoredSecrets(db: SqlExecutor, ring: string): Promise<RotationReport> {
   const report: RotationReport = { rotated: 0, current: 0, unreadable: [] };
-  for (const { table, id, column } of SECRET_COLUMNS) {
-    const rows = await db.query<{ id: string; secret: string | null }>(
-      `SELECT "${id}" AS "id", "${column}" AS "secret" FROM "${table}" WHERE "${column}" IS NOT NULL`,
-    );
-    for (const row of rows) {
+  for (const { table, read, replace } of SECRET_STORES) {
+    for (const row of await read(db)) {
       // A clear-text access token from before encryption is encrypted on start, not here.
       if (!row.secret || !isEncryptedSecret(row.secret)) continue;
       let opened: { plain: string; keyIndex: number };
@@ -50,11 +51,7 @@ export async function rotateStoredSecrets(db: SqlExecutor, ring: string): Promis
         report.current += 1;
         continue;
       }
-      const changed = await db.execute(
-        `UPDATE "${table}" SET "${column}" = ? WHERE "${id}" = ? AND "${column}" = ?`,
-        [encryptSecret(opened.plain, ring), row.id, row.secret],
-      );
-      report.rotated += changed;
+      if (await replace(db, row.id, row.secret, encryptSecret(opened.plain, ring))) report.rotated += 1;
     }
   }
   return report;

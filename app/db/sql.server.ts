@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { BOOLEAN_COLUMNS, DATE_TIME_COLUMNS } from "./generated/columns";
 import { databaseProvider, sqliteFilePath, type DatabaseProvider } from "./provider";
 import { startSqliteCheckpointer, type SqliteCheckpointer } from "./sqlite-checkpointer.server";
 
@@ -11,17 +12,25 @@ const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /**
- * Plain SQL for the hot, multi-statement paths (webhook ingest, outbox claims), where the
- * app needs real transactions and row locks on PostgreSQL and short, serialised write
- * transactions on SQLite. Prisma serves the rest (session storage, settings, the log).
+ * The connection under the query layer (app/db/kysely.server.ts): real transactions and row
+ * locks on PostgreSQL, short serialised write transactions on SQLite, prepared statements
+ * reused on both.
  *
- * Statements use `?` placeholders on both engines. Dates are passed and returned as Date.
+ * Statements use `?` placeholders on both engines. Dates are passed and returned as Date,
+ * booleans as boolean: on SQLite, by the column types generated from the schema.
  */
 export interface SqlExecutor {
   readonly provider: DatabaseProvider;
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a statement and returns the number of rows it changed. */
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
+  /** Runs a statement and returns both its rows and the number of rows it changed. */
+  executeQuery<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
+}
+
+export interface SqlResult<T> {
+  rows: T[];
+  changes: number;
 }
 
 export interface TransactionOptions {
@@ -65,15 +74,23 @@ function toSqliteParam(value: unknown): unknown {
   return value;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+/**
+ * A date as SQLite holds it: the text the app and Prisma write (ISO 8601 with an offset), or
+ * `CURRENT_TIMESTAMP`'s `YYYY-MM-DD HH:MM:SS` (UTC) from a column default.
+ */
+function fromSqliteDate(value: unknown): unknown {
+  if (typeof value === "string") return new Date(/[zZ]|[+-]\d{2}:\d{2}$/.test(value) ? value : `${value.replace(" ", "T")}Z`);
+  if (typeof value === "number") return new Date(value);
+  return value;
+}
 
-function fromSqliteRow(row: Record<string, unknown>): Record<string, unknown> {
+/** A row as the schema types it: the columns' types come from the models, not from values. */
+export function fromSqliteRow(row: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(row)) {
-    if (typeof value === "string" && ISO_DATE.test(value) && /At$|Until$|expires/i.test(key)) {
-      row[key] = new Date(value);
-    } else if (typeof value === "bigint") {
-      row[key] = Number(value);
-    }
+    if (value === null) continue;
+    if (DATE_TIME_COLUMNS.has(key)) row[key] = fromSqliteDate(value);
+    else if (BOOLEAN_COLUMNS.has(key) && typeof value !== "boolean") row[key] = Number(value) !== 0;
+    else if (typeof value === "bigint") row[key] = Number(value);
   }
   return row;
 }
@@ -139,6 +156,17 @@ class SqliteExecutor implements SqlExecutor {
 
   execute(sql: string, params: readonly unknown[] = []): Promise<number> {
     return this.run(() => this.statements.get(sql).run(...params.map(toSqliteParam)).changes);
+  }
+
+  executeQuery<T>(sql: string, params: readonly unknown[] = []): Promise<SqlResult<T>> {
+    return this.run(() => {
+      const statement = this.statements.get(sql);
+      const bound = params.map(toSqliteParam);
+      if (!statement.reader) return { rows: [], changes: statement.run(...bound).changes };
+      const rows = statement.all(...bound).map((row) => fromSqliteRow(row as Record<string, unknown>) as T);
+      // A statement with RETURNING changed the rows it returned.
+      return { rows, changes: /^\s*select\b/i.test(sql) ? 0 : rows.length };
+    });
   }
 }
 
@@ -326,6 +354,11 @@ class PgExecutor implements SqlExecutor {
   async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
     const result = await this.client.query(pgQuery(sql, params));
     return result.rowCount ?? 0;
+  }
+
+  async executeQuery<T>(sql: string, params: readonly unknown[] = []): Promise<SqlResult<T>> {
+    const result = await this.client.query(pgQuery(sql, params));
+    return { rows: result.rows as T[], changes: result.command === "SELECT" ? 0 : (result.rowCount ?? 0) };
   }
 }
 

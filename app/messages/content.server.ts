@@ -4,6 +4,7 @@
  * a message this way when it queues it, and the admin's Retry plans a skipped or failed one
  * again the same way.
  */
+import { findTemplate } from "../db/repositories/templates.server";
 import type { SqlExecutor } from "../db/sql.server";
 import type { OrderStatus } from "../kaleyra/statuses";
 import type { OrderKnowledge } from "../orders/knowledge";
@@ -11,7 +12,7 @@ import { pickRecipientFor, type Audience } from "../orders/recipient";
 import { referenceIdFor, type ReferenceIdSource } from "../orders/reference-id";
 import { wordingFor } from "../orders/wording";
 import { shopDisplayName } from "../shops/domain";
-import type { ShopRow } from "../shops/shop-rows.server";
+import type { ShopRow } from "../db/repositories/shops.server";
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATES, type MessageTemplate } from "../templates/defaults";
 import { renderMessage, templateValuesFor } from "../templates/render";
 
@@ -29,13 +30,9 @@ async function templateFor(
   shop: string,
   status: OrderStatus,
 ): Promise<{ enabled: boolean; template: MessageTemplate }> {
-  const rows = await tx.query<{ enabled: unknown; body: string; description: string | null }>(
-    `SELECT "enabled", "body", "description" FROM "Template" WHERE "shopDomain" = ? AND "status" = ?`,
-    [shop, status],
-  );
-  const row = rows[0];
+  const row = await findTemplate(tx, shop, status);
   if (!row) return { enabled: true, template: DEFAULT_TEMPLATES[status] };
-  return { enabled: Boolean(row.enabled), template: { body: row.body, description: row.description ?? "" } };
+  return { enabled: row.enabled, template: { body: row.body, description: row.description ?? "" } };
 }
 
 /** What one message will say and to whom, or why it cannot be sent. */

@@ -3,6 +3,8 @@
  * validation and encryption (saveSettings), its test send (sendTestMessage) and the outbox's
  * resume. What it prints never contains the API key, only its last four characters.
  */
+import { shopStateCounts } from "../db/repositories/messages.server";
+import { readShop } from "../db/repositories/shops.server";
 import type { AdminDeps } from "../admin/deps.server";
 import { loadSettings, saveSettings, sendTestMessage } from "../admin/settings.server";
 import type { KaleyraClient } from "../kaleyra/client.server";
@@ -42,17 +44,14 @@ export async function runShopCommand(deps: AdminDeps, command: ShopCommand, io: 
 }
 
 async function status(deps: AdminDeps, shop: string, io: ShopCommandIo): Promise<number> {
-  const row = await deps.prisma.shop.findUnique({ where: { domain: shop } });
+  const row = await readShop(deps.sql, shop);
   if (!row) {
     io.print(`${shop}: no settings stored`);
     return 1;
   }
   const settings = await loadSettings(deps, shop);
   const key = settings.apiKeyLast4 === null ? "none" : settings.apiKeyUnreadable ? "stored, unreadable with this ENCRYPTION_KEY" : `…${settings.apiKeyLast4}`;
-  const counts = await deps.sql.query<{ state: string; n: number }>(
-    `SELECT "state", COUNT(*) AS "n" FROM "Message" WHERE "shopDomain" = ? GROUP BY "state" ORDER BY "state"`,
-    [shop],
-  );
+  const counts = await shopStateCounts(deps.sql, shop);
   io.print(`${shop}`);
   io.print(`  installed        ${row.installed ? "yes" : "no"}`);
   io.print(`  sending          ${settings.enabled ? "on" : "off"}`);
@@ -93,7 +92,7 @@ async function configure(deps: AdminDeps, command: Extract<ShopCommand, { kind: 
 }
 
 async function resume(deps: AdminDeps, shop: string, io: ShopCommandIo): Promise<number> {
-  const row = await deps.prisma.shop.findUnique({ where: { domain: shop }, select: { pausedReason: true } });
+  const row = await readShop(deps.sql, shop);
   if (!row) {
     io.print(`${shop}: no settings stored`);
     return 1;

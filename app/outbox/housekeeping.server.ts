@@ -1,4 +1,5 @@
 import { isKeyUnreadable } from "../crypto/secrets.server";
+import { shopsDueToResume, stillPausedFor } from "../db/repositories/shops.server";
 import type { SqlDatabase } from "../db/sql.server";
 import type { Logger } from "../logger.server";
 import { pruneWebhookRecords, WEBHOOK_PRUNE_EVERY_MS } from "../webhooks/retention.server";
@@ -27,11 +28,7 @@ export function createHousekeeping(options: HousekeepingOptions): (at: Date) => 
   let lastWebhookPrune: number | undefined;
 
   async function resumeTimedPauses(at: Date): Promise<void> {
-    const due = await db.query<{ domain: string }>(
-      `SELECT "domain" FROM "Shop" WHERE "resumeAt" IS NOT NULL AND "resumeAt" <= ? AND "installed" = ?`,
-      [at, true],
-    );
-    for (const { domain } of due) {
+    for (const domain of await shopsDueToResume(db, at)) {
       const requeued = await db.transaction((tx) => resumeShop(tx, domain, at));
       forgetShop(domain);
       log.info({ shop: domain, requeued }, "timed pause over; sending resumes");
@@ -44,11 +41,8 @@ export function createHousekeeping(options: HousekeepingOptions): (at: Date) => 
       if (!shop.apiKeyCipher || isKeyUnreadable(shop.apiKeyCipher, encryptionKey)) continue;
       const requeued = await db.transaction(async (tx) => {
         // Only if it is still that pause (the merchant may have changed the settings meanwhile).
-        const still = await tx.query<{ domain: string }>(
-          `SELECT "domain" FROM "Shop" WHERE "domain" = ? AND "pausedReason" = 'config_error' AND "pausedDetail" = ? AND "apiKeyCipher" = ?`,
-          [shop.domain, KEY_UNREADABLE_DETAIL, shop.apiKeyCipher],
-        );
-        return still.length > 0 ? resumeShop(tx, shop.domain, at) : 0;
+        const still = await stillPausedFor(tx, shop.domain, KEY_UNREADABLE_DETAIL, shop.apiKeyCipher);
+        return still ? resumeShop(tx, shop.domain, at) : 0;
       });
       forgetShop(shop.domain);
       log.info({ shop: shop.domain, requeued }, "stored API key readable again; sending resumes");

@@ -1,3 +1,5 @@
+import { pauseQueued, requeuePaused } from "../db/repositories/messages.server";
+import { setPause, shopsPausedFor } from "../db/repositories/shops.server";
 import type { SqlExecutor } from "../db/sql.server";
 
 export type PauseReason = "config_error" | "low_balance" | "daily_limit" | "uninstalled";
@@ -19,34 +21,17 @@ export const KEY_UNREADABLE_DETAIL = "The stored API key cannot be read; enter t
 
 /** Shops paused only because their stored key could not be read, with that stored key. */
 export async function shopsPausedForUnreadableKey(db: SqlExecutor): Promise<Array<{ domain: string; apiKeyCipher: string | null }>> {
-  return db.query(
-    `SELECT "domain", "apiKeyCipher" FROM "Shop" WHERE "pausedReason" = 'config_error' AND "pausedDetail" = ? AND "installed" = ?`,
-    [KEY_UNREADABLE_DETAIL, true],
-  );
+  return shopsPausedFor(db, KEY_UNREADABLE_DETAIL);
 }
 
 /** Stops a shop's sending: its queued messages wait as `paused` and keep their attempts. */
 export async function pauseShop(tx: SqlExecutor, shop: string, pause: Pause, now: Date): Promise<void> {
-  await tx.execute(
-    `UPDATE "Shop" SET "pausedReason" = ?, "pausedCode" = ?, "pausedDetail" = ?, "pausedAt" = ?, "resumeAt" = ?, "updatedAt" = ?
-     WHERE "domain" = ?`,
-    [pause.reason, pause.code, pause.detail, now, pause.resumeAt ?? null, now, shop],
-  );
-  await tx.execute(
-    `UPDATE "Message" SET "state" = 'paused', "updatedAt" = ? WHERE "shopDomain" = ? AND "state" = 'queued'`,
-    [now, shop],
-  );
+  await setPause(tx, shop, pause, now);
+  await pauseQueued(tx, shop, now);
 }
 
 /** Lifts a pause (settings fixed, reinstalled, or a timed pause ran out); returns messages requeued. */
 export async function resumeShop(tx: SqlExecutor, shop: string, now: Date): Promise<number> {
-  await tx.execute(
-    `UPDATE "Shop" SET "pausedReason" = NULL, "pausedCode" = NULL, "pausedDetail" = NULL, "pausedAt" = NULL,
-       "resumeAt" = NULL, "updatedAt" = ? WHERE "domain" = ?`,
-    [now, shop],
-  );
-  return tx.execute(
-    `UPDATE "Message" SET "state" = 'queued', "nextAttemptAt" = ?, "updatedAt" = ? WHERE "shopDomain" = ? AND "state" = 'paused'`,
-    [now, now, shop],
-  );
+  await setPause(tx, shop, null, now);
+  return requeuePaused(tx, shop, now);
 }

@@ -4,7 +4,7 @@
  */
 import { decryptSecret, SecretDecryptionError } from "../crypto/secrets.server";
 import type { SqlDatabase } from "../db/sql.server";
-import { findShop } from "../shops/shop-rows.server";
+import { findShop } from "../db/repositories/shops.server";
 import { moveRecipientTurn, reserveRateSlots, reserveRateSlotsFor, reserveRecipients } from "./claim.server";
 import { pauseShop } from "./pause.server";
 import type { PlanPorts } from "./plan-batch";

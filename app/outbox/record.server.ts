@@ -1,3 +1,5 @@
+import { updateClaimed } from "../db/repositories/messages.server";
+import { lockShop } from "../db/repositories/shops.server";
 import type { SqlDatabase } from "../db/sql.server";
 import type { SendResult } from "../kaleyra/client.server";
 import { explainOutcome, type KaleyraOutcome } from "../kaleyra/outcome";
@@ -55,18 +57,18 @@ export async function recordSendResult(
   const requestJson = result.request ? JSON.stringify(result.request) : null;
   const httpStatus = "httpStatus" in outcome ? (outcome.httpStatus ?? null) : null;
   const code = "code" in outcome ? outcome.code : null;
-  const common = [outcome.kind, code, httpStatus, requestJson, now];
-  const guard = `WHERE "id" = ? AND "lockedBy" = ? AND "state" = 'sending'`;
+  const common = { lastOutcome: outcome.kind, lastCode: code, lastHttpStatus: httpStatus, requestJson, updatedAt: now };
 
   if (outcome.kind === "accepted") {
     // One statement, so no transaction: on PostgreSQL that is one round trip instead of three.
-    const changed = await db.execute(
-      `UPDATE "Message" SET "state" = 'sent', "attempts" = "attempts" + 1, "kaleyraMessageId" = ?, "sentAt" = ?,
-         "lastDetail" = NULL, "lastOutcome" = ?, "lastCode" = ?, "lastHttpStatus" = ?, "requestJson" = ?, "updatedAt" = ?,
-         "lockedBy" = NULL, "leaseUntil" = NULL ${guard}`,
-      [outcome.messageId, now, ...common, message.id, workerId],
+    const owned = await updateClaimed(
+      db,
+      message.id,
+      workerId,
+      { state: "sent", kaleyraMessageId: outcome.messageId, sentAt: now, lastDetail: null, ...common },
+      { countAttempt: true },
     );
-    return { state: "sent", owned: changed > 0 };
+    return { state: "sent", owned };
   }
 
   const pause = pauseFor(outcome, now);
@@ -76,16 +78,13 @@ export async function recordSendResult(
   else if (outcome.kind === "retry" && attempts < MAX_ATTEMPTS) state = "queued";
   else state = "failed";
   const delay = outcome.kind === "retry" ? retryDelay(attempts, outcome.retryAfterMs) : 0;
-  const update = `UPDATE "Message" SET "state" = ?, "attempts" = ?, "nextAttemptAt" = ?, "lastDetail" = ?,
-       "lastOutcome" = ?, "lastCode" = ?, "lastHttpStatus" = ?, "requestJson" = ?, "updatedAt" = ?,
-       "lockedBy" = NULL, "leaseUntil" = NULL ${guard}`;
-  const params = [state, attempts, new Date(now.getTime() + delay), detailOf(outcome), ...common, message.id, workerId];
-  if (!pause) return { state, owned: (await db.execute(update, params)) > 0 };
+  const changes = { state, attempts, nextAttemptAt: new Date(now.getTime() + delay), lastDetail: detailOf(outcome), ...common };
+  if (!pause) return { state, owned: await updateClaimed(db, message.id, workerId, changes) };
   // The message and its shop's pause change together.
   return db.transaction(async (tx) => {
-    const changed = await tx.execute(update, params);
-    if (changed > 0) await pauseShop(tx, message.shopDomain, pause, now);
-    return { state, owned: changed > 0 };
+    const owned = await updateClaimed(tx, message.id, workerId, changes);
+    if (owned) await pauseShop(tx, message.shopDomain, pause, now);
+    return { state, owned };
   });
 }
 
@@ -97,11 +96,7 @@ export async function releaseMessage(
   notBefore: Date,
   now: Date,
 ): Promise<void> {
-  await db.execute(
-    `UPDATE "Message" SET "state" = 'queued', "nextAttemptAt" = ?, "lockedBy" = NULL, "leaseUntil" = NULL, "updatedAt" = ?
-     WHERE "id" = ? AND "lockedBy" = ? AND "state" = 'sending'`,
-    [notBefore, now, id, workerId],
-  );
+  await updateClaimed(db, id, workerId, { state: "queued", nextAttemptAt: notBefore, updatedAt: now });
 }
 
 /** Ends a claimed message without sending it (the shop switched sending off, say). */
@@ -113,11 +108,7 @@ export async function finishUnsent(
   reason: string,
   now: Date,
 ): Promise<void> {
-  await db.execute(
-    `UPDATE "Message" SET "state" = ?, "skipReason" = ?, "lockedBy" = NULL, "leaseUntil" = NULL, "updatedAt" = ?
-     WHERE "id" = ? AND "lockedBy" = ? AND "state" = 'sending'`,
-    [state, reason, now, id, workerId],
-  );
+  await updateClaimed(db, id, workerId, { state, skipReason: reason, updatedAt: now });
 }
 
 /**
@@ -136,25 +127,12 @@ export async function parkWhilePaused(
   now: Date,
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const lock = tx.provider === "postgresql" ? "FOR UPDATE" : "";
-    const rows = await tx.query<{ pausedReason: string | null }>(
-      `SELECT "pausedReason" FROM "Shop" WHERE "domain" = ? ${lock}`,
-      [shop],
-    );
-    const reason = rows[0]?.pausedReason;
+    const reason = (await lockShop(tx, shop))?.pausedReason;
     if (reason) {
-      await tx.execute(
-        `UPDATE "Message" SET "state" = 'paused', "skipReason" = ?, "lockedBy" = NULL, "leaseUntil" = NULL, "updatedAt" = ?
-         WHERE "id" = ? AND "lockedBy" = ? AND "state" = 'sending'`,
-        [`shop paused: ${reason}`, now, id, workerId],
-      );
+      await updateClaimed(tx, id, workerId, { state: "paused", skipReason: `shop paused: ${reason}`, updatedAt: now });
       return true;
     }
-    await tx.execute(
-      `UPDATE "Message" SET "state" = 'queued', "nextAttemptAt" = ?, "lockedBy" = NULL, "leaseUntil" = NULL, "updatedAt" = ?
-       WHERE "id" = ? AND "lockedBy" = ? AND "state" = 'sending'`,
-      [now, now, id, workerId],
-    );
+    await updateClaimed(tx, id, workerId, { state: "queued", nextAttemptAt: now, updatedAt: now });
     return false;
   });
 }

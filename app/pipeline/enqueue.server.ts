@@ -1,11 +1,12 @@
 import { timeOrderedId } from "../db/ids";
+import { insertMessage, orderMessageKinds } from "../db/repositories/messages.server";
 import type { SqlExecutor } from "../db/sql.server";
 import { STATUS_RANK, type OrderStatus } from "../kaleyra/statuses";
 import { planMessageContent } from "../messages/content.server";
 import type { OrderKnowledge } from "../orders/knowledge";
 import { giftRecipientsPref } from "../orders/gift-recipients";
 import { decideMessages, type Decision, type DecisionTrigger, type QueuedMessage } from "../orders/status-decision";
-import type { ShopRow } from "../shops/shop-rows.server";
+import type { ShopRow } from "../db/repositories/shops.server";
 
 export interface EnqueueResult {
   decision: Decision;
@@ -28,14 +29,14 @@ export async function planAndEnqueue(
   trigger: DecisionTrigger,
   now: Date,
 ): Promise<EnqueueResult> {
-  const alreadyQueued = await tx.query<{ status: OrderStatus; fulfillmentId: string | null }>(
-    `SELECT "status", "fulfillmentId" FROM "Message" WHERE "shopDomain" = ? AND "orderId" = ?`,
-    [shop.domain, knowledge.orderId],
-  );
+  const alreadyQueued = await orderMessageKinds(tx, shop.domain, knowledge.orderId);
   const decision = decideMessages({
     knowledge,
     alreadyQueued: alreadyQueued.map(
-      (row): QueuedMessage => (row.fulfillmentId ? { status: row.status, fulfillmentId: row.fulfillmentId } : { status: row.status }),
+      (row): QueuedMessage => {
+        const status = row.status as OrderStatus;
+        return row.fulfillmentId ? { status, fulfillmentId: row.fulfillmentId } : { status };
+      },
     ),
     trigger,
     prefs: {
@@ -54,37 +55,30 @@ export async function planAndEnqueue(
     const state = content.skipReason ? "skipped" : shop.pausedReason ? "paused" : "queued";
     // Messages planned together keep their lifecycle order through createdAt.
     const createdAt = new Date(now.getTime() + index);
-    const inserted = await tx.execute(
-      `INSERT INTO "Message" ("id", "shopDomain", "orderId", "orderName", "status", "fulfillmentId", "dedupeKey", "state",
-         "rank", "recipient", "recipientSource", "referenceId", "bodyText", "description", "omittedLinks",
-         "skipReason", "audience", "nextAttemptAt", "createdAt", "updatedAt")
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT ("shopDomain", "dedupeKey") DO NOTHING`,
-      [
-        timeOrderedId(),
-        shop.domain,
-        knowledge.orderId,
-        knowledge.orderName,
-        planned.status,
-        planned.fulfillmentId ?? null,
-        planned.key,
-        state,
-        STATUS_RANK[planned.status],
-        content.recipient,
-        content.recipientSource,
-        content.referenceId,
-        content.bodyText,
-        content.description,
-        content.omittedLinks,
-        content.skipReason,
-        audience,
-        now,
-        createdAt,
-        now,
-      ],
-    );
-    if (inserted > 0 && state === "skipped") skipped += 1;
-    else if (inserted > 0) enqueued += 1;
+    const inserted = await insertMessage(tx, {
+      id: timeOrderedId(),
+      shopDomain: shop.domain,
+      orderId: knowledge.orderId,
+      orderName: knowledge.orderName,
+      status: planned.status,
+      fulfillmentId: planned.fulfillmentId ?? null,
+      dedupeKey: planned.key,
+      state,
+      rank: STATUS_RANK[planned.status],
+      recipient: content.recipient,
+      recipientSource: content.recipientSource,
+      referenceId: content.referenceId,
+      bodyText: content.bodyText,
+      description: content.description,
+      omittedLinks: content.omittedLinks,
+      skipReason: content.skipReason,
+      audience,
+      nextAttemptAt: now,
+      createdAt,
+      updatedAt: now,
+    });
+    if (inserted && state === "skipped") skipped += 1;
+    else if (inserted) enqueued += 1;
   }
   return { decision, enqueued, skipped };
 }

@@ -1,7 +1,7 @@
 import type { SqlExecutor } from "../db/sql.server";
 import { parseShopifyJson } from "../orders/shopify-json";
 import { applyOrderWebhook, readOrderWebhook, type OrderWebhookEvent } from "../orders/webhook-event";
-import { ensureShop } from "../shops/shop-rows.server";
+import { ensureShop } from "../db/repositories/shops.server";
 import type { TopicResult, WebhookDelivery } from "../webhooks/types";
 import type { OrderTopic } from "../webhooks/topics";
 import { planAndEnqueue } from "./enqueue.server";

@@ -1,9 +1,10 @@
 import { doublingDelayMs } from "../backoff";
+import { cancelLookup, dueLookups } from "../db/repositories/order-states.server";
 import type { SqlDatabase } from "../db/sql.server";
 import type { Logger } from "../logger.server";
 import { applyOrder } from "../orders/knowledge";
 import { parseOrderPayload } from "../orders/payloads";
-import { findShop } from "../shops/shop-rows.server";
+import { findShop } from "../db/repositories/shops.server";
 import { planAndEnqueue } from "./enqueue.server";
 import { loadOrderForUpdate, saveOrder } from "./order-state.server";
 
@@ -161,11 +162,7 @@ export async function runDueOrderLookups(
   log: Logger,
   limit = 20,
 ): Promise<{ settled: number; enqueued: number }> {
-  const due = await db.query<{ shopDomain: string; orderId: string; lookupAttempts: number }>(
-    `SELECT "shopDomain", "orderId", "lookupAttempts" FROM "OrderState"
-     WHERE "lookupDueAt" IS NOT NULL AND "lookupDueAt" <= ? ORDER BY "lookupDueAt" LIMIT ?`,
-    [now, limit],
-  );
+  const due = await dueLookups(db, now, limit);
   let settled = 0;
   let enqueued = 0;
   for (const row of due) {
@@ -178,16 +175,13 @@ export async function runDueOrderLookups(
     } catch (failure) {
       error = failure instanceof Error ? failure.message.slice(0, 500) : "order lookup failed";
     }
-    const attempts = Number(row.lookupAttempts) + 1;
+    const attempts = row.lookupAttempts + 1;
     const giveUp = error !== undefined && attempts >= MAX_LOOKUP_ATTEMPTS;
     const result = await db.transaction(async (tx) => {
       const shop = await findShop(tx, row.shopDomain);
       const stored = await loadOrderForUpdate(tx, row.shopDomain, row.orderId, now);
       if (!shop || !stored.knowledge) {
-        await tx.execute(`UPDATE "OrderState" SET "lookupDueAt" = NULL WHERE "shopDomain" = ? AND "orderId" = ?`, [
-          row.shopDomain,
-          row.orderId,
-        ]);
+        await cancelLookup(tx, row.shopDomain, row.orderId);
         return { enqueued: 0, settled: false };
       }
       if (error !== undefined && !giveUp) {

@@ -1,3 +1,9 @@
+import {
+  lockOrderState,
+  readKnowledgeText,
+  replaceKnowledgeIf,
+  saveOrderState,
+} from "../db/repositories/order-states.server";
 import type { SqlExecutor } from "../db/sql.server";
 import type { OrderKnowledge } from "../orders/knowledge";
 
@@ -7,29 +13,14 @@ export interface StoredOrder {
 }
 
 /**
- * The order's knowledge, locked for this transaction: on PostgreSQL two webhooks for the
- * same order must not merge their facts from the same old version (a lost update).
+ * The order's knowledge, locked for this transaction: two webhooks for the same order must
+ * not merge their facts from the same old version (a lost update).
  */
 export async function loadOrderForUpdate(tx: SqlExecutor, shop: string, orderId: string, now: Date): Promise<StoredOrder> {
-  // PostgreSQL: one statement creates the row if need be and locks it (a conflicting upsert
-  // takes the row lock, waits for another holder, then returns the latest committed version).
-  // SQLite: the transaction already holds the database's only write lock.
-  const rows =
-    tx.provider === "postgresql"
-      ? await tx.query<{ knowledge: string; lookupAttempts: number }>(
-          `INSERT INTO "OrderState" ("shopDomain", "orderId", "knowledge", "updatedAt") VALUES (?, ?, '', ?)
-           ON CONFLICT ("shopDomain", "orderId") DO UPDATE SET "orderId" = excluded."orderId"
-           RETURNING "knowledge", "lookupAttempts"`,
-          [shop, orderId, now],
-        )
-      : await tx.query<{ knowledge: string; lookupAttempts: number }>(
-          `SELECT "knowledge", "lookupAttempts" FROM "OrderState" WHERE "shopDomain" = ? AND "orderId" = ?`,
-          [shop, orderId],
-        );
-  const row = rows[0];
+  const row = await lockOrderState(tx, shop, orderId, now);
   return {
     knowledge: row?.knowledge ? (JSON.parse(row.knowledge) as OrderKnowledge) : undefined,
-    lookupAttempts: Number(row?.lookupAttempts ?? 0),
+    lookupAttempts: row?.lookupAttempts ?? 0,
   };
 }
 
@@ -40,23 +31,16 @@ export async function saveOrder(
   lookup: { dueAt: Date | null; attempts?: number; error?: string | null },
   now: Date,
 ): Promise<void> {
-  await tx.execute(
-    `INSERT INTO "OrderState" ("shopDomain", "orderId", "orderName", "knowledge", "lookupDueAt", "lookupAttempts", "lookupError", "updatedAt")
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT ("shopDomain", "orderId") DO UPDATE SET "orderName" = excluded."orderName", "knowledge" = excluded."knowledge",
-       "lookupDueAt" = excluded."lookupDueAt", "lookupAttempts" = excluded."lookupAttempts", "lookupError" = excluded."lookupError",
-       "updatedAt" = excluded."updatedAt"`,
-    [
-      shop,
-      knowledge.orderId,
-      knowledge.orderName,
-      JSON.stringify(knowledge),
-      lookup.dueAt,
-      lookup.attempts ?? 0,
-      lookup.error ?? null,
-      now,
-    ],
-  );
+  await saveOrderState(tx, {
+    shopDomain: shop,
+    orderId: knowledge.orderId,
+    orderName: knowledge.orderName,
+    knowledge: JSON.stringify(knowledge),
+    lookupDueAt: lookup.dueAt,
+    lookupAttempts: lookup.attempts ?? 0,
+    lookupError: lookup.error ?? null,
+    updatedAt: now,
+  });
 }
 
 /** The order's knowledge and its stored text, without a lock (null when the app has none). */
@@ -65,11 +49,7 @@ export async function readOrderKnowledge(
   shop: string,
   orderId: string,
 ): Promise<{ knowledge: OrderKnowledge; text: string } | undefined> {
-  const rows = await tx.query<{ knowledge: string }>(
-    `SELECT "knowledge" FROM "OrderState" WHERE "shopDomain" = ? AND "orderId" = ?`,
-    [shop, orderId],
-  );
-  const text = rows[0]?.knowledge;
+  const text = await readKnowledgeText(tx, shop, orderId);
   return text ? { knowledge: JSON.parse(text) as OrderKnowledge, text } : undefined;
 }
 
@@ -80,10 +60,5 @@ export async function replaceKnowledgeIfUnchanged(
   knowledge: OrderKnowledge,
   expected: string,
 ): Promise<number> {
-  return tx.execute(`UPDATE "OrderState" SET "knowledge" = ? WHERE "shopDomain" = ? AND "orderId" = ? AND "knowledge" = ?`, [
-    JSON.stringify(knowledge),
-    shop,
-    knowledge.orderId,
-    expected,
-  ]);
+  return replaceKnowledgeIf(tx, shop, knowledge.orderId, JSON.stringify(knowledge), expected);
 }

@@ -4,7 +4,7 @@ import { pauseShop } from "../outbox/pause.server";
 import { makeMessage } from "../../tests/factories";
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/database";
 import { markShopInstalled } from "./install.server";
-import { ensureShop } from "./shop-rows.server";
+import { ensureShop } from "../db/repositories/shops.server";
 
 let database: TestDatabase;
 let db: SqlDatabase;

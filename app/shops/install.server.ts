@@ -1,6 +1,7 @@
 import type { SqlDatabase } from "../db/sql.server";
 import { resumeShop } from "../outbox/pause.server";
-import { ensureShop } from "./shop-rows.server";
+import { skipPausedBefore } from "../db/repositories/messages.server";
+import { ensureShop, markInstalled } from "../db/repositories/shops.server";
 
 /**
  * Messages that waited out an uninstall longer than this are not sent after a reinstall:
@@ -21,20 +22,14 @@ export async function markShopInstalled(
 ): Promise<{ resumed: number; expired: number }> {
   return db.transaction(async (tx) => {
     const row = await ensureShop(tx, shop, now);
-    await tx.execute(
-      `UPDATE "Shop" SET "installed" = ?, "uninstalledAt" = NULL, "name" = COALESCE(?, "name"), "updatedAt" = ? WHERE "domain" = ?`,
-      [true, name, now, shop],
-    );
+    await markInstalled(tx, shop, name, now);
     if (row.pausedReason !== "uninstalled") return { resumed: 0, expired: 0 };
-    const expired = await tx.execute(
-      `UPDATE "Message" SET "state" = 'skipped', "skipReason" = ?, "updatedAt" = ?
-       WHERE "shopDomain" = ? AND "state" = 'paused' AND "createdAt" < ?`,
-      [
-        "not sent: the app was uninstalled for more than a day before this update could go out",
-        now,
-        shop,
-        new Date(now.getTime() - STALE_AFTER_REINSTALL_MS),
-      ],
+    const expired = await skipPausedBefore(
+      tx,
+      shop,
+      new Date(now.getTime() - STALE_AFTER_REINSTALL_MS),
+      "not sent: the app was uninstalled for more than a day before this update could go out",
+      now,
     );
     return { resumed: await resumeShop(tx, shop, now), expired };
   });

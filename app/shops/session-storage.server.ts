@@ -1,3 +1,4 @@
+import { allSessionTokens, replaceTokens } from "../db/repositories/sessions.server";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Session as SessionClass, type Session } from "@shopify/shopify-app-remix/server";
 import { decryptSecret, encryptSecret, isEncryptedSecret } from "../crypto/secrets.server";
@@ -103,19 +104,14 @@ export class EncryptedSessionStorage implements SessionStore {
 
 /** On start: encrypts the access and refresh tokens stored in clear before encryption; returns how many rows. */
 export async function encryptStoredSessions(db: SqlExecutor, ring: string): Promise<number> {
-  const rows = await db.query<{ id: string; accessToken: string; refreshToken: string | null }>(
-    `SELECT "id", "accessToken", "refreshToken" FROM "Session"`,
-  );
+  const rows = await allSessionTokens(db);
   let changed = 0;
   for (const row of rows) {
     const access = isEncryptedSecret(row.accessToken) ? row.accessToken : encryptSecret(row.accessToken, ring);
     const refresh = row.refreshToken && !isEncryptedSecret(row.refreshToken) ? encryptSecret(row.refreshToken, ring) : row.refreshToken;
     if (access === row.accessToken && refresh === row.refreshToken) continue;
     // Only if the row is as read: a session stored meanwhile is already encrypted.
-    changed += await db.execute(
-      `UPDATE "Session" SET "accessToken" = ?, "refreshToken" = ? WHERE "id" = ? AND "accessToken" = ?`,
-      [access, refresh, row.id, row.accessToken],
-    );
+    if (await replaceTokens(db, row.id, row.accessToken, { accessToken: access, refreshToken: refresh })) changed += 1;
   }
   return changed;
 }

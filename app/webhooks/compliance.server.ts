@@ -1,5 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { addDataRequest, deleteDataRequest, shopDataRequests } from "../db/repositories/data-requests.server";
+import { blankOrderMessages, orderMessagesForReport, orderRecipients } from "../db/repositories/messages.server";
+import { deleteOrderState } from "../db/repositories/order-states.server";
+import { deleteRecipientTurns } from "../db/repositories/recipient-paces.server";
+import { deleteAllShopData } from "../db/repositories/shop-data.server";
 import type { SqlExecutor } from "../db/sql.server";
 import type { TopicResult, WebhookDelivery } from "./types";
 import type { ComplianceTopic } from "./topics";
@@ -15,17 +19,6 @@ const customerPayload = z.object({
   data_request: z.object({ id: id.nullish() }).nullish(),
 });
 
-/** Tables that hold a shop's data, children first. */
-const SHOP_TABLES = [
-  "Message",
-  "OrderState",
-  "Template",
-  "DataRequest",
-  "WebhookEvent",
-  "WebhookBody",
-  "RecipientPace",
-] as const;
-
 /**
  * The three mandatory compliance topics. Shopify allows 30 days; the app acts at once, in the
  * webhook's own transaction.
@@ -38,11 +31,7 @@ export async function handleComplianceTopic(
 ): Promise<TopicResult> {
   const shop = delivery.shop;
   if (topic === "shop/redact") {
-    for (const table of SHOP_TABLES) {
-      await tx.execute(`DELETE FROM "${table}" WHERE "shopDomain" = ?`, [shop]);
-    }
-    await tx.execute(`DELETE FROM "Session" WHERE "shop" = ?`, [shop]);
-    await tx.execute(`DELETE FROM "Shop" WHERE "domain" = ?`, [shop]);
+    await deleteAllShopData(tx, shop);
     // Nothing of the shop stays, not even this event (a repeat deletes nothing more).
     return { outcome: "processed", enqueued: 0, unrecorded: true };
   }
@@ -57,11 +46,7 @@ export async function handleComplianceTopic(
   const orders = payload.orders_requested ?? [];
   const held = [];
   for (const orderId of orders) {
-    const messages = await tx.query<{ status: string; state: string; recipient: string | null; sentAt: Date | null; bodyText: string | null }>(
-      `SELECT "status", "state", "recipient", "sentAt", "bodyText" FROM "Message"
-       WHERE "shopDomain" = ? AND "orderId" = ? ORDER BY "createdAt"`,
-      [shop, orderId],
-    );
+    const messages = await orderMessagesForReport(tx, shop, orderId);
     held.push({ orderId, messages });
   }
   const report = JSON.stringify({
@@ -69,10 +54,13 @@ export async function handleComplianceTopic(
     requestedAt: now.toISOString(),
     orders: held,
   });
-  await tx.execute(
-    `INSERT INTO "DataRequest" ("id", "shopDomain", "requestId", "customerId", "report", "createdAt") VALUES (?, ?, ?, ?, ?, ?)`,
-    [randomUUID(), shop, payload.data_request?.id ?? null, payload.customer?.id ?? null, report, now],
-  );
+  await addDataRequest(tx, {
+    shopDomain: shop,
+    requestId: payload.data_request?.id ?? null,
+    customerId: payload.customer?.id ?? null,
+    report,
+    createdAt: now,
+  });
   return { outcome: "processed", enqueued: 0 };
 }
 
@@ -97,21 +85,14 @@ async function redactCustomer(tx: SqlExecutor, shop: string, payload: z.infer<ty
   const ownPhone = storedPhone(payload.customer?.phone);
   if (ownPhone) phones.add(ownPhone);
   for (const orderId of orders) {
-    const rows = await tx.query<{ recipient: string | null }>(
-      `SELECT DISTINCT "recipient" FROM "Message" WHERE "shopDomain" = ? AND "orderId" = ? AND "recipient" IS NOT NULL`,
-      [shop, orderId],
-    );
-    for (const row of rows) if (row.recipient) phones.add(row.recipient);
-    await tx.execute(`DELETE FROM "OrderState" WHERE "shopDomain" = ? AND "orderId" = ?`, [shop, orderId]);
+    for (const recipient of await orderRecipients(tx, shop, orderId)) phones.add(recipient);
+    await deleteOrderState(tx, shop, orderId);
   }
-  const blank = `"recipient" = NULL, "bodyText" = NULL, "omittedLinks" = NULL, "requestJson" = NULL, "description" = NULL, "lastDetail" = NULL, "updatedAt" = ?`;
-  for (const orderId of orders) {
-    await tx.execute(`UPDATE "Message" SET ${blank} WHERE "shopDomain" = ? AND "orderId" = ?`, [now, shop, orderId]);
-  }
+  for (const orderId of orders) await blankOrderMessages(tx, shop, orderId, now);
   // Messages of orders the request did not list are left: Shopify names the orders to redact,
   // and another customer may share the number. Pacing rows hold only the number and a time.
   for (const phone of phones) {
-    await tx.execute(`DELETE FROM "RecipientPace" WHERE "shopDomain" = ? AND "recipient" = ?`, [shop, phone]);
+    await deleteRecipientTurns(tx, shop, phone);
   }
   const needles = new Set(phones);
   if (payload.customer?.phone) needles.add(payload.customer.phone);
@@ -126,16 +107,13 @@ async function deleteDataRequestsAbout(
   customer: { id?: string | null; email?: string | null } | undefined,
   phones: Set<string>,
 ): Promise<number> {
-  const rows = await tx.query<{ id: string; customerId: string | null; report: string }>(
-    `SELECT "id", "customerId", "report" FROM "DataRequest" WHERE "shopDomain" = ?`,
-    [shop],
-  );
+  const rows = await shopDataRequests(tx, shop);
   const email = customer?.email?.trim().toLowerCase() || undefined;
   const about = rows.filter((row) => {
     if (customer?.id && row.customerId === customer.id) return true;
     const text = row.report.toLowerCase();
     return (email !== undefined && text.includes(email)) || [...phones].some((phone) => row.report.includes(phone));
   });
-  for (const row of about) await tx.execute(`DELETE FROM "DataRequest" WHERE "id" = ?`, [row.id]);
+  for (const row of about) await deleteDataRequest(tx, row.id);
   return about.length;
 }

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { claimBody } from "../db/repositories/webhook-bodies.server";
+import { recordEvent, webhookIdSeenElsewhere } from "../db/repositories/webhook-events.server";
 import { timeOrderedId } from "../db/ids";
 import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
 import { handleComplianceTopic } from "./compliance.server";
@@ -39,35 +41,25 @@ export async function ingestWebhook(
 ): Promise<IngestResult> {
   try {
     return await db.transaction(async (tx) => {
-      const elsewhere = await tx.query(
-        `SELECT 1 AS "found" FROM "WebhookEvent" WHERE "webhookId" = ? AND "shopDomain" <> ? LIMIT 1`,
-        [delivery.webhookId, delivery.shop],
-      );
-      if (elsewhere.length > 0) throw new WebhookReplayError();
+      if (await webhookIdSeenElsewhere(tx, delivery.webhookId, delivery.shop)) throw new WebhookReplayError();
       if (!(await bodyBelongsTo(tx, delivery, now))) throw new WebhookReplayError();
       const result = await handleTopic(tx, delivery, now);
       if (result.unrecorded) return result;
       // The event is recorded last, with its outcome: one statement instead of an insert and
       // an update. A delivery seen before finds its row taken and rolls back what it did.
-      const inserted = await tx.execute(
-        `INSERT INTO "WebhookEvent" ("id", "shopDomain", "eventKey", "webhookId", "topic", "triggeredAt", "receivedAt",
-           "outcome", "reason", "orderId")
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT ("shopDomain", "eventKey") DO NOTHING`,
-        [
-          timeOrderedId(),
-          delivery.shop,
-          eventKey(delivery),
-          delivery.webhookId,
-          delivery.rawTopic,
-          delivery.triggeredAt ?? null,
-          now,
-          result.outcome,
-          result.reason ?? null,
-          result.orderId ?? null,
-        ],
-      );
-      if (inserted === 0) throw new SeenBefore();
+      const inserted = await recordEvent(tx, {
+        id: timeOrderedId(),
+        shopDomain: delivery.shop,
+        eventKey: eventKey(delivery),
+        webhookId: delivery.webhookId,
+        topic: delivery.rawTopic,
+        triggeredAt: delivery.triggeredAt ?? null,
+        receivedAt: now,
+        outcome: result.outcome,
+        reason: result.reason ?? null,
+        orderId: result.orderId ?? null,
+      });
+      if (!inserted) throw new SeenBefore();
       return result;
     }, WEBHOOK_COMMIT);
   } catch (error) {
@@ -92,13 +84,8 @@ async function bodyBelongsTo(tx: SqlExecutor, delivery: WebhookDelivery, now: Da
   const topic = delivery.topic ?? delivery.rawTopic;
   // One statement: RETURNING names the first owner of a known body. A row kept before topics
   // were bound takes the topic of its next delivery.
-  const owner = await tx.query<{ shopDomain: string; topic: string | null }>(
-    `INSERT INTO "WebhookBody" ("hash", "shopDomain", "topic", "receivedAt") VALUES (?, ?, ?, ?)
-     ON CONFLICT ("hash") DO UPDATE SET "topic" = COALESCE("WebhookBody"."topic", excluded."topic")
-     RETURNING "shopDomain", "topic"`,
-    [hash, delivery.shop, topic, now],
-  );
-  return owner[0]?.shopDomain === delivery.shop && owner[0]?.topic === topic;
+  const owner = await claimBody(tx, { hash, shopDomain: delivery.shop, topic, receivedAt: now });
+  return owner?.shopDomain === delivery.shop && owner?.topic === topic;
 }
 
 async function handleTopic(tx: SqlExecutor, delivery: WebhookDelivery, now: Date): Promise<TopicResult> {

@@ -1,3 +1,5 @@
+import { deleteBodiesBefore } from "../db/repositories/webhook-bodies.server";
+import { deleteEventsBefore } from "../db/repositories/webhook-events.server";
 import type { SqlExecutor } from "../db/sql.server";
 
 const HOUR_MS = 3_600_000;
@@ -24,13 +26,14 @@ export const WEBHOOK_PRUNE_EVERY_MS = HOUR_MS;
 /** Rows deleted per statement, so that a first run over a large backlog holds no long lock. */
 const BATCH = 5000;
 
-async function deleteOlder(db: SqlExecutor, table: "WebhookEvent" | "WebhookBody", key: string, before: Date): Promise<number> {
+async function deleteOlder(
+  db: SqlExecutor,
+  deleteBatch: (db: SqlExecutor, before: Date, limit: number) => Promise<number>,
+  before: Date,
+): Promise<number> {
   let total = 0;
   for (;;) {
-    const deleted = await db.execute(
-      `DELETE FROM "${table}" WHERE "${key}" IN (SELECT "${key}" FROM "${table}" WHERE "receivedAt" < ? LIMIT ?)`,
-      [before, BATCH],
-    );
+    const deleted = await deleteBatch(db, before, BATCH);
     total += deleted;
     if (deleted < BATCH) return total;
   }
@@ -38,7 +41,7 @@ async function deleteOlder(db: SqlExecutor, table: "WebhookEvent" | "WebhookBody
 
 /** Deletes webhook events and body hashes older than their retention; returns the counts. */
 export async function pruneWebhookRecords(db: SqlExecutor, now: Date): Promise<{ events: number; bodies: number }> {
-  const events = await deleteOlder(db, "WebhookEvent", "id", new Date(now.getTime() - WEBHOOK_EVENT_RETENTION_MS));
-  const bodies = await deleteOlder(db, "WebhookBody", "hash", new Date(now.getTime() - WEBHOOK_BODY_RETENTION_MS));
+  const events = await deleteOlder(db, deleteEventsBefore, new Date(now.getTime() - WEBHOOK_EVENT_RETENTION_MS));
+  const bodies = await deleteOlder(db, deleteBodiesBefore, new Date(now.getTime() - WEBHOOK_BODY_RETENTION_MS));
   return { events, bodies };
 }

@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { SqlExecutor } from "../db/sql.server";
 import { pauseShop } from "../outbox/pause.server";
 import type { TopicResult, WebhookDelivery } from "./types";
-import { ensureShop } from "../shops/shop-rows.server";
+import { deleteShopSessions, setShopScope } from "../db/repositories/sessions.server";
+import { ensureShop, updateShop } from "../db/repositories/shops.server";
 
 const scopesUpdate = z.object({ current: z.array(z.string()).default([]) });
 
@@ -19,19 +20,13 @@ export async function handleAppTopic(
 ): Promise<TopicResult> {
   if (topic === "app/uninstalled") {
     await ensureShop(tx, delivery.shop, now);
-    await tx.execute(`DELETE FROM "Session" WHERE "shop" = ?`, [delivery.shop]);
-    await tx.execute(
-      `UPDATE "Shop" SET "installed" = ?, "uninstalledAt" = ?, "updatedAt" = ? WHERE "domain" = ?`,
-      [false, now, now, delivery.shop],
-    );
+    await deleteShopSessions(tx, delivery.shop);
+    await updateShop(tx, delivery.shop, { installed: false, uninstalledAt: now, updatedAt: now });
     await pauseShop(tx, delivery.shop, { reason: "uninstalled", code: null, detail: "The app was uninstalled" }, now);
     return { outcome: "processed", enqueued: 0 };
   }
   const parsed = scopesUpdate.safeParse(JSON.parse(delivery.rawBody));
   if (!parsed.success) return { outcome: "ignored", reason: "scopes_update payload has no current scopes", enqueued: 0 };
-  await tx.execute(`UPDATE "Session" SET "scope" = ? WHERE "shop" = ?`, [
-    parsed.data.current.join(","),
-    delivery.shop,
-  ]);
+  await setShopScope(tx, delivery.shop, parsed.data.current.join(","));
   return { outcome: "processed", enqueued: 0 };
 }

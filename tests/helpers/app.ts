@@ -55,10 +55,10 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await globalThis.__prisma?.$disconnect();
-      await globalThis.__sql?.close();
-      globalThis.__prisma = undefined;
-      globalThis.__sql = undefined;
+      const { closePrisma } = await import("../../app/db.server");
+      const { closeSql } = await import("../../app/db/sql-instance.server");
+      await closePrisma();
+      await closeSql();
       await database.drop();
     },
   };
