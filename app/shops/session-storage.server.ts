@@ -100,6 +100,14 @@ export class EncryptedSessionStorage implements SessionStore {
   }
 }
 
+/**
+ * The scopes Shopify granted the app on `shop`, onto its stored sessions: from app/scopes_update,
+ * and from the admin's own re-check when that webhook is late or lost.
+ */
+export async function storeGrantedScopes(db: SqlExecutor, shop: string, granted: readonly string[]): Promise<void> {
+  await db.execute(`UPDATE "Session" SET "scope" = ? WHERE "shop" = ?`, [granted.join(","), shop]);
+}
+
 /** On start: encrypts the access and refresh tokens stored in clear before encryption; returns how many rows. */
 export async function encryptStoredSessions(db: SqlExecutor, ring: string): Promise<number> {
   const rows = await db.query<{ id: string; accessToken: string; refreshToken: string | null }>(

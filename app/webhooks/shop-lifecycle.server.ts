@@ -3,6 +3,7 @@ import type { SqlExecutor } from "../db/sql.server";
 import { pauseShop } from "../outbox/pause.server";
 import type { TopicResult, WebhookDelivery } from "./ingest.server";
 import { ensureShop } from "../shops/shop-rows.server";
+import { storeGrantedScopes } from "../shops/session-storage.server";
 
 const scopesUpdate = z.object({ current: z.array(z.string()).default([]) });
 
@@ -29,9 +30,6 @@ export async function handleAppTopic(
   }
   const parsed = scopesUpdate.safeParse(JSON.parse(delivery.rawBody));
   if (!parsed.success) return { outcome: "ignored", reason: "scopes_update payload has no current scopes", enqueued: 0 };
-  await tx.execute(`UPDATE "Session" SET "scope" = ? WHERE "shop" = ?`, [
-    parsed.data.current.join(","),
-    delivery.shop,
-  ]);
+  await storeGrantedScopes(tx, delivery.shop, parsed.data.current);
   return { outcome: "processed", enqueued: 0 };
 }
