@@ -8,11 +8,13 @@ import { testSendHelp } from "../../app/admin/test-send-help";
 import { OUTCOME_HELP } from "../../app/kaleyra/outcome";
 import { ACCOUNT, configureShop } from "../helpers/pipeline";
 import { waitFor } from "../helpers/process";
+import { scopeGrantUrl } from "../../app/admin/scope-grant";
+import { shopifyScopesApi } from "./support/shopify-admin-api";
 import { storeOfflineSession } from "./support/shopify-session";
 import { bannerTitled, errorNextTo, adminSuite } from "./support/suite";
 
 const suite = adminSuite();
-const { merchant, shopRow, messagesOf, waitForStates, placeOrder, waitForToast } = suite;
+const { merchant, shopRow, messagesOf, waitForStates, placeOrder, shipOrder, waitForToast } = suite;
 const MERCHANT_PHONE = "+91 98123 45678";
 const PHONE = { width: 390, height: 844 };
 
@@ -277,16 +279,68 @@ describe("7. Settings form", () => {
 });
 
 describe("8. missing permissions", () => {
-  it("GIVEN a session without read_fulfillments WHEN Home opens THEN the banner names it in plain words", async () => {
+  const REQUIRED = ["read_orders", "read_fulfillments"];
+
+  it("GIVEN a session without read_fulfillments WHEN the merchant presses Grant access and approves THEN Shopify's grant screen asks for the app's scopes, the banner goes and shipments are told", async () => {
     const shop = "advice-scopes.myshopify.com";
     await configureShop(suite.pipeline.db, shop);
-    const view = await merchant(shop);
+    await markVerified(shop);
     await storeOfflineSession(shop, "read_orders");
-    await view.open("/app");
-    await bannerTitled(view.page, "The app is missing permissions").waitFor();
-    const text = await view.page.locator("body").innerText();
-    expect(text).toContain("your fulfillments");
-    expect(text).not.toContain("read_fulfillments");
+    const shopify = shopifyScopesApi(shop, { required: REQUIRED, granted: ["read_orders"] });
+    try {
+      const view = await merchant(shop);
+      const { page } = view;
+      await view.open("/app");
+      await bannerTitled(page, "The app is missing permissions").waitFor();
+      const text = await page.locator("body").innerText();
+      expect(text).toContain("your fulfillments");
+      expect(text).not.toContain("read_fulfillments");
+      expect(text).not.toContain("install it again");
+
+      await page.getByRole("button", { name: "Grant access" }).click();
+      // The app asked Shopify first (its stored session may only be out of date), then sent the admin to the grant screen.
+      await expect
+        .poll(async () => (await view.appBridge()).redirects, { timeout: 15_000 })
+        .toEqual([scopeGrantUrl(shop, process.env.SHOPIFY_API_KEY ?? "", REQUIRED)]);
+      expect(shopify.requests).toHaveLength(1);
+      expect(shopify.requests[0]?.query).toMatch(/installation\s*\{\s*accessScopes/);
+      expect(shopify.requests[0]?.accessToken).toBe(`shpat_test_${shop.replace(/\W/g, "_")}`);
+
+      await view.grantScopes();
+      await page.getByText("Setup is complete.").waitFor();
+      expect(await bannerTitled(page, "The app is missing permissions").count()).toBe(0);
+      const sessions = await suite.pipeline.db.query<{ scope: string }>(`SELECT "scope" FROM "Session" WHERE "shop" = ?`, [shop]);
+      expect(sessions.map((session) => session.scope)).toEqual([REQUIRED.join(",")]);
+
+      await placeOrder(shop, "9801", "#9801");
+      await shipOrder(shop, "9801");
+      await waitForStates(shop, ["sent", "sent"], "the order's and the shipment's messages");
+    } finally {
+      shopify.restore();
+    }
+  });
+
+  it("GIVEN Shopify granted the access but its webhook never arrived WHEN the merchant presses Grant access THEN the app learns it from Shopify and the banner goes, without leaving the app", async () => {
+    const shop = "advice-scopes-late.myshopify.com";
+    await configureShop(suite.pipeline.db, shop);
+    await markVerified(shop);
+    await storeOfflineSession(shop, "read_orders");
+    const shopify = shopifyScopesApi(shop, { required: REQUIRED, granted: REQUIRED });
+    try {
+      const view = await merchant(shop);
+      const { page } = view;
+      await view.open("/app");
+      await page.getByRole("button", { name: "Grant access" }).click();
+      await waitForToast(view, "Access granted");
+      await expect.poll(() => bannerTitled(page, "The app is missing permissions").count()).toBe(0);
+      await page.getByText("Setup is complete.").waitFor();
+      expect((await view.appBridge()).redirects).toEqual([]);
+      expect(shopify.requests).toHaveLength(1);
+      const sessions = await suite.pipeline.db.query<{ scope: string }>(`SELECT "scope" FROM "Session" WHERE "shop" = ?`, [shop]);
+      expect(sessions.map((session) => session.scope)).toEqual([REQUIRED.join(",")]);
+    } finally {
+      shopify.restore();
+    }
   });
 });
 
