@@ -14,7 +14,7 @@ import { storeOfflineSession } from "./support/shopify-session";
 import { bannerTitled, errorNextTo, adminSuite } from "./support/suite";
 
 const suite = adminSuite();
-const { merchant, shopRow, messagesOf, waitForStates, placeOrder, shipOrder, waitForToast } = suite;
+const { merchant, shopRow, messagesOf, waitForStates, placeOrder, shipOrder, toasts, waitForToast } = suite;
 const MERCHANT_PHONE = "+91 98123 45678";
 const PHONE = { width: 390, height: 844 };
 
@@ -261,6 +261,39 @@ describe("7. Settings form", () => {
     await page.getByLabel("Kaleyra SID").press("Enter");
     await waitFor(async () => ((await shopRow(shop))?.kaleyraSid === "HXEDITEDWHILESAVING" ? true : undefined), 10_000, "the Enter save");
     await expect.poll(async () => (await view.appBridge()).saveBars["settings-save-bar"]).toBe(false);
+  });
+
+  it("GIVEN the page reloading after a save WHEN the merchant edits and presses Enter THEN the press waits for the reload and saves the edit", async () => {
+    const shop = "advice-settings-reload.myshopify.com";
+    await configureShop(suite.pipeline.db, shop);
+    const view = await merchant(shop);
+    const { page } = view;
+    await view.open("/app/settings");
+    // Hold the page's reload after the save (its loaders' data requests) until the merchant pressed Enter.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let saved = false;
+    let reloading = false;
+    await page.route(/[?&]_data=/, async (route) => {
+      if (route.request().method() === "POST") saved = true;
+      else if (saved) {
+        reloading = true;
+        await held;
+      }
+      await route.continue();
+    });
+    await page.getByLabel("WhatsApp business number").fill("+919876500003");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => reloading, { timeout: 15_000 }).toBe(true);
+    await waitFor(async () => ((await shopRow(shop))?.businessNumber === "+919876500003" ? true : undefined), 10_000, "the first save");
+
+    await page.getByLabel("Kaleyra SID").fill("HXEDITEDWHILERELOADING");
+    await page.getByLabel("Kaleyra SID").press("Enter");
+    release();
+    await waitFor(async () => ((await shopRow(shop))?.kaleyraSid === "HXEDITEDWHILERELOADING" ? true : undefined), 15_000, "the Enter pressed during the reload");
+    await expect.poll(async () => (await toasts(view)).filter((toast) => toast === "Settings saved").length).toBe(2);
+    await expect.poll(async () => (await view.appBridge()).saveBars["settings-save-bar"]).toBe(false);
+    expect(await page.getByLabel("Kaleyra SID").inputValue()).toBe("HXEDITEDWHILERELOADING");
   });
 
   it("GIVEN errors WHEN the merchant corrects a field THEN its error goes at once and the first error had the focus", async () => {
