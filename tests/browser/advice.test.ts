@@ -456,6 +456,26 @@ describe("10. empty and loading states", () => {
   });
 });
 
+describe("a message without a phone number", () => {
+  it("GIVEN an order with no phone anywhere WHEN the merchant reads the log THEN it says no phone number for the buyer, and the message says why", async () => {
+    const shop = "advice-no-phone.myshopify.com";
+    await configureShop(suite.pipeline.db, shop);
+    await placeOrder(shop, "9961", "#9961", { phone: null, customer: null, billing_address: null, shipping_address: null });
+    await waitForStates(shop, ["skipped"], "the message without a number");
+    for (const size of [undefined, PHONE]) {
+      const view = await merchant(shop, size);
+      const { page } = view;
+      await view.open("/app/messages");
+      const list = page.locator(size ? ".messages-narrow" : ".messages-wide");
+      await list.getByText(/no phone number for the buyer/).waitFor();
+      expect(await list.innerText()).not.toMatch(/—|to no phone/);
+    }
+    const view = await merchant(shop);
+    await view.open(`/app/messages/${(await messagesOf(shop))[0]?.id}`);
+    await view.page.getByText(/^no phone number for the buyer: there is no phone on /).waitFor();
+  });
+});
+
 describe("11. preview", () => {
   it("GIVEN a long description or link, or a text over the limit WHEN previewed THEN the card keeps its width and an unsendable text is not shown as sendable", async () => {
     const shop = "advice-preview.myshopify.com";
