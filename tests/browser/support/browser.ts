@@ -126,7 +126,7 @@ export async function openMerchantView(
   const problems: string[] = [];
   await keepOnMachine(context, appUrl, problems);
   const page = await context.newPage();
-  // Under the test's own 30 s, so a wait that never ends fails with what it waited for.
+  // Well under the test's own deadline, so a wait that never ends fails with what it waited for.
   page.setDefaultTimeout(15_000);
   collectPageProblems(page, problems);
 
@@ -152,7 +152,7 @@ export async function openMerchantView(
       );
     },
     async grantScopes() {
-      const reopened = page.waitForEvent("load", { timeout: 30_000 });
+      const reopened = page.waitForEvent("load");
       await page.evaluate(() => (window as unknown as { __adminPreview: { grantScopes(): Promise<void> } }).__adminPreview.grantScopes());
       await reopened;
       await page.waitForLoadState("networkidle");
