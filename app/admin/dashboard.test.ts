@@ -121,9 +121,11 @@ describe("banners", () => {
     expect(attentionBanners({ ...READY, pausedReason: "uninstalled", installed: false }, NO_EXTRA).map((b) => b.id)).toEqual([
       "uninstalled",
     ]);
-    const scopes = attentionBanners(READY, { missingScopes: ["read_fulfillments"], waitingMessages: 0 })[0]?.lines[0];
-    expect(scopes).toContain("your fulfillments");
-    expect(scopes).not.toContain("read_fulfillments");
+    const scopes = attentionBanners(READY, { missingScopes: ["read_fulfillments"], waitingMessages: 0 })[0];
+    expect(scopes?.lines[0]).toContain("your fulfillments");
+    expect(scopes?.lines.join(" ")).not.toMatch(/read_fulfillments|install it again/);
+    // The merchant is in the app already: the banner itself asks Shopify for the access.
+    expect(scopes?.action).toEqual({ label: "Grant access", intent: "grant_scopes" });
     expect(attentionBanners({ ...READY, apiKeyUnreadable: true }, NO_EXTRA).map((b) => [b.id, b.title])).toEqual([
       ["key_unreadable", "Re-enter your Kaleyra API key"],
     ]);

@@ -65,7 +65,7 @@ export interface AttentionBanner {
   title: string;
   lines: string[];
   /** A link to the page that fixes it, or the Home page's "resume sending" action. */
-  action?: { label: string; url: string } | { label: string; intent: "resume" | "recheck" };
+  action?: { label: string; url: string } | { label: string; intent: "resume" | "recheck" | "grant_scopes" };
   /** When a timed pause lifts by itself (ISO). */
   resumeAt?: string;
 }
@@ -152,8 +152,9 @@ export function attentionBanners(
       title: "The app is missing permissions",
       lines: [
         `Shopify has not granted access to ${context.missingScopes.map(scopeLabel).join(" and ")}. Without it the app cannot see orders or shipments, so no update is sent.`,
-        "Approve the permissions the app asks for when Shopify shows them; if it does not, remove the app and install it again from the Shopify App Store (your settings and templates are kept).",
+        "Press Grant access: Shopify shows what the app asks for and, once you approve it, opens the app again. Only the store owner or staff allowed to manage apps can approve.",
       ],
+      action: { label: "Grant access", intent: "grant_scopes" },
     });
   }
   if (!shop.enabled && shop.kaleyraSid) {

@@ -40,7 +40,7 @@ describe("listMessages", () => {
     expect(page.rows[0]?.orderName).toBe("#1025");
     expect(page.rows.at(-1)?.orderName).toBe("#1006");
     expect(page).toMatchObject({ page: 1, hasNext: true, hasPrevious: false });
-    expect(page.rows.every((row) => row.recipient === "•••••••0147")).toBe(true);
+    expect(page.rows.every((row) => row.recipient.text === "•••••••0147" && !row.recipient.missing)).toBe(true);
   });
 
   it("GIVEN the second page WHEN read THEN the oldest five and no next page", async () => {
@@ -89,7 +89,7 @@ describe("getMessage", () => {
       answer: { code: "WA400", httpStatus: 400, words: "Refer to correct payload format" },
       help,
       canRetry: true,
-      recipient: "•••••••0147",
+      recipient: { text: "•••••••0147", missing: false, why: null },
       orderUrl: "https://admin.shopify.com/store/log/orders/6001",
     });
     expect(detail?.request).not.toContain("api-key");

@@ -11,7 +11,8 @@ import type { OrderKnowledge } from "../orders/knowledge";
 import { NO_PHONE_REASON, pickRecipient } from "../orders/recipient";
 import {
   isRetryable,
-  maskedRecipient,
+  shownRecipient,
+  type ShownRecipient,
   orderAdminUrl,
   PAGE_SIZE,
   requestForDisplay,
@@ -29,7 +30,7 @@ export interface MessageRow {
   orderName: string;
   statusLabel: string;
   state: string;
-  recipient: string;
+  recipient: ShownRecipient;
   attempts: number;
   createdAt: string;
   retry: RetryProgress | null;
@@ -63,7 +64,7 @@ export async function listMessages(deps: AdminDeps, shopDomain: string, filter: 
       orderName: row.orderName ?? row.orderId,
       statusLabel: statusLabel(row.status),
       state: row.state,
-      recipient: maskedRecipient(row.recipient),
+      recipient: shownRecipient(row.recipient, row.audience, row.skipReason),
       attempts: row.attempts,
       createdAt: row.createdAt.toISOString(),
       retry: retryProgress(row.state, row.attempts, MAX_ATTEMPTS, row.nextAttemptAt.toISOString()),
@@ -82,7 +83,7 @@ export interface MessageDetail {
   statusLabel: string;
   state: string;
   stateLabel: string;
-  recipient: string;
+  recipient: ShownRecipient;
   recipientSource: string | null;
   referenceId: string | null;
   bodyText: string | null;
@@ -181,7 +182,7 @@ export async function getMessage(deps: AdminDeps, shopDomain: string, id: string
     statusLabel: statusLabel(row.status),
     state: row.state,
     stateLabel: MESSAGE_STATE_LABEL[row.state] ?? row.state,
-    recipient: maskedRecipient(row.recipient),
+    recipient: shownRecipient(row.recipient, row.audience, row.skipReason),
     recipientSource: row.recipientSource,
     referenceId: row.referenceId,
     bodyText: row.bodyText,

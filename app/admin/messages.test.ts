@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isRetryable, maskedRecipient, orderAdminUrl, parseMessageFilter, requestForDisplay, statesFor } from "./messages";
+import { NO_GIFT_PHONE_REASON, NO_PHONE_REASON } from "../orders/recipient";
+import { isRetryable, orderAdminUrl, parseMessageFilter, requestForDisplay, shownRecipient, statesFor } from "./messages";
 import { retryProgress } from "./message-states";
 
 describe("message log filters", () => {
@@ -30,8 +31,26 @@ describe("message display", () => {
   });
 
   it("GIVEN a recipient WHEN shown THEN only the last four digits are visible", () => {
-    expect(maskedRecipient("+15025550147")).toBe("•••••••0147");
-    expect(maskedRecipient(null)).toBe("—");
+    expect(shownRecipient("+15025550147", "buyer", null)).toEqual({ text: "•••••••0147", missing: false, why: null });
+  });
+
+  it("GIVEN no number WHEN shown THEN the log says whose number is missing and why, never a dash", () => {
+    expect(shownRecipient(null, "buyer", `${NO_PHONE_REASON}: there is no phone on the order or the customer`)).toEqual({
+      text: "no phone number for the buyer",
+      missing: true,
+      why: "there is no phone on the order or the customer",
+    });
+    expect(shownRecipient(null, "gift_recipient", `${NO_GIFT_PHONE_REASON}: there is no phone on the shipping address`)).toEqual({
+      text: "no phone number for the gift recipient",
+      missing: true,
+      why: "there is no phone on the shipping address",
+    });
+    // Skipped for another reason first (sending switched off): the number is still missing, the why is not known.
+    expect(shownRecipient(null, "buyer", "sending is switched off for this shop")).toEqual({
+      text: "no phone number for the buyer",
+      missing: true,
+      why: null,
+    });
   });
 
   it("GIVEN the states WHEN asked THEN only failed and skipped messages can be retried", () => {

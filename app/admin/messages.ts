@@ -4,7 +4,7 @@
  * (zod); the page's labels are in message-states.ts.
  */
 import { z } from "zod";
-import { maskPhone } from "../orders/recipient";
+import { maskPhone, NO_GIFT_PHONE_REASON, NO_PHONE_REASON } from "../orders/recipient";
 import { FILTER_STATES, MESSAGE_FILTER_STATES, type MessageFilterState } from "./message-states";
 
 export const PAGE_SIZE = 20;
@@ -46,8 +46,24 @@ export function orderAdminUrl(shopDomain: string, orderId: string): string {
   return `https://admin.shopify.com/store/${encodeURIComponent(handle)}/orders/${encodeURIComponent(orderId)}`;
 }
 
-export function maskedRecipient(recipient: string | null): string {
-  return recipient ? maskPhone(recipient) : "—";
+export interface ShownRecipient {
+  /** The masked number, or whose number is missing. */
+  text: string;
+  missing: boolean;
+  /** Why there is no number, when the message's skip reason says (the planner's words after its prefix). */
+  why: string | null;
+}
+
+/**
+ * The recipient as the log shows it. A message has no number only when none of the order's
+ * phones could be used (the planner picks one for every message, skipped or not), so the
+ * log says so, and for whom, instead of a dash.
+ */
+export function shownRecipient(recipient: string | null, audience: string, skipReason: string | null): ShownRecipient {
+  if (recipient) return { text: maskPhone(recipient), missing: false, why: null };
+  const text = audience === "gift_recipient" ? "no phone number for the gift recipient" : "no phone number for the buyer";
+  const prefix = [NO_PHONE_REASON, NO_GIFT_PHONE_REASON].find((start) => skipReason?.startsWith(`${start}: `));
+  return { text, missing: true, why: prefix && skipReason ? skipReason.slice(prefix.length + 2) : null };
 }
 
 export function isRetryable(state: string): boolean {

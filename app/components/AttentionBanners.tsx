@@ -12,13 +12,19 @@ import { useToast } from "./useToast";
  */
 export function AttentionBanners({ banners }: { banners: AttentionBanner[] }) {
   const fetcher = useFetcher<{ ok: boolean; resumed?: boolean }>();
+  // Answers only when Shopify had granted the access already; otherwise the admin leaves for Shopify's grant screen.
+  const grant = useFetcher<{ ok: boolean; granted?: boolean }>();
   const toast = useToast();
   const recheck = useRecheck();
   const answer = fetcher.state === "idle" ? fetcher.data : undefined;
+  const granted = grant.state === "idle" ? grant.data?.granted : undefined;
 
   useEffect(() => {
     if (answer?.ok) toast(answer.resumed ? "Sending resumed" : "Sending was not paused");
   }, [answer, toast]);
+  useEffect(() => {
+    if (granted) toast("Access granted");
+  }, [granted, toast]);
 
   if (banners.length === 0) return <ResumedBanner fetcher={recheck} />;
   return (
@@ -33,6 +39,12 @@ export function AttentionBanners({ banners }: { banners: AttentionBanner[] }) {
             content: action.label,
             loading: fetcher.state !== "idle",
             onAction: () => fetcher.submit({ intent: action.intent }, { method: "post", action: "/app?index" }),
+          };
+        } else if (action && action.intent === "grant_scopes") {
+          bannerAction = {
+            content: action.label,
+            loading: grant.state !== "idle",
+            onAction: () => grant.submit({ intent: action.intent }, { method: "post", action: "/app?index" }),
           };
         }
         return (

@@ -6,14 +6,18 @@
  * - `fetch` to the app's own origin carries `Authorization: Bearer <session token>`, as
  *   Remix's data requests and form posts need; tokens come from the preview's token
  *   endpoint, so the app's secret never enters the page;
+ * - a 401 answer naming a URL in `X-Shopify-API-Request-Failure-Reauthorize-Url` (the
+ *   library's redirect out of the app, such as to Shopify's grant screen) is where App Bridge
+ *   would send the admin: recorded in `redirects` instead, as nothing leaves this machine;
+ *   `grantScopes()` then plays the merchant approving and Shopify opening the app again;
  * - `window.shopify`: `idToken()`, `toast`, `saveBar`, `loading` (recorded), `config`;
  * - the `ui-nav-menu` and `ui-save-bar` elements: hidden in the app's page, their contents
  *   reported to the preview's admin shell (shell.ts) when the app runs in its frame, which
  *   draws them and sends the clicks back, the way the admin does.
  *
  * What the admin would show is also kept on `window.__adminPreview.state` (toasts, open save
- * bars, nav links), and `navigate(href)` / `clickSaveBar(id, "save" | "discard")` play the
- * admin's side: the browser tests drive the app through these.
+ * bars, nav links, redirects out of the app), and `navigate(href)`, `clickSaveBar(id, "save" |
+ * "discard")` and `grantScopes()` play the admin's side: the browser tests drive the app through these.
  */
 import { PREVIEW_PATHS } from "./paths";
 
@@ -29,7 +33,7 @@ export function appBridgeStandInScript(defaultShop: string): string {
   const framed = window.parent !== window;
   const appOrigin = window.location.origin;
   const nativeFetch = window.fetch.bind(window);
-  const state = { toasts: [], saveBars: {}, nav: [], loading: [] };
+  const state = { toasts: [], saveBars: {}, nav: [], loading: [], redirects: [] };
   const tell = (message) => {
     if (framed) window.parent.postMessage(Object.assign({ source: "admin-preview-app" }, message), appOrigin);
   };
@@ -46,8 +50,23 @@ export function appBridgeStandInScript(defaultShop: string): string {
     if (url.origin === appOrigin && !url.pathname.startsWith("/__preview/")) {
       request.headers.set("Authorization", "Bearer " + (await idToken()));
     }
-    return nativeFetch(request);
+    const response = await nativeFetch(request);
+    const leaveTo = response.status === 401 ? response.headers.get("X-Shopify-API-Request-Failure-Reauthorize-Url") : null;
+    if (!leaveTo) return response;
+    // App Bridge sends the admin there and this page goes with it: the request never answers.
+    state.redirects.push(leaveTo);
+    tell({ type: "redirect", url: leaveTo });
+    return new Promise(() => {});
   };
+
+  // What Shopify does once the merchant approves on its grant screen: app/scopes_update to the
+  // app (the preview server sends it, signed), then the app opened again.
+  async function grantScopes() {
+    const response = await nativeFetch(${JSON.stringify(PREVIEW_PATHS.grantScopes)} + "?shop=" + encodeURIComponent(shop), { method: "POST" });
+    if (!response.ok) throw new Error("admin preview: the grant was not recorded (" + response.status + ")");
+    const reopen = ${JSON.stringify(PREVIEW_PATHS.open)} + "?shop=" + encodeURIComponent(shop) + "&path=" + encodeURIComponent("/app");
+    setTimeout(() => window.location.assign(reopen), 0);
+  }
 
   class UiNavMenu extends HTMLElement {
     connectedCallback() {
@@ -132,7 +151,7 @@ export function appBridgeStandInScript(defaultShop: string): string {
     },
   };
 
-  window.__adminPreview = { state, navigate, clickSaveBar };
+  window.__adminPreview = { state, navigate, clickSaveBar, grantScopes };
 })();
 `;
 }

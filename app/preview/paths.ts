@@ -4,4 +4,5 @@ export const PREVIEW_PATHS = {
   open: "/__preview/open",
   appBridge: "/__preview/app-bridge.js",
   sessionToken: "/__preview/session-token",
+  grantScopes: "/__preview/grant-scopes",
 } as const;

@@ -5,12 +5,14 @@
  * - GET  /__preview/open          a fresh session token, then the app page as the admin opens it
  * - GET  /__preview/app-bridge.js the App Bridge stand-in
  * - POST /__preview/session-token a session token for App Bridge's idToken()
+ * - POST /__preview/grant-scopes  the merchant approved on Shopify's grant screen (grant.server.ts)
  * - GET  /auth/session-token      Shopify's token bounce page, answered through /__preview/open
  */
 import type { Express, Request, Response } from "express";
 import type { Logger } from "../logger.server";
 import { SHOP_DOMAIN } from "../shops/domain";
 import { appBridgeStandInScript } from "./app-bridge-stand-in";
+import { sendScopesUpdate } from "./grant.server";
 import { PREVIEW_PATHS } from "./paths";
 import { ensureOfflineSession, hostParam, mintSessionToken, SESSION_TOKEN_SECONDS } from "./session.server";
 import { previewShellHtml } from "./shell";
@@ -68,16 +70,34 @@ export function mountAdminPreview(app: Express, options: AdminPreviewOptions): v
     noStore(res).type("text/javascript").send(appBridgeStandInScript(options.shop));
   });
 
-  app.post(PREVIEW_PATHS.sessionToken, (req, res) => {
-    // Only the app's own pages may ask: another site open in the developer's browser may not.
+  // Only the app's own pages may ask: another site open in the developer's browser may not.
+  const sameOrigin = (req: Request, res: Response): boolean => {
     const site = req.get("sec-fetch-site");
-    if (site !== undefined && site !== "same-origin") {
-      noStore(res).status(403).json({ error: "same-origin requests only" });
-      return;
-    }
+    if (site === undefined || site === "same-origin") return true;
+    noStore(res).status(403).json({ error: "same-origin requests only" });
+    return false;
+  };
+
+  app.post(PREVIEW_PATHS.sessionToken, (req, res) => {
+    if (!sameOrigin(req, res)) return;
     const shop = shopOf(req);
     if (!shop) return badShop(res);
     noStore(res).json({ token: mintSessionToken(shop, options), expiresInSeconds: SESSION_TOKEN_SECONDS });
+  });
+
+  app.post(PREVIEW_PATHS.grantScopes, async (req, res, next) => {
+    if (!sameOrigin(req, res)) return;
+    const shop = shopOf(req);
+    if (!shop) return badShop(res);
+    try {
+      // To this very server, at the address the request came in on (not a Host header's word).
+      const { localAddress = "127.0.0.1", localPort } = req.socket;
+      const host = localAddress.includes(":") ? `[${localAddress}]` : localAddress;
+      const answer = await sendScopesUpdate(`http://${host}:${localPort}`, shop, options);
+      noStore(res).status(answer.ok ? 204 : 502).end();
+    } catch (error) {
+      next(error);
+    }
   });
 
   // Shopify's library sends a page whose session token ran out to this bounce page, which

@@ -37,11 +37,20 @@ export function hostParam(shop: string): string {
   return Buffer.from(`admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, "")}`).toString("base64");
 }
 
+// The same encrypted storage as the app's: the preview's token is fake, but at rest it
+// looks like every other.
+const previewStorage = () =>
+  new EncryptedSessionStorage(new PrismaSessionStorage(db(), { connectionRetries: 1 }), config().ENCRYPTION_KEY);
+
+/** The scopes stored with `offline_<shop>`, none when there is no session. */
+export async function storedScopes(shop: string): Promise<string[]> {
+  const session = await previewStorage().loadSession(`offline_${shop}`);
+  return (session?.scope ?? "").split(",").filter(Boolean);
+}
+
 /** Stores `offline_<shop>` with the app's scopes unless one is stored. */
 export async function ensureOfflineSession(shop: string, scopes: string[]): Promise<void> {
-  // The same encrypted storage as the app's: the preview's token is fake, but at rest it
-  // looks like every other.
-  const storage = new EncryptedSessionStorage(new PrismaSessionStorage(db(), { connectionRetries: 1 }), config().ENCRYPTION_KEY);
+  const storage = previewStorage();
   if (await storage.loadSession(`offline_${shop}`)) return;
   const stored = await storage.storeSession(
     new Session({

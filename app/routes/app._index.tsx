@@ -6,6 +6,7 @@ import type { SendingState } from "../admin/sending-state";
 import { COUNT_WINDOW_DAYS, loadDashboard, resumeSending, type MessageCounts } from "../admin/dashboard.server";
 import { adminDeps } from "../admin/deps.server";
 import { formToObject, readForm } from "../admin/form-data";
+import { grantScopes } from "../admin/scope-grant.server";
 import { sendTestMessage } from "../admin/settings.server";
 import { AttentionBanners } from "../components/AttentionBanners";
 import { SetupChecklist } from "../components/SetupChecklist";
@@ -19,9 +20,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, scopes, redirect } = await authenticate.admin(request);
   const form = await readForm(request);
   const intent = form?.get("intent");
+  if (intent === "grant_scopes") {
+    const app = { apiKey: config().SHOPIFY_API_KEY, requiredScopes: config().SCOPES };
+    const outcome = await grantScopes(adminDeps().sql, app, { shop: session.shop, granted: session.scope, queryScopes: scopes.query });
+    // The grant screen is Shopify's, outside the app's frame: for this fetch the library answers
+    // 401 with the URL in X-Shopify-API-Request-Failure-Reauthorize-Url, which App Bridge opens in the admin.
+    if (!outcome.granted) throw redirect(outcome.grantUrl, { target: "_top" });
+    return json({ intent: "grant_scopes" as const, ok: true as const, granted: true as const });
+  }
   if (form && intent === "recheck") {
     // Kaleyra refused the credentials or number: a test send to the merchant checks them and resumes on success.
     const result = await sendTestMessage(adminDeps(), session.shop, formToObject(form));

@@ -197,7 +197,9 @@ export default function MessageDetail() {
                   {`Open order ${message.orderName} in Shopify`}
                 </Link>
               </Field>
-              <Field label="Recipient">{message.recipient}</Field>
+              <Field label="Recipient">
+                {message.recipient.why ? `${message.recipient.text}: ${message.recipient.why}` : message.recipient.text}
+              </Field>
               <Field label="Reference id">{message.referenceId ?? "—"}</Field>
               <Field label="Attempts">{message.attempts}</Field>
               <Field label="Created">

@@ -99,7 +99,9 @@ function MessageTable({ rows }: { rows: Row[] }) {
           <IndexTable.Cell>
             <StateOf row={row} />
           </IndexTable.Cell>
-          <IndexTable.Cell>{row.recipient}</IndexTable.Cell>
+          <IndexTable.Cell>
+            {row.recipient.missing ? <Text as="span" tone="subdued">{row.recipient.text}</Text> : row.recipient.text}
+          </IndexTable.Cell>
           <IndexTable.Cell>
             <Text as="span" alignment="end" numeric>
               {row.attempts}
@@ -129,7 +131,9 @@ function MessageList({ rows }: { rows: Row[] }) {
               <StateOf row={row} />
             </InlineStack>
             <Text as="p" tone="subdued">
-              {row.statusLabel} update to {row.recipient}
+              {row.recipient.missing
+                ? `${row.statusLabel} update: ${row.recipient.text}`
+                : `${row.statusLabel} update to ${row.recipient.text}`}
             </Text>
             <Text as="p" tone="subdued" variant="bodySm">
               <DateTime value={row.createdAt} />

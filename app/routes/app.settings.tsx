@@ -28,6 +28,7 @@ import { DateTime } from "../components/DateTime";
 import { ResumedBanner, ResumeSendingForm, useRecheck } from "../components/ResumeSending";
 import { useFormErrors } from "../components/useFormErrors";
 import { TestSendReportBanner } from "../components/TestSendReport";
+import { useQueuedSave } from "../components/useQueuedSave";
 import { useResetAfterSave } from "../components/useResetAfterSave";
 import { useToast } from "../components/useToast";
 import { podDomain, type Pod } from "../kaleyra/pods";
@@ -153,20 +154,22 @@ function SettingsForm({
   // Saving unchanged values while Kaleyra's refusal holds is allowed: the answer points to Resume sending.
   const canSave = dirty || settings.sending.id === "paused_settings";
 
-  const save = () => {
-    if (saving) return;
+  const send = () => {
     submitted.current = values;
     const form = new FormData();
     form.set("intent", "save");
     for (const [key, value] of Object.entries(values)) form.set(key, String(value));
     submit(form, { method: "post" });
   };
+  const save = useQueuedSave(saving, canSave, send);
+  // Typed while a save is in flight: Save stays pressable for it, and a press waits its turn.
+  const editedDuringSave = saving && JSON.stringify(values) !== JSON.stringify(submitted.current);
   const discard = () => setValues(initial);
 
   return (
     <>
       <SaveBar id="settings-save-bar" open={dirty}>
-        <button variant="primary" onClick={save} disabled={saving}></button>
+        <button variant="primary" onClick={save} disabled={saving && !editedDuringSave}></button>
         <button onClick={discard}></button>
       </SaveBar>
       <Layout.AnnotatedSection
@@ -302,7 +305,7 @@ function SettingsForm({
       </Layout.AnnotatedSection>
       <Layout.Section>
         <InlineStack align="end">
-          <Button variant="primary" onClick={save} loading={saving} disabled={!canSave}>
+          <Button variant="primary" onClick={save} loading={saving && !editedDuringSave} disabled={!canSave}>
             Save
           </Button>
         </InlineStack>

@@ -1,4 +1,4 @@
-import { allSessionTokens, replaceTokens } from "../db/repositories/sessions.server";
+import { allSessionTokens, replaceTokens, setShopScope } from "../db/repositories/sessions.server";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Session as SessionClass, type Session } from "@shopify/shopify-app-remix/server";
 import { decryptSecret, encryptSecret, isEncryptedSecret } from "../crypto/secrets.server";
@@ -100,6 +100,14 @@ export class EncryptedSessionStorage implements SessionStore {
   async findSessionsByShop(shop: string): Promise<Session[]> {
     return (await this.inner.findSessionsByShop(shop)).map((session) => this.open(session));
   }
+}
+
+/**
+ * The scopes Shopify granted the app on `shop`, onto its stored sessions: from app/scopes_update,
+ * and from the admin's own re-check when that webhook is late or lost.
+ */
+export async function storeGrantedScopes(db: SqlExecutor, shop: string, granted: readonly string[]): Promise<void> {
+  await setShopScope(db, shop, granted.join(","));
 }
 
 /** On start: encrypts the access and refresh tokens stored in clear before encryption; returns how many rows. */

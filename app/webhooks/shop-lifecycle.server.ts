@@ -2,8 +2,9 @@ import { z } from "zod";
 import type { SqlExecutor } from "../db/sql.server";
 import { pauseShop } from "../outbox/pause.server";
 import type { TopicResult, WebhookDelivery } from "./types";
-import { deleteShopSessions, setShopScope } from "../db/repositories/sessions.server";
+import { deleteShopSessions } from "../db/repositories/sessions.server";
 import { ensureShop, updateShop } from "../db/repositories/shops.server";
+import { storeGrantedScopes } from "../shops/session-storage.server";
 
 const scopesUpdate = z.object({ current: z.array(z.string()).default([]) });
 
@@ -27,6 +28,6 @@ export async function handleAppTopic(
   }
   const parsed = scopesUpdate.safeParse(JSON.parse(delivery.rawBody));
   if (!parsed.success) return { outcome: "ignored", reason: "scopes_update payload has no current scopes", enqueued: 0 };
-  await setShopScope(tx, delivery.shop, parsed.data.current.join(","));
+  await storeGrantedScopes(tx, delivery.shop, parsed.data.current);
   return { outcome: "processed", enqueued: 0 };
 }

@@ -8,11 +8,13 @@ import { testSendHelp } from "../../app/admin/test-send-help";
 import { OUTCOME_HELP } from "../../app/kaleyra/outcome";
 import { ACCOUNT, makeShop } from "../factories";
 import { waitFor } from "../helpers/process";
+import { scopeGrantUrl } from "../../app/admin/scope-grant";
+import { shopifyScopesApi } from "./support/shopify-admin-api";
 import { storeOfflineSession } from "./support/shopify-session";
 import { bannerTitled, errorNextTo, adminSuite } from "./support/suite";
 
 const suite = adminSuite();
-const { merchant, shopRow, messagesOf, waitForStates, placeOrder, waitForToast } = suite;
+const { merchant, shopRow, messagesOf, waitForStates, placeOrder, shipOrder, toasts, waitForToast } = suite;
 const MERCHANT_PHONE = "+91 98123 45678";
 const PHONE = { width: 390, height: 844 };
 
@@ -261,6 +263,39 @@ describe("7. Settings form", () => {
     await expect.poll(async () => (await view.appBridge()).saveBars["settings-save-bar"]).toBe(false);
   });
 
+  it("GIVEN the page reloading after a save WHEN the merchant edits and presses Enter THEN the press waits for the reload and saves the edit", async () => {
+    const shop = "advice-settings-reload.myshopify.com";
+    await makeShop(suite.pipeline.db, shop);
+    const view = await merchant(shop);
+    const { page } = view;
+    await view.open("/app/settings");
+    // Hold the page's reload after the save (its loaders' data requests) until the merchant pressed Enter.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let saved = false;
+    let reloading = false;
+    await page.route(/[?&]_data=/, async (route) => {
+      if (route.request().method() === "POST") saved = true;
+      else if (saved) {
+        reloading = true;
+        await held;
+      }
+      await route.continue();
+    });
+    await page.getByLabel("WhatsApp business number").fill("+919876500003");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => reloading, { timeout: 15_000 }).toBe(true);
+    await waitFor(async () => ((await shopRow(shop))?.businessNumber === "+919876500003" ? true : undefined), 10_000, "the first save");
+
+    await page.getByLabel("Kaleyra SID").fill("HXEDITEDWHILERELOADING");
+    await page.getByLabel("Kaleyra SID").press("Enter");
+    release();
+    await waitFor(async () => ((await shopRow(shop))?.kaleyraSid === "HXEDITEDWHILERELOADING" ? true : undefined), 15_000, "the Enter pressed during the reload");
+    await expect.poll(async () => (await toasts(view)).filter((toast) => toast === "Settings saved").length).toBe(2);
+    await expect.poll(async () => (await view.appBridge()).saveBars["settings-save-bar"]).toBe(false);
+    expect(await page.getByLabel("Kaleyra SID").inputValue()).toBe("HXEDITEDWHILERELOADING");
+  });
+
   it("GIVEN errors WHEN the merchant corrects a field THEN its error goes at once and the first error had the focus", async () => {
     const shop = "advice-settings-errors.myshopify.com";
     const view = await merchant(shop);
@@ -277,16 +312,68 @@ describe("7. Settings form", () => {
 });
 
 describe("8. missing permissions", () => {
-  it("GIVEN a session without read_fulfillments WHEN Home opens THEN the banner names it in plain words", async () => {
+  const REQUIRED = ["read_orders", "read_fulfillments"];
+
+  it("GIVEN a session without read_fulfillments WHEN the merchant presses Grant access and approves THEN Shopify's grant screen asks for the app's scopes, the banner goes and shipments are told", async () => {
     const shop = "advice-scopes.myshopify.com";
     await makeShop(suite.pipeline.db, shop);
-    const view = await merchant(shop);
+    await markVerified(shop);
     await storeOfflineSession(shop, "read_orders");
-    await view.open("/app");
-    await bannerTitled(view.page, "The app is missing permissions").waitFor();
-    const text = await view.page.locator("body").innerText();
-    expect(text).toContain("your fulfillments");
-    expect(text).not.toContain("read_fulfillments");
+    const shopify = shopifyScopesApi(shop, { required: REQUIRED, granted: ["read_orders"] });
+    try {
+      const view = await merchant(shop);
+      const { page } = view;
+      await view.open("/app");
+      await bannerTitled(page, "The app is missing permissions").waitFor();
+      const text = await page.locator("body").innerText();
+      expect(text).toContain("your fulfillments");
+      expect(text).not.toContain("read_fulfillments");
+      expect(text).not.toContain("install it again");
+
+      await page.getByRole("button", { name: "Grant access" }).click();
+      // The app asked Shopify first (its stored session may only be out of date), then sent the admin to the grant screen.
+      await expect
+        .poll(async () => (await view.appBridge()).redirects, { timeout: 15_000 })
+        .toEqual([scopeGrantUrl(shop, process.env.SHOPIFY_API_KEY ?? "", REQUIRED)]);
+      expect(shopify.requests).toHaveLength(1);
+      expect(shopify.requests[0]?.query).toMatch(/installation\s*\{\s*accessScopes/);
+      expect(shopify.requests[0]?.accessToken).toBe(`shpat_test_${shop.replace(/\W/g, "_")}`);
+
+      await view.grantScopes();
+      await page.getByText("Setup is complete.").waitFor();
+      expect(await bannerTitled(page, "The app is missing permissions").count()).toBe(0);
+      const sessions = await suite.pipeline.db.query<{ scope: string }>(`SELECT "scope" FROM "Session" WHERE "shop" = ?`, [shop]);
+      expect(sessions.map((session) => session.scope)).toEqual([REQUIRED.join(",")]);
+
+      await placeOrder(shop, "9801", "#9801");
+      await shipOrder(shop, "9801");
+      await waitForStates(shop, ["sent", "sent"], "the order's and the shipment's messages");
+    } finally {
+      shopify.restore();
+    }
+  });
+
+  it("GIVEN Shopify granted the access but its webhook never arrived WHEN the merchant presses Grant access THEN the app learns it from Shopify and the banner goes, without leaving the app", async () => {
+    const shop = "advice-scopes-late.myshopify.com";
+    await makeShop(suite.pipeline.db, shop);
+    await markVerified(shop);
+    await storeOfflineSession(shop, "read_orders");
+    const shopify = shopifyScopesApi(shop, { required: REQUIRED, granted: REQUIRED });
+    try {
+      const view = await merchant(shop);
+      const { page } = view;
+      await view.open("/app");
+      await page.getByRole("button", { name: "Grant access" }).click();
+      await waitForToast(view, "Access granted");
+      await expect.poll(() => bannerTitled(page, "The app is missing permissions").count()).toBe(0);
+      await page.getByText("Setup is complete.").waitFor();
+      expect((await view.appBridge()).redirects).toEqual([]);
+      expect(shopify.requests).toHaveLength(1);
+      const sessions = await suite.pipeline.db.query<{ scope: string }>(`SELECT "scope" FROM "Session" WHERE "shop" = ?`, [shop]);
+      expect(sessions.map((session) => session.scope)).toEqual([REQUIRED.join(",")]);
+    } finally {
+      shopify.restore();
+    }
   });
 });
 
@@ -366,6 +453,26 @@ describe("10. empty and loading states", () => {
     await row.getByText("Retrying").waitFor();
     expect(await row.innerText()).toContain(`attempt ${(message?.attempts ?? 0) + 1} of 12, next at`);
     expect(await row.innerText()).not.toContain("Queued");
+  });
+});
+
+describe("a message without a phone number", () => {
+  it("GIVEN an order with no phone anywhere WHEN the merchant reads the log THEN it says no phone number for the buyer, and the message says why", async () => {
+    const shop = "advice-no-phone.myshopify.com";
+    await makeShop(suite.pipeline.db, shop);
+    await placeOrder(shop, "9961", "#9961", { phone: null, customer: null, billing_address: null, shipping_address: null });
+    await waitForStates(shop, ["skipped"], "the message without a number");
+    for (const size of [undefined, PHONE]) {
+      const view = await merchant(shop, size);
+      const { page } = view;
+      await view.open("/app/messages");
+      const list = page.locator(size ? ".messages-narrow" : ".messages-wide");
+      await list.getByText(/no phone number for the buyer/).waitFor();
+      expect(await list.innerText()).not.toMatch(/—|to no phone/);
+    }
+    const view = await merchant(shop);
+    await view.open(`/app/messages/${(await messagesOf(shop))[0]?.id}`);
+    await view.page.getByText(/^no phone number for the buyer: there is no phone on /).waitFor();
   });
 });
 

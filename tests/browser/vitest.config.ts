@@ -15,7 +15,10 @@ export default defineConfig({
     env: { ADMIN_PREVIEW_SHOP: "preview-shop.myshopify.com" },
     pool: "forks",
     fileParallelism: false,
-    testTimeout: 30_000,
+    // A test is a merchant's whole errand (several page loads, saves, a delivery): on two busy
+    // cores a long one took over 30 s. Each wait inside stays at 15 s (support/browser.ts), so a
+    // wait that never ends still fails with what it waited for.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
   },
 });

@@ -216,7 +216,19 @@ export interface LogQuery {
   limit: number;
 }
 
-const LOG_COLUMNS = ["id", "orderId", "orderName", "status", "state", "recipient", "attempts", "createdAt", "nextAttemptAt"] as const;
+const LOG_COLUMNS = [
+  "id",
+  "orderId",
+  "orderName",
+  "status",
+  "state",
+  "recipient",
+  "audience",
+  "skipReason",
+  "attempts",
+  "createdAt",
+  "nextAttemptAt",
+] as const;
 
 /** `text` as a LIKE pattern that matches it anywhere, its wildcards taken literally. */
 function containing(text: string): string {

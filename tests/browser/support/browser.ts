@@ -19,6 +19,8 @@ export interface AppBridgeStubState {
   saveBars: Record<string, boolean>;
   /** Every `shopify.loading(on)` call, in order: the admin's loading bar. */
   loading: boolean[];
+  /** Where App Bridge would have sent the admin, out of the app (a 401 with a reauthorize URL). */
+  redirects: string[];
 }
 
 /** The preview's URL that opens `pathname` of the app for `shop` with a fresh session token. */
@@ -40,10 +42,30 @@ export async function keepOnMachine(context: BrowserContext, appUrl: string, pro
   });
 }
 
-/** Console errors and uncaught exceptions of a page, into `problems`. */
+/**
+ * Console errors and uncaught exceptions of a page, into `problems`. One 401 is no problem:
+ * the library's way out of the app for a fetch (a 401 naming the URL in
+ * X-Shopify-API-Request-Failure-Reauthorize-Url, which App Bridge opens), which Chromium
+ * logs like any failed load; it counts as a redirect, and the test asserts where to.
+ */
 export function collectPageProblems(page: Page, problems: string[]): void {
+  const redirectsOut = new Set<string>();
+  // A logged 401 whose response was not seen yet: taken back if the response turns out to be the way out.
+  const pending = new Map<string, string>();
+  page.on("response", (response) => {
+    if (response.status() !== 401 || !response.headers()["x-shopify-api-request-failure-reauthorize-url"]) return;
+    redirectsOut.add(response.url());
+    const logged = pending.get(response.url());
+    if (logged !== undefined && problems.includes(logged)) problems.splice(problems.indexOf(logged), 1);
+  });
   page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    if (message.type() !== "error") return;
+    const problem = `console error: ${message.text()}`;
+    const url = message.location().url;
+    const failed401 = /^Failed to load resource: .* 401 /.test(message.text());
+    if (failed401 && redirectsOut.has(url)) return;
+    if (failed401) pending.set(url, problem);
+    problems.push(problem);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
 }
@@ -83,6 +105,8 @@ export interface MerchantView {
   /** Clicks a link of the app's nav menu the way the admin's sidebar does. */
   navigate(href: string): Promise<void>;
   clickSaveBar(id: string, which: "save" | "discard"): Promise<void>;
+  /** The merchant approves on Shopify's grant screen; Shopify opens the app again (awaited until loaded). */
+  grantScopes(): Promise<void>;
   /** Form fields (input, select, textarea) without an accessible name. */
   unlabelledFields(): Promise<string[]>;
   /** Writes docs/screenshots/<name>.png (only `npm run screenshots` calls it). */
@@ -102,7 +126,7 @@ export async function openMerchantView(
   const problems: string[] = [];
   await keepOnMachine(context, appUrl, problems);
   const page = await context.newPage();
-  // Under the test's own 30 s, so a wait that never ends fails with what it waited for.
+  // Well under the test's own deadline, so a wait that never ends fails with what it waited for.
   page.setDefaultTimeout(15_000);
   collectPageProblems(page, problems);
 
@@ -126,6 +150,12 @@ export async function openMerchantView(
           (window as unknown as { __adminPreview: { clickSaveBar(i: string, w: string): void } }).__adminPreview.clickSaveBar(bar, button),
         [id, which] as const,
       );
+    },
+    async grantScopes() {
+      const reopened = page.waitForEvent("load");
+      await page.evaluate(() => (window as unknown as { __adminPreview: { grantScopes(): Promise<void> } }).__adminPreview.grantScopes());
+      await reopened;
+      await page.waitForLoadState("networkidle");
     },
     async unlabelledFields() {
       // The browser's own accessibility tree decides what a screen reader announces.
