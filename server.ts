@@ -9,7 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { configOrExit } from "./app/config.server";
-import { closePrisma } from "./app/db.server";
+import { closeSessionPrisma } from "./app/db/session-prisma.server";
 import { migrate } from "./app/db/migrate.server";
 import { closeSql, sql } from "./app/db/sql-instance.server";
 import { encryptStoredSessions } from "./app/shops/session-storage.server";
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     await worker?.stop();
     // Every handle the process opened: the session store's client, then the SQL handle that
     // the webhooks and the worker write through (its pool, or its file and checkpointer thread).
-    await closePrisma();
+    await closeSessionPrisma();
     await closeSql();
     logger.info("stopped");
     process.exit(0);

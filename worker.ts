@@ -3,8 +3,8 @@
  * database and Kaleyra's rate limits allow; they share the outbox safely.
  */
 import { configOrExit } from "./app/config.server";
-import { closePrisma } from "./app/db.server";
 import { migrate } from "./app/db/migrate.server";
+import { closeSessionPrisma } from "./app/db/session-prisma.server";
 import { closeSql } from "./app/db/sql-instance.server";
 import { databaseProvider } from "./app/db/provider";
 import { logger } from "./app/logger.server";
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     await listener?.stop();
     await worker.stop();
     // Every handle it opened: order lookups read shops' sessions through Prisma.
-    await closePrisma();
+    await closeSessionPrisma();
     await closeSql();
     process.exit(0);
   };

@@ -7,7 +7,7 @@ import {
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { ADMIN_API_VERSION } from "./api-version";
 import { config } from "./config.server";
-import { db } from "./db.server";
+import { sessionPrisma } from "./db/session-prisma.server";
 import { sql } from "./db/sql-instance.server";
 import { logger } from "./logger.server";
 import { markShopInstalled } from "./shops/install.server";
@@ -24,7 +24,7 @@ const shopify = shopifyApp({
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
   sessionStorage: new ScopedSessionStorage(
-    new EncryptedSessionStorage(new PrismaSessionStorage(db(), { connectionRetries: 5 }), env.ENCRYPTION_KEY),
+    new EncryptedSessionStorage(new PrismaSessionStorage(sessionPrisma(), { connectionRetries: 5 }), env.ENCRYPTION_KEY),
   ),
   distribution: AppDistribution.AppStore,
   // The library's own messages go through the app's structured logger, not the console.

@@ -5,7 +5,6 @@
  */
 import { adminDeps } from "../app/admin/deps.server";
 import { configOrExit } from "../app/config.server";
-import { closePrisma } from "../app/db.server";
 import { migrate } from "../app/db/migrate.server";
 import { closeSql } from "../app/db/sql-instance.server";
 import { parseShopCommand } from "../app/operator/shop-command";
@@ -33,6 +32,5 @@ const code = await runShopCommand(adminDeps(), parsed.command, {
   readApiKey: readStdin,
   print: (line) => process.stdout.write(`${line}\n`),
 });
-await closePrisma();
 await closeSql();
 process.exit(code);

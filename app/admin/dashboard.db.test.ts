@@ -34,7 +34,7 @@ describe("Home", () => {
     const home = await loadDashboard(t.deps, shop, SCOPES);
     expect(home.checklist.filter((item) => item.done)).toEqual([]);
     expect(home.banners).toEqual([]);
-    expect(await t.deps.prisma.shop.findUnique({ where: { domain: shop } })).toBeNull();
+    expect(await t.prisma.shop.findUnique({ where: { domain: shop } })).toBeNull();
   });
 
   it("GIVEN a session without a scope the app needs WHEN Home loads THEN the missing permission is named", async () => {
@@ -48,15 +48,15 @@ describe("Home", () => {
     const id = await makeMessage(t.deps.sql, shop, { state: "paused" });
     expect((await loadDashboard(t.deps, shop, SCOPES)).banners[0]?.lines).toContain("1 message is waiting.");
     expect(await resumeSending(t.deps, shop)).toEqual({ resumed: true, messages: 1 });
-    expect((await t.deps.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).pausedReason).toBeNull();
-    expect((await t.deps.prisma.message.findUniqueOrThrow({ where: { id } })).state).toBe("queued");
+    expect((await t.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).pausedReason).toBeNull();
+    expect((await t.prisma.message.findUniqueOrThrow({ where: { id } })).state).toBe("queued");
   });
 
   it("GIVEN a shop paused since an uninstall WHEN the merchant resumes THEN it is installed again and sends", async () => {
     await makeAdminShop(t.deps, shop, { pausedReason: "uninstalled", installed: false });
     await makeMessage(t.deps.sql, shop, { state: "paused" });
     expect(await resumeSending(t.deps, shop)).toEqual({ resumed: true, messages: 1 });
-    const row = await t.deps.prisma.shop.findUniqueOrThrow({ where: { domain: shop } });
+    const row = await t.prisma.shop.findUniqueOrThrow({ where: { domain: shop } });
     expect(row).toMatchObject({ installed: true, pausedReason: null, uninstalledAt: null });
   });
 
@@ -64,7 +64,7 @@ describe("Home", () => {
     await makeAdminShop(t.deps, shop, { pausedReason: "config_error", pausedCode: "RBC001" });
     const id = await makeMessage(t.deps.sql, shop, { state: "paused" });
     expect(await resumeSending(t.deps, shop)).toEqual({ resumed: false, messages: 0 });
-    expect((await t.deps.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).pausedReason).toBe("config_error");
-    expect((await t.deps.prisma.message.findUniqueOrThrow({ where: { id } })).state).toBe("paused");
+    expect((await t.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).pausedReason).toBe("config_error");
+    expect((await t.prisma.message.findUniqueOrThrow({ where: { id } })).state).toBe("paused");
   });
 });

@@ -113,7 +113,7 @@ describe("getMessage", () => {
   });
 
   it("GIVEN another shop's message id WHEN read THEN it is not found", async () => {
-    const foreign = await t.deps.prisma.message.findFirst({ where: { shopDomain: OTHER } });
+    const foreign = await t.prisma.message.findFirst({ where: { shopDomain: OTHER } });
     expect(foreign).not.toBeNull();
     expect(await getMessage(t.deps, SHOP, foreign?.id ?? "")).toBeNull();
     expect(await getMessage(t.deps, OTHER, foreign?.id ?? "")).not.toBeNull();

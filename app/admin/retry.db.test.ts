@@ -19,11 +19,11 @@ beforeEach(() => {
 });
 
 async function message(id: string) {
-  return t.deps.prisma.message.findUniqueOrThrow({ where: { id } });
+  return t.prisma.message.findUniqueOrThrow({ where: { id } });
 }
 
 async function messageCount(domain: string): Promise<number> {
-  return t.deps.prisma.message.count({ where: { shopDomain: domain } });
+  return t.prisma.message.count({ where: { shopDomain: domain } });
 }
 
 describe("retryMessage", () => {
@@ -47,7 +47,7 @@ describe("retryMessage", () => {
       lastOutcome: "rejected",
       lastCode: "WA400",
     });
-    await t.deps.prisma.template.create({
+    await t.prisma.template.create({
       data: { shopDomain: shop, status: "processing", enabled: true, body: "Fixed: order {{order_name}} is confirmed.", description: null },
     });
     expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "queued", changed: ["message text"] });
@@ -78,7 +78,7 @@ describe("retryMessage", () => {
     expect((await retryMessage(t.deps, shop, id)).ok).toBe(true);
     expect((await message(id)).state).toBe("skipped");
 
-    await t.deps.prisma.shop.update({ where: { domain: shop }, data: { enabled: true } });
+    await t.prisma.shop.update({ where: { domain: shop }, data: { enabled: true } });
     expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "queued", skipReason: null });
     const row = await message(id);
     expect(row).toMatchObject({ state: "queued", recipient: SHIPPING_PHONE_E164, referenceId: "4001", skipReason: null, attempts: 0 });
@@ -90,7 +90,7 @@ describe("retryMessage", () => {
     await makeAdminShop(t.deps, shop, { name: "Sunrise Ceramics" });
     await makeOrderState(t.deps.sql, shop, { id: "4010", name: "#4010", ...giftChanges(null) }, t.clock.now);
     const id = await makeMessage(t.deps.sql, shop, { orderId: "4010", status: "shipped", state: "skipped", recipient: null, bodyText: null, skipReason: "an older reason" });
-    await t.deps.prisma.message.update({ where: { id }, data: { audience: "gift_recipient" } });
+    await t.prisma.message.update({ where: { id }, data: { audience: "gift_recipient" } });
 
     expect(await retryMessage(t.deps, shop, id)).toEqual({
       ok: true,
@@ -110,7 +110,7 @@ describe("retryMessage", () => {
 
   it("GIVEN a skipped message that still cannot be sent WHEN retried THEN it stays skipped with the reason as it is now", async () => {
     await makeAdminShop(t.deps, shop);
-    await t.deps.prisma.template.create({
+    await t.prisma.template.create({
       data: { shopDomain: shop, status: "shipped", enabled: false, body: "Shipped {{order_name}}", description: null },
     });
     await makeOrderState(t.deps.sql, shop, { id: "4002" }, t.clock.now);

@@ -60,22 +60,9 @@ async function replan(tx: SqlExecutor, message: MessageRecord, shop: ShopRow | u
   }
   const audience = message.audience === "gift_recipient" ? "gift_recipient" : "buyer";
   const content = await planMessageContent(tx, shop, knowledge, message.status, message.fulfillmentId ?? undefined, audience);
-  const { skipReason } = content;
-  const changed = changedParts(message, {
-    bodyText: content.bodyText ?? null,
-    description: content.description ?? null,
-    recipient: content.recipient ?? null,
-    referenceId: content.referenceId ?? null,
-  });
-  const planned = {
-    recipient: content.recipient,
-    recipientSource: content.recipientSource,
-    referenceId: content.referenceId,
-    bodyText: content.bodyText,
-    description: content.description,
-    omittedLinks: content.omittedLinks,
-    updatedAt: now,
-  };
+  const { skipReason, ...columns } = content;
+  const changed = changedParts(message, content);
+  const planned = { ...columns, updatedAt: now };
   if (skipReason) {
     await updateMessage(tx, message.id, { state: "skipped", skipReason, ...planned });
     return { ok: true, state: "skipped", skipReason, changed };

@@ -85,7 +85,7 @@ describe("saveSettings", () => {
 
   it("GIVEN a stored key WHEN saved with the key field empty THEN the key is kept and the credentials still count as verified", async () => {
     await saveSettings(t.deps, shop, FORM);
-    await t.deps.prisma.shop.update({ where: { domain: shop }, data: { credentialsVerifiedAt: new Date() } });
+    await t.prisma.shop.update({ where: { domain: shop }, data: { credentialsVerifiedAt: new Date() } });
     const before = await rawShop(shop);
     const result = await saveSettings(t.deps, shop, { ...FORM, apiKey: "", enabled: "false" });
     expect(result).toMatchObject({ ok: true, credentialsChanged: false });
@@ -102,7 +102,7 @@ describe("saveSettings", () => {
     ["the number", { businessNumber: "+919876500002" }],
   ])("GIVEN verified credentials WHEN %s changes THEN the verification is cleared", async (_what, change) => {
     await saveSettings(t.deps, shop, FORM);
-    await t.deps.prisma.shop.update({ where: { domain: shop }, data: { credentialsVerifiedAt: new Date() } });
+    await t.prisma.shop.update({ where: { domain: shop }, data: { credentialsVerifiedAt: new Date() } });
     const result = await saveSettings(t.deps, shop, { ...FORM, ...change });
     expect(result).toMatchObject({ ok: true, credentialsChanged: true });
     expect((await rawShop(shop))?.credentialsVerifiedAt).toBeNull();
@@ -124,7 +124,7 @@ describe("saveSettings", () => {
     expect(result).toEqual({ ok: true, credentialsChanged: true, resumedMessages: 1 });
     expect((await loadSettings(t.deps, shop)).configErrorDetail).toBeNull();
     expect((await rawShop(shop))?.pausedReason).toBeNull();
-    expect((await t.deps.prisma.message.findUnique({ where: { id: paused } }))?.state).toBe("queued");
+    expect((await t.prisma.message.findUnique({ where: { id: paused } }))?.state).toBe("queued");
   });
 
   it("GIVEN the in-person sales box WHEN ticked, then cleared THEN the shop sends one completed, then nothing, for counter sales", async () => {
@@ -160,7 +160,7 @@ describe("saveSettings", () => {
     const result = await saveSettings(t.deps, shop, { ...FORM, apiKey: "", sendProcessingOnCreate: "false" });
     expect(result).toEqual({ ok: true, credentialsChanged: false, resumedMessages: 0 });
     expect((await rawShop(shop))?.pausedReason).toBe("config_error");
-    expect((await t.deps.prisma.message.findUnique({ where: { id: paused } }))?.state).toBe("paused");
+    expect((await t.prisma.message.findUnique({ where: { id: paused } }))?.state).toBe("paused");
   });
 
   it("GIVEN a shop paused for low balance WHEN the credentials change THEN the balance pause stays", async () => {
@@ -209,7 +209,7 @@ describe("sendTestMessage", () => {
 
   it("GIVEN a wrong key WHEN a test is sent THEN RBC001 is explained and any earlier verification is cleared", async () => {
     await makeAdminShop(t.deps, shop, { apiKey: "Awrong-key-0000" });
-    await t.deps.prisma.shop.update({ where: { domain: shop }, data: { credentialsVerifiedAt: new Date() } });
+    await t.prisma.shop.update({ where: { domain: shop }, data: { credentialsVerifiedAt: new Date() } });
     const result = await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra);
     const help = testSendHelp("config_error:credentials");
     expect(result).toMatchObject({
@@ -227,7 +227,7 @@ describe("sendTestMessage", () => {
     const waiting = await makeMessage(t.deps.sql, shop, { state: "paused" });
     expect(await sendTestMessage(t.deps, shop, { to: "+919812345678" }, kaleyra)).toMatchObject({ ok: true, resumedMessages: 1 });
     expect((await rawShop(shop))?.pausedReason).toBeNull();
-    expect((await t.deps.prisma.message.findUnique({ where: { id: waiting } }))?.state).toBe("queued");
+    expect((await t.prisma.message.findUnique({ where: { id: waiting } }))?.state).toBe("queued");
   });
 
   it("GIVEN no saved credentials, a bad number or an unreadable key WHEN a test is sent THEN nothing is sent and the page is told why", async () => {
@@ -262,7 +262,7 @@ describe("sendTestMessage", () => {
     await makeAdminShop(t.deps, shop);
     const racing: KaleyraClient = {
       async sendOrderStatus(creds, message) {
-        await t.deps.prisma.shop.update({
+        await t.prisma.shop.update({
           where: { domain: shop },
           data: { apiKeyCipher: encryptSecret("Anew-key-1111", TEST_ENCRYPTION_KEY) },
         });
@@ -282,6 +282,6 @@ describe("sendTestMessage", () => {
     const deps = { ...t.deps, encryptionKey: `${TEST_ENCRYPTION_KEY},${oldKey}` };
     expect(await saveSettings(deps, shop, { ...FORM, apiKey: "" })).toEqual({ ok: true, credentialsChanged: false, resumedMessages: 1 });
     expect((await rawShop(shop))?.pausedReason).toBeNull();
-    expect((await t.deps.prisma.message.findUnique({ where: { id: paused } }))?.state).toBe("queued");
+    expect((await t.prisma.message.findUnique({ where: { id: paused } }))?.state).toBe("queued");
   });
 });

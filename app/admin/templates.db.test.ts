@@ -30,7 +30,7 @@ function posted(changes: Record<string, string> = {}): Record<string, string> {
 }
 
 async function storedTemplates(domain: string) {
-  return t.deps.prisma.template.findMany({ where: { shopDomain: domain }, orderBy: { status: "asc" } });
+  return t.prisma.template.findMany({ where: { shopDomain: domain }, orderBy: { status: "asc" } });
 }
 
 describe("templates", () => {
@@ -68,17 +68,17 @@ describe("templates", () => {
     await makeAdminShop(t.deps, shop);
     await saveTemplates(t.deps, shop, posted({ "processing.body": "First {{order_name}}" }));
     const before = await storedTemplates(shop);
-    const reviewedBefore = (await t.deps.prisma.shop.findUnique({ where: { domain: shop } }))?.templatesReviewedAt;
+    const reviewedBefore = (await t.prisma.shop.findUnique({ where: { domain: shop } }))?.templatesReviewedAt;
     t.clock.now = new Date(t.clock.now.getTime() + 60_000);
 
     const result = await saveTemplates(t.deps, shop, posted({ "processing.body": "Second", "shipped.body": "Hi {{nope}}" }));
     expect(result).toEqual({ ok: false, errors: { "shipped.body": expect.stringContaining("Unknown variable {{nope}}") } });
     expect(await storedTemplates(shop)).toEqual(before);
-    expect((await t.deps.prisma.shop.findUnique({ where: { domain: shop } }))?.templatesReviewedAt).toEqual(reviewedBefore);
+    expect((await t.prisma.shop.findUnique({ where: { domain: shop } }))?.templatesReviewedAt).toEqual(reviewedBefore);
   });
 
   it("GIVEN a shop without a row yet WHEN templates are saved THEN the shop row is created with the mark", async () => {
     expect(await saveTemplates(t.deps, shop, posted())).toEqual({ ok: true });
-    expect((await t.deps.prisma.shop.findUnique({ where: { domain: shop } }))?.templatesReviewedAt).not.toBeNull();
+    expect((await t.prisma.shop.findUnique({ where: { domain: shop } }))?.templatesReviewedAt).not.toBeNull();
   });
 });

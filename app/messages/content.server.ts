@@ -35,7 +35,10 @@ async function templateFor(
   return { enabled: row.enabled, template: { body: row.body, description: row.description ?? "" } };
 }
 
-/** What one message will say and to whom, or why it cannot be sent. */
+/**
+ * What one message will say and to whom, or why it cannot be sent. Each field is the Message
+ * column of the same name, so queueing and Retry store it as it is.
+ */
 export interface PlannedContent {
   skipReason: string | null;
   recipient: string | null;

@@ -1,27 +1,14 @@
 import { claimDue, earliestDue, type ClaimedMessage } from "../db/repositories/messages.server";
 import { deleteTurnsBefore, moveTurn, reserveTurns, turnEnd } from "../db/repositories/recipient-paces.server";
 import { deleteWindowsBefore, takenSlots, takeSlotRuns } from "../db/repositories/send-windows.server";
-import type { SqlExecutor, SqlDatabase } from "../db/sql.server";
+import type { SqlExecutor } from "../db/sql.server";
 import { firstOpenSlot, runTimes, shopperKey, type Shopper, type ShopperTurn } from "./pacing";
 
 /** A claimed message, as the worker needs it to send. */
 export type { ClaimedMessage };
 
-/**
- * Claims up to `limit` due messages for `workerId` until `leaseUntil`. A message is due when
- * it is queued (or its previous worker's lease ran out) and no earlier message of the same
- * order is still waiting, so an order's messages leave in lifecycle order. Messages whose
- * lease ran out come first (they are the oldest); concurrent workers pass each other.
- */
-export function claimDueMessages(
-  db: SqlDatabase,
-  workerId: string,
-  limit: number,
-  now: Date,
-  leaseUntil: Date,
-): Promise<ClaimedMessage[]> {
-  return claimDue(db, workerId, limit, now, leaseUntil);
-}
+/** Claiming is the messages repository's query; the worker's name for it. */
+export { claimDue as claimDueMessages };
 
 /** The earliest time any message could become due, to sleep until then when idle. */
 export function nextDueAt(db: SqlExecutor): Promise<Date | undefined> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BUSINESS_NUMBER, claimedMessage, configuredShop, readableKey } from "./__fixtures__/claimed";
 import type { ClaimedMessage } from "./claim.server";
 import { shopperKey, type ShopperTurn } from "./pacing";
 import { KEY_UNREADABLE_DETAIL } from "./pause.server";
@@ -6,35 +7,10 @@ import { createBatchPlanner, type PlanPorts } from "./plan-batch";
 import { assignSlots, checkMessage, INCOMPLETE, NOT_CONFIGURED, slotDemands, SWITCHED_OFF, type Ready, type ShopState } from "./planner";
 
 const SHOP = "planner-test.myshopify.com";
-const NUMBER = "+919876500001";
-
-function claimed(overrides: Partial<ClaimedMessage> = {}): ClaimedMessage {
-  return {
-    id: "msg-1",
-    shopDomain: SHOP,
-    orderId: "820982911946154508",
-    orderName: "#1001",
-    status: "shipped",
-    recipient: "+15025550147",
-    referenceId: "820982911946154508",
-    bodyText: "Hi Jane, your order #1001 has shipped.",
-    description: null,
-    attempts: 0,
-    ...overrides,
-  };
-}
-
-const configured: ShopState = {
-  installed: true,
-  enabled: true,
-  pausedReason: null,
-  kaleyraSid: "HXAP16TEST0097IN",
-  apiKeyCipher: "v1:stored-cipher",
-  businessNumber: NUMBER,
-  pod: "IN",
-};
-
-const readable = () => ({ key: "Atest-api-key-0001" });
+const NUMBER = BUSINESS_NUMBER;
+const claimed = (overrides: Partial<ClaimedMessage> = {}) => claimedMessage(SHOP, overrides);
+const configured = configuredShop;
+const readable = readableKey;
 
 describe("checking a claimed message", () => {
   it("GIVEN a configured shop and a complete message WHEN checked THEN it is ready, with the shop's credentials and the message's content", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { claimedMessage, configuredShop, readableKey } from "./__fixtures__/claimed";
 import type { SendResult } from "../kaleyra/client.server";
 import { checkMessage, type Slotted } from "./planner";
 import { LATE_SLOT_TRIES, SEND_TOLERANCE_MS } from "./pacing";
@@ -10,22 +11,7 @@ const START = Date.parse("2026-03-01T10:00:00.000Z");
 const DEADLINE_MS = 10_000;
 
 function planned(slotAt = START + 40): Slotted {
-  const verdict = checkMessage(
-    {
-      id: "msg-1",
-      shopDomain: SHOP,
-      orderId: "820982911946154508",
-      orderName: "#1001",
-      status: "shipped",
-      recipient: "+15025550147",
-      referenceId: "820982911946154508",
-      bodyText: "Hi Jane, your order #1001 has shipped.",
-      description: null,
-      attempts: 0,
-    },
-    { installed: true, enabled: true, pausedReason: null, kaleyraSid: "HXAP16TEST0097IN", apiKeyCipher: "cipher", businessNumber: "+919876500001", pod: "IN" },
-    () => ({ key: "Atest-api-key-0001" }),
-  );
+  const verdict = checkMessage(claimedMessage(SHOP), configuredShop, readableKey);
   if (verdict.kind !== "ready") throw new Error("fixture not ready");
   return { ...verdict.ready, slotAt, shop: SHOP, recipient: "+15025550147", until: new Date(slotAt + 6000) };
 }

@@ -8,7 +8,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { Session } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { config } from "../config.server";
-import { db } from "../db.server";
+import { sessionPrisma } from "../db/session-prisma.server";
 import { EncryptedSessionStorage } from "../shops/session-storage.server";
 
 export const SESSION_TOKEN_SECONDS = 60;
@@ -40,7 +40,7 @@ export function hostParam(shop: string): string {
 // The same encrypted storage as the app's: the preview's token is fake, but at rest it
 // looks like every other.
 const previewStorage = () =>
-  new EncryptedSessionStorage(new PrismaSessionStorage(db(), { connectionRetries: 1 }), config().ENCRYPTION_KEY);
+  new EncryptedSessionStorage(new PrismaSessionStorage(sessionPrisma(), { connectionRetries: 1 }), config().ENCRYPTION_KEY);
 
 /** The scopes stored with `offline_<shop>`, none when there is no session. */
 export async function storedScopes(shop: string): Promise<string[]> {

@@ -3,6 +3,7 @@
  * sees now, and that following the page's own advice leads to a working state. Real pages,
  * a real database, the delivery worker and the Kaleyra sandbox (support/suite.ts).
  */
+import type { Page, Request } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { testSendHelp } from "../../app/admin/test-send-help";
 import { OUTCOME_HELP } from "../../app/kaleyra/outcome";
@@ -234,63 +235,76 @@ describe("6. Templates errors", () => {
 });
 
 describe("7. Settings form", () => {
-  it("GIVEN a save in flight WHEN the merchant keeps typing THEN the edit is kept and still to be saved; Enter saves it", async () => {
-    const shop = "advice-settings-form.myshopify.com";
+  /** A made shop's settings page, open in the merchant's browser. */
+  async function openSettings(shop: string) {
     await makeShop(suite.pipeline.db, shop);
     const view = await merchant(shop);
-    const { page } = view;
     await view.open("/app/settings");
-    // Hold the save's request until the merchant typed the second edit.
+    return view;
+  }
+
+  /** Holds the page's requests to `url` that `hold` picks until the returned release is called. */
+  async function holdRequests(page: Page, url: RegExp, hold: (request: Request) => boolean): Promise<() => void> {
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(/\/app\/settings/, async (route) => {
-      if (route.request().method() === "POST") await held;
+    await page.route(url, async (route) => {
+      if (hold(route.request())) await held;
       await route.continue();
     });
+    return release;
+  }
+
+  /** Waits until the shop's stored settings hold `value` in `field`. */
+  function waitForStored(shop: string, field: "businessNumber" | "kaleyraSid", value: string, what: string, deadlineMs = 10_000) {
+    return waitFor(async () => ((await shopRow(shop))?.[field] === value ? true : undefined), deadlineMs, what);
+  }
+
+  it("GIVEN a save in flight WHEN the merchant keeps typing THEN the edit is kept and still to be saved; Enter saves it", async () => {
+    const shop = "advice-settings-form.myshopify.com";
+    const view = await openSettings(shop);
+    const { page } = view;
+    // Hold the save's request until the merchant typed the second edit.
+    const release = await holdRequests(page, /\/app\/settings/, (request) => request.method() === "POST");
     await page.getByLabel("WhatsApp business number").fill("+919876500002");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByLabel("Kaleyra SID").fill("HXEDITEDWHILESAVING");
     release();
     await waitForToast(view, "Settings saved");
-    await waitFor(async () => ((await shopRow(shop))?.businessNumber === "+919876500002" ? true : undefined), 10_000, "the first save");
+    await waitForStored(shop, "businessNumber", "+919876500002", "the first save");
     expect(await page.getByLabel("Kaleyra SID").inputValue()).toBe("HXEDITEDWHILESAVING");
     expect((await view.appBridge()).saveBars["settings-save-bar"]).toBe(true);
     // The page finished reloading after the first save: Save is no longer busy, and open for the kept edit.
     await expect.poll(() => page.getByRole("button", { name: "Save", exact: true }).isEnabled()).toBe(true);
 
     await page.getByLabel("Kaleyra SID").press("Enter");
-    await waitFor(async () => ((await shopRow(shop))?.kaleyraSid === "HXEDITEDWHILESAVING" ? true : undefined), 10_000, "the Enter save");
+    await waitForStored(shop, "kaleyraSid", "HXEDITEDWHILESAVING", "the Enter save");
     await expect.poll(async () => (await view.appBridge()).saveBars["settings-save-bar"]).toBe(false);
   });
 
   it("GIVEN the page reloading after a save WHEN the merchant edits and presses Enter THEN the press waits for the reload and saves the edit", async () => {
     const shop = "advice-settings-reload.myshopify.com";
-    await makeShop(suite.pipeline.db, shop);
-    const view = await merchant(shop);
+    const view = await openSettings(shop);
     const { page } = view;
-    await view.open("/app/settings");
     // Hold the page's reload after the save (its loaders' data requests) until the merchant pressed Enter.
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
     let saved = false;
     let reloading = false;
-    await page.route(/[?&]_data=/, async (route) => {
-      if (route.request().method() === "POST") saved = true;
-      else if (saved) {
-        reloading = true;
-        await held;
+    const release = await holdRequests(page, /[?&]_data=/, (request) => {
+      if (request.method() === "POST") {
+        saved = true;
+        return false;
       }
-      await route.continue();
+      if (saved) reloading = true;
+      return saved;
     });
     await page.getByLabel("WhatsApp business number").fill("+919876500003");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect.poll(() => reloading, { timeout: 15_000 }).toBe(true);
-    await waitFor(async () => ((await shopRow(shop))?.businessNumber === "+919876500003" ? true : undefined), 10_000, "the first save");
+    await waitForStored(shop, "businessNumber", "+919876500003", "the first save");
 
     await page.getByLabel("Kaleyra SID").fill("HXEDITEDWHILERELOADING");
     await page.getByLabel("Kaleyra SID").press("Enter");
     release();
-    await waitFor(async () => ((await shopRow(shop))?.kaleyraSid === "HXEDITEDWHILERELOADING" ? true : undefined), 15_000, "the Enter pressed during the reload");
+    await waitForStored(shop, "kaleyraSid", "HXEDITEDWHILERELOADING", "the Enter pressed during the reload", 15_000);
     await expect.poll(async () => (await toasts(view)).filter((toast) => toast === "Settings saved").length).toBe(2);
     await expect.poll(async () => (await view.appBridge()).saveBars["settings-save-bar"]).toBe(false);
     expect(await page.getByLabel("Kaleyra SID").inputValue()).toBe("HXEDITEDWHILERELOADING");

@@ -1,10 +1,10 @@
 /**
  * For the admin modules' database tests only: a fresh database of the engine under test
- * (TEST_DB) with its own Prisma client and SQL handle, and the shop they start from (rows are
- * made with tests/factories.ts).
+ * (TEST_DB) with the SQL handle the modules use, a Prisma client of its own that the tests read
+ * rows back through, and the shop they start from (rows are made with tests/factories.ts).
  */
 import type { AdminDeps } from "../../app/admin/deps.server";
-import { createPrismaClient } from "../../app/db/client.server";
+import { createPrismaClient, type PrismaClient } from "../../app/db/client.server";
 import { openSqlDatabase } from "../../app/db/sql.server";
 import { makeShop, type ShopOverrides } from "../factories";
 import { createTestDatabase, type TestDatabase } from "./database";
@@ -14,6 +14,8 @@ export const TEST_ACCOUNT = { sid: "HXAP16ADMIN01IN", apiKey: "Aadmin-test-key-4
 
 export interface AdminTestDatabase {
   deps: AdminDeps;
+  /** For the tests' own reads, apart from the handle the modules write through. */
+  prisma: PrismaClient;
   database: TestDatabase;
   /** The clock the modules see; tests move it. */
   clock: { now: Date };
@@ -26,7 +28,8 @@ export async function openAdminTestDatabase(): Promise<AdminTestDatabase> {
   const sql = openSqlDatabase(database.url, { poolSize: 2 });
   const clock = { now: new Date("2026-03-10T12:00:00Z") };
   return {
-    deps: { prisma, sql, encryptionKey: TEST_ENCRYPTION_KEY, now: () => clock.now },
+    deps: { sql, encryptionKey: TEST_ENCRYPTION_KEY, now: () => clock.now },
+    prisma,
     database,
     clock,
     async close() {

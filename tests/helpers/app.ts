@@ -55,9 +55,9 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      const { closePrisma } = await import("../../app/db.server");
+      const { closeSessionPrisma } = await import("../../app/db/session-prisma.server");
       const { closeSql } = await import("../../app/db/sql-instance.server");
-      await closePrisma();
+      await closeSessionPrisma();
       await closeSql();
       await database.drop();
     },

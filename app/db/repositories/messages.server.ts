@@ -61,8 +61,10 @@ function dueCandidates(tx: SqlExecutor, state: "queued" | "sending", now: Date, 
 }
 
 /**
- * Claims up to `limit` due messages for `workerId` until `leaseUntil`: first those whose
- * previous worker's lease ran out (they are the oldest), then queued ones.
+ * Claims up to `limit` due messages for `workerId` until `leaseUntil`. A message is due when
+ * it is queued (or its previous worker's lease ran out) and no earlier message of the same
+ * order is still waiting, so an order's messages leave in lifecycle order. Messages whose
+ * lease ran out come first (they are the oldest); concurrent workers pass each other.
  */
 export async function claimDue(
   db: SqlDatabase,

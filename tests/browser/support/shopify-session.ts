@@ -7,7 +7,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { Session } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import { db } from "../../../app/db.server";
+import { sessionPrisma } from "../../../app/db/session-prisma.server";
 import { EncryptedSessionStorage } from "../../../app/shops/session-storage.server";
 
 export function configuredScopes(): string {
@@ -17,7 +17,7 @@ export function configuredScopes(): string {
 /** Stores `offline_<shop>` with the scopes the app asks for (or the ones given). */
 export async function storeOfflineSession(shop: string, scope: string = configuredScopes()): Promise<void> {
   // The app's own wrapping, so the token is stored encrypted as the app stores it.
-  const storage = new EncryptedSessionStorage(new PrismaSessionStorage(db(), { connectionRetries: 1 }), process.env.ENCRYPTION_KEY ?? "");
+  const storage = new EncryptedSessionStorage(new PrismaSessionStorage(sessionPrisma(), { connectionRetries: 1 }), process.env.ENCRYPTION_KEY ?? "");
   const stored = await storage.storeSession(
     new Session({
       id: `offline_${shop}`,
