@@ -38,5 +38,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // Vitest's default is one fork per core but one: a single file at a time on a 2-core
+    // machine. Most files wait on child processes, HTTP and databases, not the CPU.
+    maxWorkers: 3,
   },
 });
