@@ -51,15 +51,21 @@ async function withTable(db: SqlDatabase): Promise<SqlDatabase> {
 }
 
 describe("SQLite checkpoints from a thread", () => {
-  it("GIVEN a running checkpoint thread WHEN 24 MB are committed THEN the WAL starts over during the burst although the writer never checkpoints", async () => {
+  it("GIVEN a running checkpoint thread WHEN a burst is committed THEN the WAL starts over during the burst although the writer never checkpoints", async () => {
     const file = tempFile();
     const db = await withTable(opened(`file:${file}`));
     await db.execute(`PRAGMA wal_autocheckpoint = 0`);
     await started(file).ready;
-    await write(db, 24);
-    // Without the thread it holds all 24 MB and more (next test); here it was restarted at least once.
-    expect(walBytes(file)).toBeLessThan(20 * MB);
-    expect(await db.query(`SELECT count(*) AS "rows" FROM "t"`)).toEqual([{ rows: 24 * 64 }]);
+    // Without the thread the WAL file holds everything written (next test). With it, the WAL
+    // starts over once the thread has checkpointed, so the file falls behind what was written.
+    // A busy machine may hold the thread back for a while: keep writing, up to 96 MB.
+    let written = 0;
+    while (written < 96 && walBytes(file) >= (written - 4) * MB) {
+      await write(db, 1);
+      written += 1;
+    }
+    expect(walBytes(file), `WAL file after ${written} MB`).toBeLessThan((written - 4) * MB);
+    expect(await db.query(`SELECT count(*) AS "rows" FROM "t"`)).toEqual([{ rows: written * 64 }]);
   });
 
   it("GIVEN no thread and automatic checkpoints off WHEN the same is committed THEN the WAL holds it all (what the thread prevents)", async () => {
