@@ -6,8 +6,8 @@ import { Worker } from "node:worker_threads";
  *
  * SQLite copies the WAL back into the database file (a checkpoint, with an fsync) on the
  * commit that takes the WAL past 1,000 pages. better-sqlite3 is synchronous, so that commit
- * blocked the event loop under load, and every webhook arriving meanwhile waited (bench/README.md). The app's connection turns its automatic
- * checkpoints off and this thread runs a PASSIVE checkpoint (which never blocks writers or
+ * blocked the event loop under load, and every webhook arriving meanwhile waited (bench/README.md). The app's connection raises its automatic
+ * checkpoint to a backstop (sql.server.ts) and this thread runs a PASSIVE checkpoint (which never blocks writers or
  * readers) on its own connection: every `intervalMs` while the log is quiet, every 2 ms
  * while it grows.
  */
