@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
 import { slotsPerSecond } from "../app/outbox/pacing";
 import { startSandboxProcess, type SandboxClient } from "../bench/sandbox";
 import type { ReceivedMessage } from "../sandbox/kaleyra-sandbox";
-import { createTestDatabase, type TestDatabase } from "./helpers/database";
+import { fileDatabase } from "./helpers/file-database";
 import { ACCOUNT, makeShop } from "./factories";
 import { waitFor } from "./helpers/process";
 import { startWorkerProcess, type WorkerProcess, type WorkerSend } from "./helpers/worker-process";
@@ -34,14 +33,11 @@ const SHOP = "skewed-processes.myshopify.com";
 const RATE = 4;
 const MESSAGES = 30;
 
-let database: TestDatabase;
-let db: SqlDatabase;
+const { database, db } = fileDatabase();
 let sandbox: SandboxClient;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = openSqlDatabase(database.url);
   sandbox = await startSandboxProcess({ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] });
   await makeShop(db, SHOP);
 }, 120_000);
@@ -52,8 +48,6 @@ afterEach(async () => {
 
 afterAll(async () => {
   await sandbox?.close();
-  await db?.close();
-  await database?.drop();
 }, 120_000);
 
 /** All at once, in one transaction, so that both workers find the whole burst due together. */

@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { databaseClock, offsetFrom } from "../app/db/clock.server";
-import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
 import { createKaleyraClient } from "../app/kaleyra/client.server";
 import { startDeliveryWorker, type DeliveryWorker } from "../app/outbox/worker.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../sandbox/kaleyra-sandbox";
-import { createTestDatabase, type TestDatabase } from "./helpers/database";
+import { fileDatabase } from "./helpers/file-database";
 import { ACCOUNT, makeMessage, makeShop } from "./factories";
 import { waitFor } from "./helpers/process";
 
@@ -20,14 +19,11 @@ const SHOP = "skewed-clocks.myshopify.com";
 const RATE = 5;
 const MESSAGES = 24;
 
-let database: TestDatabase;
-let db: SqlDatabase;
+const { db } = fileDatabase();
 let sandbox: KaleyraSandbox;
 const workers: DeliveryWorker[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = openSqlDatabase(database.url);
   sandbox = await startKaleyraSandbox({ accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] }] });
   sandbox.setFaults({ latencyMs: 150 });
   await makeShop(db, SHOP);
@@ -39,8 +35,6 @@ afterEach(async () => {
 
 afterAll(async () => {
   await sandbox?.close();
-  await db?.close();
-  await database?.drop();
 });
 
 async function queueOrders(count: number): Promise<void> {

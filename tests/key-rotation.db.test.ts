@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rotateStoredSecrets } from "../app/crypto/rotate.server";
 import { decryptSecret, encryptSecret } from "../app/crypto/secrets.server";
-import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
 import { createKaleyraClient } from "../app/kaleyra/client.server";
 import { KEY_UNREADABLE_DETAIL } from "../app/outbox/pause.server";
 import { startDeliveryWorker } from "../app/outbox/worker.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../sandbox/kaleyra-sandbox";
-import { createTestDatabase, type TestDatabase } from "./helpers/database";
+import { fileDatabase } from "./helpers/file-database";
 import { ACCOUNT, makeMessage, makeShop } from "./factories";
 import { waitFor } from "./helpers/process";
 
@@ -15,20 +14,15 @@ const OLD_KEY = process.env.ENCRYPTION_KEY ?? "";
 const NEW_KEY = Buffer.alloc(32, 11).toString("base64");
 const RING = `${NEW_KEY},${OLD_KEY}`;
 
-let database: TestDatabase;
-let db: SqlDatabase;
+const { db } = fileDatabase();
 let sandbox: KaleyraSandbox;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = openSqlDatabase(database.url);
   sandbox = await startKaleyraSandbox({ accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] }] });
 });
 
 afterAll(async () => {
   await sandbox?.close();
-  await db?.close();
-  await database?.drop();
 });
 
 async function storedCipher(shop: string): Promise<string> {

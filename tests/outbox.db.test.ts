@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
+import { beforeEach, describe, expect, it } from "vitest";
 import { claimDueMessages, reserveRateSlots, reserveRateSlotsFor, reserveRecipients } from "../app/outbox/claim.server";
 import { shopperKey } from "../app/outbox/pacing";
 import { recordSendResult } from "../app/outbox/record.server";
 import { makeMessage } from "./factories";
-import { createTestDatabase, type TestDatabase } from "./helpers/database";
+import { fileDatabase } from "./helpers/file-database";
 
-let database: TestDatabase;
-let db: SqlDatabase;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = openSqlDatabase(database.url);
-});
-
-afterAll(async () => {
-  await db.close();
-  await database.drop();
-});
+const { db } = fileDatabase();
 
 beforeEach(async () => {
   await db.execute(`DELETE FROM "Message"`);

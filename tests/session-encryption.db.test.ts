@@ -3,27 +3,21 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptSecret, encryptSecret } from "../app/crypto/secrets.server";
 import { createPrismaClient } from "../app/db/client.server";
-import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
 import { EncryptedSessionStorage, encryptStoredSessions } from "../app/shops/session-storage.server";
-import { createTestDatabase, type TestDatabase } from "./helpers/database";
+import { fileDatabase } from "./helpers/file-database";
 
 const KEY = process.env.ENCRYPTION_KEY ?? "";
-let database: TestDatabase;
-let db: SqlDatabase;
+const { database, db } = fileDatabase();
 let prisma: ReturnType<typeof createPrismaClient>;
 let storage: EncryptedSessionStorage;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = openSqlDatabase(database.url);
   prisma = createPrismaClient(database.url, { poolSize: 2 });
   storage = new EncryptedSessionStorage(new PrismaSessionStorage(prisma, { connectionRetries: 1 }), KEY);
 });
 
 afterAll(async () => {
   await prisma?.$disconnect();
-  await db?.close();
-  await database?.drop();
 });
 
 async function storedRow(id: string) {

@@ -1,20 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../tests/helpers/database";
+import { describe, expect, it } from "vitest";
+import { fileDatabase } from "../../tests/helpers/file-database";
 import { queries } from "./kysely.server";
-import { openSqlDatabase, type SqlDatabase } from "./sql.server";
 
-let database: TestDatabase;
-let handle: SqlDatabase;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  handle = openSqlDatabase(database.url);
-});
-
-afterAll(async () => {
-  await handle?.close();
-  await database?.drop();
-});
+const { db: handle } = fileDatabase();
 
 const at = new Date("2026-03-04T05:06:07.089Z");
 

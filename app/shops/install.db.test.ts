@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSqlDatabase, type SqlDatabase } from "../db/sql.server";
+import { describe, expect, it } from "vitest";
 import { pauseShop } from "../outbox/pause.server";
 import { makeMessage } from "../../tests/factories";
-import { createTestDatabase, type TestDatabase } from "../../tests/helpers/database";
+import { fileDatabase } from "../../tests/helpers/file-database";
 import { markShopInstalled } from "./install.server";
 import { ensureShop } from "../db/repositories/shops.server";
 
-let database: TestDatabase;
-let db: SqlDatabase;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = openSqlDatabase(database.url);
-});
-
-afterAll(async () => {
-  await db.close();
-  await database.drop();
-});
+const { db } = fileDatabase();
 
 function message(shop: string, orderId: string, createdAt: Date): Promise<string> {
   return makeMessage(db, shop, { orderId, dedupeKey: `${orderId}:shipped`, state: "queued", attempts: 0, createdAt });

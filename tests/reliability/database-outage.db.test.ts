@@ -3,9 +3,10 @@ import { MIN_LEASE_MS } from "../../app/config.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findSecrets, suiteSecrets } from "../security/helpers/secrets";
 import { sqliteFilePath } from "../../app/db/provider";
-import { listenForConnectionErrors, openSqlDatabase, type SqlDatabase } from "../../app/db/sql.server";
+import { listenForConnectionErrors } from "../../app/db/sql.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
-import { createTestDatabase, postgresAdminUrl, testProvider, type TestDatabase } from "../helpers/database";
+import { postgresAdminUrl, testProvider } from "../helpers/database";
+import { fileDatabase } from "../helpers/file-database";
 import { ACCOUNT, makeShop } from "../factories";
 import { freePort, startProcess, startTcpProxy, waitFor, type RunningProcess } from "../helpers/process";
 import { budgetMs, countDeliveries, messageKey, orderBody, percentile, report, scaled, sleep } from "./helpers/harness";
@@ -26,8 +27,7 @@ import { deliver, deliverPaced, type Delivery } from "./helpers/shopify";
 const SHOP = "outage-test.myshopify.com";
 const LEASE_MS = MIN_LEASE_MS;
 
-let database: TestDatabase;
-let db: SqlDatabase;
+const { database, db } = fileDatabase();
 let sandbox: KaleyraSandbox;
 let proxy: Awaited<ReturnType<typeof startTcpProxy>> | undefined;
 let server: RunningProcess;
@@ -35,8 +35,6 @@ let url: string;
 let nextOrder = 300_000;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = openSqlDatabase(database.url);
   await makeShop(db, SHOP);
   sandbox = await startKaleyraSandbox({
     accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] }],
@@ -62,8 +60,6 @@ afterAll(async () => {
   if (server) expect(findSecrets(suiteSecrets(), [{ where: "server process", text: server.output() }])).toEqual([]);
   await proxy?.close();
   await sandbox?.close();
-  await db?.close();
-  await database?.drop();
 });
 
 /** Orders posted at a steady pace for `seconds`, while `fault` runs; returns keys and deliveries. */

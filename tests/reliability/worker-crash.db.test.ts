@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 import { MIN_LEASE_MS } from "../../app/config.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findSecrets, suiteSecrets } from "../security/helpers/secrets";
-import { openSqlDatabase, type SqlDatabase } from "../../app/db/sql.server";
 import { ingestWebhook } from "../../app/webhooks/ingest.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import { fileDatabase } from "../helpers/file-database";
 import { ACCOUNT, makeShop } from "../factories";
 import { waitFor, type RunningProcess } from "../helpers/process";
 import { budgetMs, countDeliveries, messageKey, orderBody, receivedKey, report, scaled } from "./helpers/harness";
@@ -25,14 +24,11 @@ import { killHard, startWorkerProcess } from "./helpers/processes";
 const SHOP = "crash-test.myshopify.com";
 const LEASE_MS = MIN_LEASE_MS;
 
-let database: TestDatabase;
-let db: SqlDatabase;
+const { database, db } = fileDatabase();
 let sandbox: KaleyraSandbox;
 const running: RunningProcess[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = openSqlDatabase(database.url);
   await makeShop(db, SHOP);
   sandbox = await startKaleyraSandbox({
     accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] }],
@@ -47,8 +43,6 @@ afterAll(async () => {
   const output = running.map((process) => process.output()).join("\n");
   expect(findSecrets(suiteSecrets(), [{ where: "worker processes", text: output }])).toEqual([]);
   await sandbox?.close();
-  await db?.close();
-  await database?.drop();
 });
 
 async function sendingKeys(): Promise<string[]> {

@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSqlDatabase, type SqlDatabase } from "../../app/db/sql.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import { fileDatabase } from "../helpers/file-database";
 import { ACCOUNT, makeShop } from "../factories";
 import { freePort, waitFor, type RunningProcess } from "../helpers/process";
 import { countDeliveries, messageKey, orderBody, report, sleep } from "../reliability/helpers/harness";
@@ -32,8 +31,7 @@ interface Captured {
   body: string;
 }
 
-let database: TestDatabase;
-let db: SqlDatabase;
+const { database, db } = fileDatabase();
 let sandbox: KaleyraSandbox;
 let server: RunningProcess;
 let url: string;
@@ -58,8 +56,6 @@ async function postOrder(shop: string, id: string, index: number): Promise<void>
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = openSqlDatabase(database.url);
   await makeShop(db, OK_SHOP);
   await makeShop(db, BAD_KEY_SHOP, { apiKey: WRONG_KEY });
   for (const [shop, token] of Object.entries(TOKENS)) {
@@ -82,8 +78,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (server) await killHard(server);
   await sandbox?.close();
-  await db?.close();
-  await database?.drop();
 });
 
 describe("what the app shows of itself", () => {
