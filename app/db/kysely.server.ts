@@ -1,5 +1,6 @@
 import {
   Kysely,
+  sql,
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
@@ -10,7 +11,10 @@ import {
   type DatabaseConnection,
   type Dialect,
   type Driver,
+  type Insertable,
+  type InsertResult,
   type QueryResult,
+  type SelectQueryBuilder,
 } from "kysely";
 import type { DB } from "./generated/kysely";
 import type { SqlExecutor } from "./sql.server";
@@ -87,4 +91,53 @@ export function queries(executor: SqlExecutor): Queries {
     byExecutor.set(executor, db);
   }
   return db;
+}
+
+/**
+ * Locks the selected rows until the transaction ends on PostgreSQL, where other transactions
+ * run meanwhile; on SQLite the transaction already holds the only write lock. Use with `$call`.
+ */
+export function lockedOnPostgres(executor: SqlExecutor) {
+  return <T extends keyof DB, O>(query: SelectQueryBuilder<DB, T, O>): SelectQueryBuilder<DB, T, O> =>
+    executor.provider === "postgresql" ? query.forUpdate() : query;
+}
+
+function inserted(result: InsertResult | undefined): boolean {
+  return (result?.numInsertedOrUpdatedRows ?? 0n) > 0n;
+}
+
+/** Adds `row` unless the table already has a row with its `key` (a unique index). Returns whether it did. */
+export async function insertUnlessKeyTaken<T extends keyof DB & string>(
+  executor: SqlExecutor,
+  table: T,
+  row: Insertable<DB[T]>,
+  key: ReadonlyArray<keyof DB[T] & string>,
+): Promise<boolean> {
+  // Kysely cannot check a row or columns against a table named by a type parameter; the
+  // signature above does.
+  const result = await queries(executor)
+    .insertInto(table)
+    .values(row as never)
+    .onConflict((conflict) => conflict.columns(key as never).doNothing())
+    .executeTakeFirst();
+  return inserted(result);
+}
+
+/** Tables of deliveries kept for a retention period, pruned by when they were received. */
+type ReceivedTable = "WebhookBody" | "WebhookEvent";
+
+/** Deletes up to `limit` rows received before `before` (one batch of a pruning job); returns how many. */
+export async function deleteReceivedBefore<T extends ReceivedTable>(
+  executor: SqlExecutor,
+  table: T,
+  key: keyof DB[T] & string,
+  before: Date,
+  limit: number,
+): Promise<number> {
+  // Kysely cannot type a column of a table named by a type parameter; the signature does.
+  const result = await sql`
+    DELETE FROM ${sql.table(table)} WHERE ${sql.ref(key)} IN (
+      SELECT ${sql.ref(key)} FROM ${sql.table(table)} WHERE "receivedAt" < ${before} LIMIT ${limit}
+    )`.execute(queries(executor));
+  return Number(result.numAffectedRows ?? 0n);
 }

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from "kysely";
 import type { Message } from "../generated/kysely";
-import { queries } from "../kysely.server";
+import { insertUnlessKeyTaken, lockedOnPostgres, queries } from "../kysely.server";
 import type { SqlDatabase, SqlExecutor } from "../sql.server";
 
 /** The Message table: the outbox, and the same rows as the merchant's message log. */
@@ -165,9 +165,8 @@ export async function lockMessage(tx: SqlExecutor, shop: string, id: string): Pr
   return queries(tx)
     .selectFrom("Message")
     .selectAll()
-    .where("id", "=", id)
-    .where("shopDomain", "=", shop)
-    .$if(tx.provider === "postgresql", (query) => query.forUpdate())
+    .where((eb) => eb.and({ id, shopDomain: shop }))
+    .$call(lockedOnPostgres(tx))
     .executeTakeFirst();
 }
 
@@ -198,12 +197,7 @@ export async function orderMessageKinds(
 
 /** Adds a message unless the shop already has one with its dedupe key. Returns whether it did. */
 export async function insertMessage(tx: SqlExecutor, message: Insertable<Message>): Promise<boolean> {
-  const result = await queries(tx)
-    .insertInto("Message")
-    .values(message)
-    .onConflict((conflict) => conflict.columns(["shopDomain", "dedupeKey"]).doNothing())
-    .executeTakeFirst();
-  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  return insertUnlessKeyTaken(tx, "Message", message, ["shopDomain", "dedupeKey"]);
 }
 
 /** A page of a shop's message log, newest first. */
@@ -287,8 +281,7 @@ export async function countInState(db: SqlExecutor, shop: string, state: string)
   const row = await queries(db)
     .selectFrom("Message")
     .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .where("shopDomain", "=", shop)
-    .where("state", "=", state)
+    .where((eb) => eb.and({ shopDomain: shop, state }))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

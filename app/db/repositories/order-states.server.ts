@@ -52,8 +52,7 @@ export async function readKnowledgeText(tx: SqlExecutor, shop: string, orderId: 
   const row = await queries(tx)
     .selectFrom("OrderState")
     .select("knowledge")
-    .where("shopDomain", "=", shop)
-    .where("orderId", "=", orderId)
+    .where((eb) => eb.and({ shopDomain: shop, orderId }))
     .executeTakeFirst();
   return row?.knowledge;
 }
@@ -63,9 +62,7 @@ export async function replaceKnowledgeIf(tx: SqlExecutor, shop: string, orderId:
   const result = await queries(tx)
     .updateTable("OrderState")
     .set({ knowledge })
-    .where("shopDomain", "=", shop)
-    .where("orderId", "=", orderId)
-    .where("knowledge", "=", expected)
+    .where((eb) => eb.and({ shopDomain: shop, orderId, knowledge: expected }))
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

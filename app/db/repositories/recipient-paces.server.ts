@@ -36,8 +36,7 @@ export async function turnEnd(db: SqlExecutor, shopDomain: string, recipient: st
   const row = await queries(db)
     .selectFrom("RecipientPace")
     .select("nextAt")
-    .where("shopDomain", "=", shopDomain)
-    .where("recipient", "=", recipient)
+    .where((eb) => eb.and({ shopDomain, recipient }))
     .executeTakeFirst();
   return row?.nextAt;
 }
@@ -47,9 +46,7 @@ export async function moveTurn(db: SqlExecutor, shopDomain: string, recipient: s
   await queries(db)
     .updateTable("RecipientPace")
     .set({ nextAt: to })
-    .where("shopDomain", "=", shopDomain)
-    .where("recipient", "=", recipient)
-    .where("nextAt", "=", from)
+    .where((eb) => eb.and({ shopDomain, recipient, nextAt: from }))
     .execute();
 }
 

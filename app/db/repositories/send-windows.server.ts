@@ -44,8 +44,7 @@ export async function takenSlots(db: SqlExecutor, businessNumber: string, second
   const row = await queries(db)
     .selectFrom("SendWindow")
     .select("count")
-    .where("businessNumber", "=", businessNumber)
-    .where("second", "=", second)
+    .where((eb) => eb.and({ businessNumber, second }))
     .executeTakeFirst();
   return row?.count ?? 0;
 }

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from "kysely";
 import type { Shop } from "../generated/kysely";
-import { queries } from "../kysely.server";
+import { lockedOnPostgres, queries } from "../kysely.server";
 import type { SqlExecutor } from "../sql.server";
 
 /** The Shop table: one row per installed shop, its Kaleyra settings and its sending state. */
@@ -59,7 +59,7 @@ export async function lockShop(tx: SqlExecutor, domain: string): Promise<ShopRec
     .selectFrom("Shop")
     .selectAll()
     .where("domain", "=", domain)
-    .$if(tx.provider === "postgresql", (query) => query.forUpdate())
+    .$call(lockedOnPostgres(tx))
     .executeTakeFirst();
 }
 

@@ -1,4 +1,4 @@
-import { queries } from "../kysely.server";
+import { deleteReceivedBefore, queries } from "../kysely.server";
 import type { SqlExecutor } from "../sql.server";
 
 /** The WebhookBody table: the hash of every accepted webhook body, with its shop and topic. */
@@ -23,10 +23,5 @@ export async function claimBody(
 
 /** Deletes up to `limit` hashes kept before `before`; returns how many. */
 export async function deleteBodiesBefore(db: SqlExecutor, before: Date, limit: number): Promise<number> {
-  const q = queries(db);
-  const result = await q
-    .deleteFrom("WebhookBody")
-    .where("hash", "in", q.selectFrom("WebhookBody").select("hash").where("receivedAt", "<", before).limit(limit))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  return deleteReceivedBefore(db, "WebhookBody", "hash", before, limit);
 }

@@ -1,6 +1,6 @@
 import type { Insertable } from "kysely";
 import type { WebhookEvent } from "../generated/kysely";
-import { queries } from "../kysely.server";
+import { deleteReceivedBefore, insertUnlessKeyTaken, queries } from "../kysely.server";
 import type { SqlExecutor } from "../sql.server";
 
 /** The WebhookEvent table: every delivery the app kept, one per shop and event key. */
@@ -19,20 +19,10 @@ export async function webhookIdSeenElsewhere(tx: SqlExecutor, webhookId: string,
 
 /** Records a delivery unless its shop already has its event key. Returns whether it did. */
 export async function recordEvent(tx: SqlExecutor, event: Insertable<WebhookEvent>): Promise<boolean> {
-  const result = await queries(tx)
-    .insertInto("WebhookEvent")
-    .values(event)
-    .onConflict((conflict) => conflict.columns(["shopDomain", "eventKey"]).doNothing())
-    .executeTakeFirst();
-  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  return insertUnlessKeyTaken(tx, "WebhookEvent", event, ["shopDomain", "eventKey"]);
 }
 
 /** Deletes up to `limit` events received before `before`; returns how many. */
 export async function deleteEventsBefore(db: SqlExecutor, before: Date, limit: number): Promise<number> {
-  const q = queries(db);
-  const result = await q
-    .deleteFrom("WebhookEvent")
-    .where("id", "in", q.selectFrom("WebhookEvent").select("id").where("receivedAt", "<", before).limit(limit))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  return deleteReceivedBefore(db, "WebhookEvent", "id", before, limit);
 }
