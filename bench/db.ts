@@ -102,7 +102,7 @@ export async function seedMessages(db: SqlDatabase, options: SeedOptions): Promi
   const shopParams = shops.map((shop) => shop.domain);
   const n = shops.length;
   const sent = state === "sent" ? 1 : 0;
-  const columns = `"id", "shopDomain", "orderId", "orderName", "status", "dedupeKey", "state", "rank", "recipient",
+  const columns = `"id", "shopDomain", "orderId", "orderName", "orderStatus", "dedupeKey", "state", "rank", "recipient",
     "recipientSource", "referenceId", "bodyText", "description", "attempts", "nextAttemptAt", "createdAt", "updatedAt",
     "sentAt", "kaleyraMessageId", "lastOutcome"`;
   if (db.provider === "postgresql") {

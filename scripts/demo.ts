@@ -183,10 +183,10 @@ try {
 
   console.log("\nWhatsApp messages received by the Kaleyra sandbox:");
   for (const message of sandbox.received) printMessage(message.body);
-  const skipped = await db.query<{ orderName: string; status: string; skipReason: string }>(
-    `SELECT "orderName", "status", "skipReason" FROM "Message" WHERE "state" = 'skipped' ORDER BY "createdAt"`,
+  const skipped = await db.query<{ orderName: string; orderStatus: string; skipReason: string }>(
+    `SELECT "orderName", "orderStatus", "skipReason" FROM "Message" WHERE "state" = 'skipped' ORDER BY "createdAt"`,
   );
-  for (const row of skipped) console.log(`  skipped ${row.status} for ${row.orderName}: ${row.skipReason}`);
+  for (const row of skipped) console.log(`  skipped ${row.orderStatus} for ${row.orderName}: ${row.skipReason}`);
 
   const got = sandbox.received.map((m) => {
     const p = (m.body as { messaging_object: { interactive: { action: { parameters: { reference_id: string; order: { status: string } } } } } })

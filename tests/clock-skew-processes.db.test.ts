@@ -58,7 +58,7 @@ async function queueBurst(count: number): Promise<void> {
       const id = randomUUID();
       // One shopper per order: only the per-number rate paces them.
       await tx.execute(
-        `INSERT INTO "Message" ("id", "shopDomain", "orderId", "status", "dedupeKey", "state", "rank", "recipient", "referenceId",
+        `INSERT INTO "Message" ("id", "shopDomain", "orderId", "orderStatus", "dedupeKey", "state", "rank", "recipient", "referenceId",
            "bodyText", "nextAttemptAt", "createdAt", "updatedAt")
          VALUES (?, ?, ?, 'processing', ?, 'queued', 0, ?, ?, 'Your order is being prepared', ?, ?, ?)`,
         [id, SHOP, `${7000 + i}`, `order:${id}`, `+1502556${String(1000 + i)}`, `ref-${7000 + i}`, due, due, due],

@@ -44,7 +44,7 @@ async function queueOrders(count: number): Promise<void> {
     await makeMessage(db, SHOP, {
       orderId: `${9000 + i}`,
       orderName: null,
-      status: "processing",
+      orderStatus: "processing",
       state: "queued",
       rank: 0,
       recipient: `+1502555${String(1000 + i)}`,

@@ -75,15 +75,15 @@ export type MessageOverrides = Partial<Omit<Message, "shopDomain">>;
 export async function makeMessage(db: SqlExecutor, shopDomain: string, overrides: MessageOverrides = {}): Promise<string> {
   const id = overrides.id ?? randomUUID();
   const orderId = overrides.orderId ?? "820982911946154500";
-  const status = overrides.status ?? "shipped";
+  const orderStatus = overrides.orderStatus ?? "shipped";
   const createdAt = overrides.createdAt ?? new Date("2026-03-10T11:00:00Z");
   const row: Row = {
     id,
     shopDomain,
     orderId,
     orderName: "#1001",
-    status,
-    dedupeKey: `${orderId}:${status}:${id}`,
+    orderStatus,
+    dedupeKey: `${orderId}:${orderStatus}:${id}`,
     state: "sent",
     rank: 2,
     recipient: "+15025550147",

@@ -64,7 +64,7 @@ describe("ENCRYPTION_KEY rotation", () => {
     const id = await makeMessage(db, shop, {
       orderId: "8801",
       orderName: null,
-      status: "processing",
+      orderStatus: "processing",
       state: "paused",
       rank: 0,
       recipient: "+15025550199",

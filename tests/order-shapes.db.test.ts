@@ -35,8 +35,8 @@ function receivedFor(orderId: string): Array<[string, string, string]> {
 }
 
 async function messagesOf(orderId: string) {
-  return pipeline.db.query<{ id: string; status: string; state: string; skipReason: string | null }>(
-    `SELECT "id", "status", "state", "skipReason" FROM "Message" WHERE "orderId" = ? ORDER BY "createdAt"`,
+  return pipeline.db.query<{ id: string; orderStatus: string; state: string; skipReason: string | null }>(
+    `SELECT "id", "orderStatus", "state", "skipReason" FROM "Message" WHERE "orderId" = ? ORDER BY "createdAt"`,
     [orderId],
   );
 }
@@ -73,8 +73,8 @@ describe("gift orders", () => {
   }
 
   async function audiencesOf(orderId: string) {
-    return pipeline.db.query<{ status: string; audience: string; state: string }>(
-      `SELECT "status", "audience", "state" FROM "Message" WHERE "orderId" = ? ORDER BY "createdAt"`,
+    return pipeline.db.query<{ orderStatus: string; audience: string; state: string }>(
+      `SELECT "orderStatus", "audience", "state" FROM "Message" WHERE "orderId" = ? ORDER BY "createdAt"`,
       [orderId],
     );
   }
@@ -117,10 +117,10 @@ describe("gift orders", () => {
         expect(text).not.toMatch(/your order|Asha|https:\/\/.*\/orders\//);
       }
       expect(await audiencesOf(order.id)).toEqual([
-        { status: "processing", audience: "buyer", state: "sent" },
-        { status: "processing", audience: "gift_recipient", state: "sent" },
-        { status: "shipped", audience: "buyer", state: "sent" },
-        { status: "shipped", audience: "gift_recipient", state: "sent" },
+        { orderStatus: "processing", audience: "buyer", state: "sent" },
+        { orderStatus: "processing", audience: "gift_recipient", state: "sent" },
+        { orderStatus: "shipped", audience: "buyer", state: "sent" },
+        { orderStatus: "shipped", audience: "gift_recipient", state: "sent" },
       ]);
     } finally {
       await setGiftRecipients("buyer");
@@ -283,7 +283,7 @@ describe("contact changes", () => {
     await pipeline.accept("orders/create", order.created());
     await pipeline.settle();
     const [skipped] = await messagesOf(order.id);
-    expect(skipped).toMatchObject({ status: "processing", state: "skipped" });
+    expect(skipped).toMatchObject({ orderStatus: "processing", state: "skipped" });
     expect(skipped?.skipReason).toMatch(/^no WhatsApp number for the buyer: there is no phone on the order, the customer/);
 
     await pipeline.accept("orders/updated", order.updated(5, { phone: BUYER_PHONE }));

@@ -15,7 +15,7 @@ function queue(orderId: string, status: string, rank: number, createdAt: Date, s
   return makeMessage(db, "claims.myshopify.com", {
     orderId,
     orderName: null,
-    status,
+    orderStatus: status,
     state,
     rank,
     recipientSource: null,

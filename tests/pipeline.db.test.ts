@@ -186,7 +186,7 @@ describe("order-status pipeline", () => {
     expect(text).not.toContain("carrier.example");
     expect(text).toContain("Tracking number: BD1");
     const rows = await pipeline.db.query<{ omittedLinks: string | null }>(
-      `SELECT "omittedLinks" FROM "Message" WHERE "orderId" = ? AND "status" = 'shipped'`,
+      `SELECT "omittedLinks" FROM "Message" WHERE "orderId" = ? AND "orderStatus" = 'shipped'`,
       [order.id],
     );
     expect(rows).toEqual([{ omittedLinks: url }]);

@@ -62,7 +62,7 @@ export async function listMessages(deps: AdminDeps, shopDomain: string, filter: 
       id: row.id,
       orderId: row.orderId,
       orderName: row.orderName ?? row.orderId,
-      statusLabel: statusLabel(row.status),
+      statusLabel: statusLabel(row.orderStatus),
       state: row.state,
       recipient: shownRecipient(row.recipient, row.audience, row.skipReason),
       attempts: row.attempts,
@@ -179,7 +179,7 @@ export async function getMessage(deps: AdminDeps, shopDomain: string, id: string
     orderId: row.orderId,
     orderName: row.orderName ?? row.orderId,
     orderUrl: orderAdminUrl(shopDomain, row.orderId),
-    statusLabel: statusLabel(row.status),
+    statusLabel: statusLabel(row.orderStatus),
     state: row.state,
     stateLabel: MESSAGE_STATE_LABEL[row.state] ?? row.state,
     recipient: shownRecipient(row.recipient, row.audience, row.skipReason),
@@ -203,6 +203,6 @@ export async function getMessage(deps: AdminDeps, shopDomain: string, id: string
     request: requestForDisplay(row.requestJson),
     canRetry: isRetryable(row.state),
     retry: retryProgress(row.state, row.attempts, MAX_ATTEMPTS, row.nextAttemptAt.toISOString()),
-    fix: row.state === "failed" ? fixFor(storedOutcomeKey(stored), row.status) : null,
+    fix: row.state === "failed" ? fixFor(storedOutcomeKey(stored), row.orderStatus) : null,
   };
 }

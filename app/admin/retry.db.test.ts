@@ -30,7 +30,7 @@ describe("retryMessage", () => {
   it("GIVEN a failed message WHEN retried THEN the same row is queued now with its attempts reset", async () => {
     await makeAdminShop(t.deps, shop);
     await makeOrderState(t.deps.sql, shop, { id: "4100", name: "#4100" }, t.clock.now);
-    const id = await makeMessage(t.deps.sql, shop, { orderId: "4100", status: "processing", state: "failed", attempts: 8, lastOutcome: "rejected", lastCode: "WA400" });
+    const id = await makeMessage(t.deps.sql, shop, { orderId: "4100", orderStatus: "processing", state: "failed", attempts: 8, lastOutcome: "rejected", lastCode: "WA400" });
     expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "queued", skipReason: null });
     expect(await message(id)).toMatchObject({ state: "queued", attempts: 0, nextAttemptAt: t.clock.now, lastCode: "WA400" });
     expect(await messageCount(shop)).toBe(1);
@@ -41,7 +41,7 @@ describe("retryMessage", () => {
     await makeOrderState(t.deps.sql, shop, { id: "4102", name: "#4102" }, t.clock.now);
     const id = await makeMessage(t.deps.sql, shop, {
       orderId: "4102",
-      status: "processing",
+      orderStatus: "processing",
       state: "failed",
       bodyText: "The old text Kaleyra refused",
       lastOutcome: "rejected",
@@ -57,7 +57,7 @@ describe("retryMessage", () => {
   it("GIVEN a paused shop WHEN a failed message is retried THEN it waits with the others for the pause to lift", async () => {
     await makeAdminShop(t.deps, shop, { pausedReason: "low_balance" });
     await makeOrderState(t.deps.sql, shop, { id: "4101" }, t.clock.now);
-    const id = await makeMessage(t.deps.sql, shop, { orderId: "4101", status: "processing", state: "failed" });
+    const id = await makeMessage(t.deps.sql, shop, { orderId: "4101", orderStatus: "processing", state: "failed" });
     expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "paused" });
     expect((await message(id)).state).toBe("paused");
   });
@@ -67,7 +67,7 @@ describe("retryMessage", () => {
     await makeOrderState(t.deps.sql, shop, { id: "4001", name: "#4001" }, t.clock.now);
     const id = await makeMessage(t.deps.sql, shop, {
       orderId: "4001",
-      status: "processing",
+      orderStatus: "processing",
       state: "skipped",
       attempts: 0,
       recipient: null,
@@ -89,7 +89,7 @@ describe("retryMessage", () => {
   it("GIVEN a gift recipient's message skipped for want of their phone WHEN retried before, then after the phone is added THEN it stays theirs: skipped, then queued to them, worded for them", async () => {
     await makeAdminShop(t.deps, shop, { name: "Sunrise Ceramics" });
     await makeOrderState(t.deps.sql, shop, { id: "4010", name: "#4010", ...giftChanges(null) }, t.clock.now);
-    const id = await makeMessage(t.deps.sql, shop, { orderId: "4010", status: "shipped", state: "skipped", recipient: null, bodyText: null, skipReason: "an older reason" });
+    const id = await makeMessage(t.deps.sql, shop, { orderId: "4010", orderStatus: "shipped", state: "skipped", recipient: null, bodyText: null, skipReason: "an older reason" });
     await t.prisma.message.update({ where: { id }, data: { audience: "gift_recipient" } });
 
     expect(await retryMessage(t.deps, shop, id)).toEqual({
@@ -114,7 +114,7 @@ describe("retryMessage", () => {
       data: { shopDomain: shop, status: "shipped", enabled: false, body: "Shipped {{order_name}}", description: null },
     });
     await makeOrderState(t.deps.sql, shop, { id: "4002" }, t.clock.now);
-    const id = await makeMessage(t.deps.sql, shop, { orderId: "4002", status: "shipped", state: "skipped", skipReason: "an older reason" });
+    const id = await makeMessage(t.deps.sql, shop, { orderId: "4002", orderStatus: "shipped", state: "skipped", skipReason: "an older reason" });
     expect(await retryMessage(t.deps, shop, id)).toMatchObject({ ok: true, state: "skipped", skipReason: "the shipped template is switched off" });
     expect(await message(id)).toMatchObject({ state: "skipped", skipReason: "the shipped template is switched off" });
   });

@@ -53,13 +53,13 @@ export function changedParts(before: Record<PlannedPart, string | null>, after: 
 
 async function replan(tx: SqlExecutor, message: MessageRecord, shop: ShopRow | undefined, now: Date): Promise<RetryResult> {
   const knowledge = await knowledgeOf(tx, message.shopDomain, message.orderId);
-  if (!shop || !knowledge || !isOrderStatus(message.status)) {
+  if (!shop || !knowledge || !isOrderStatus(message.orderStatus)) {
     const reason = "the app no longer has this order's details";
     await updateMessage(tx, message.id, { state: "skipped", skipReason: reason, updatedAt: now });
     return { ok: true, state: "skipped", skipReason: reason, changed: [] };
   }
   const audience = message.audience === "gift_recipient" ? "gift_recipient" : "buyer";
-  const content = await planMessageContent(tx, shop, knowledge, message.status, message.fulfillmentId ?? undefined, audience);
+  const content = await planMessageContent(tx, shop, knowledge, message.orderStatus, message.fulfillmentId ?? undefined, audience);
   const { skipReason, ...columns } = content;
   const changed = changedParts(message, content);
   const planned = { ...columns, updatedAt: now };

@@ -14,7 +14,7 @@ function message(id: string): ClaimedMessage {
     shopDomain: "loop-test.myshopify.com",
     orderId: id,
     orderName: `#${id}`,
-    status: "processing",
+    orderStatus: "processing",
     recipient: "+15025550147",
     referenceId: id,
     bodyText: "Your order is confirmed.",

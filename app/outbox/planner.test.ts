@@ -48,7 +48,7 @@ describe("checking a claimed message", () => {
   });
 
   it("GIVEN a message without a recipient, a body, a reference or a known status THEN it fails as incomplete", () => {
-    for (const broken of [{ recipient: null }, { bodyText: null }, { referenceId: null }, { status: "teleported" }]) {
+    for (const broken of [{ recipient: null }, { bodyText: null }, { referenceId: null }, { orderStatus: "teleported" }]) {
       expect(checkMessage(claimed(broken), configured, readable)).toEqual({ kind: "finish", state: "failed", reason: INCOMPLETE });
     }
   });

@@ -54,8 +54,8 @@ export const NOT_CONFIGURED = "Kaleyra SID, API key or WhatsApp business number 
 export function checkMessage(message: ClaimedMessage, shop: ShopState | undefined, readKey: ReadKey): Verdict {
   if (!shop || !shop.installed || !shop.enabled) return { kind: "finish", state: "skipped", reason: SWITCHED_OFF };
   if (shop.pausedReason) return { kind: "park" };
-  const { recipient, bodyText, referenceId, status } = message;
-  if (!recipient || !bodyText || !referenceId || !isOrderStatus(status)) {
+  const { recipient, bodyText, referenceId, orderStatus } = message;
+  if (!recipient || !bodyText || !referenceId || !isOrderStatus(orderStatus)) {
     return { kind: "finish", state: "failed", reason: INCOMPLETE };
   }
   if (!shop.kaleyraSid || !shop.apiKeyCipher || !shop.businessNumber) return { kind: "pause-shop", detail: NOT_CONFIGURED };
@@ -70,10 +70,10 @@ export function checkMessage(message: ClaimedMessage, shop: ShopState | undefine
         to: recipient,
         bodyText,
         referenceId,
-        status,
+        status: orderStatus,
         description: message.description,
         ref: message.orderId,
-        ref1: status,
+        ref1: orderStatus,
         ref2: message.shopDomain,
       },
     },

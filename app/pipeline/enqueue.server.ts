@@ -34,7 +34,7 @@ export async function planAndEnqueue(
     knowledge,
     alreadyQueued: alreadyQueued.map(
       (row): QueuedMessage => {
-        const status = row.status as OrderStatus;
+        const status = row.orderStatus as OrderStatus;
         return row.fulfillmentId ? { status, fulfillmentId: row.fulfillmentId } : { status };
       },
     ),
@@ -60,7 +60,7 @@ export async function planAndEnqueue(
       shopDomain: shop.domain,
       orderId: knowledge.orderId,
       orderName: knowledge.orderName,
-      status: planned.status,
+      orderStatus: planned.status,
       fulfillmentId: planned.fulfillmentId ?? null,
       dedupeKey: planned.key,
       state,

@@ -35,7 +35,7 @@ export interface Pipeline {
   received(): Array<[string, string, string]>;
   /** The statuses the sandbox received for one order (its reference id), in order. */
   statusesFor(orderId: string): string[];
-  messages(): Promise<Array<{ status: string; state: string; skipReason: string | null; attempts: number; lastCode: string | null }>>;
+  messages(): Promise<Array<{ orderStatus: string; state: string; skipReason: string | null; attempts: number; lastCode: string | null }>>;
   stop(): Promise<void>;
 }
 
@@ -98,7 +98,7 @@ export async function startPipeline(
         .map(([status]) => status),
     messages: () =>
       db.query(
-        `SELECT "status", "state", "skipReason", "attempts", "lastCode" FROM "Message" ORDER BY "createdAt"`,
+        `SELECT "orderStatus", "state", "skipReason", "attempts", "lastCode" FROM "Message" ORDER BY "createdAt"`,
       ),
     async stop() {
       await worker.stop();

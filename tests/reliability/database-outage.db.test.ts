@@ -146,11 +146,11 @@ async function check(run: string, keys: string[], deliveries: Delivery[], faults
 async function keysOfLeaseLost(output: string): Promise<Set<string>> {
   const ids = [...output.matchAll(/"messageId":"([^"]+)","msg":"lease lost before the outcome was recorded"/g)].map((m) => m[1]!);
   if (ids.length === 0) return new Set();
-  const rows = await db.query<{ orderId: string; status: string }>(
-    `SELECT "orderId", "status" FROM "Message" WHERE "id" IN (${ids.map(() => "?").join(", ")})`,
+  const rows = await db.query<{ orderId: string; orderStatus: string }>(
+    `SELECT "orderId", "orderStatus" FROM "Message" WHERE "id" IN (${ids.map(() => "?").join(", ")})`,
     ids,
   );
-  return new Set(rows.map((row) => messageKey(SHOP, row.orderId, row.status)));
+  return new Set(rows.map((row) => messageKey(SHOP, row.orderId, row.orderStatus)));
 }
 
 /** Another process takes SQLite's write lock and keeps it for `ms`. */

@@ -46,11 +46,11 @@ afterAll(async () => {
 });
 
 async function sendingKeys(): Promise<string[]> {
-  const rows = await db.query<{ orderId: string; status: string }>(
-    `SELECT "orderId", "status" FROM "Message" WHERE "shopDomain" = ? AND "state" = 'sending'`,
+  const rows = await db.query<{ orderId: string; orderStatus: string }>(
+    `SELECT "orderId", "orderStatus" FROM "Message" WHERE "shopDomain" = ? AND "state" = 'sending'`,
     [SHOP],
   );
-  return rows.map((row) => messageKey(SHOP, row.orderId, row.status));
+  return rows.map((row) => messageKey(SHOP, row.orderId, row.orderStatus));
 }
 
 describe("worker process killed mid-batch", () => {

@@ -234,7 +234,7 @@ describe("webhook authentication under attack", () => {
     const shopRows = async () => ({
       sessions: await db.query(`SELECT "id" FROM "Session" WHERE "shop" = ?`, [SHOP]),
       shop: await db.query(`SELECT "installed", "pausedReason" FROM "Shop" WHERE "domain" = ?`, [SHOP]),
-      messages: await db.query(`SELECT "status" FROM "Message" WHERE "shopDomain" = ? ORDER BY "status"`, [SHOP]),
+      messages: await db.query(`SELECT "orderStatus" FROM "Message" WHERE "shopDomain" = ? ORDER BY "orderStatus"`, [SHOP]),
       events: await storedCount(),
     });
     await db.execute(

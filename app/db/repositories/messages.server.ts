@@ -11,7 +11,7 @@ const CLAIMED_COLUMNS = [
   "shopDomain",
   "orderId",
   "orderName",
-  "status",
+  "orderStatus",
   "recipient",
   "referenceId",
   "bodyText",
@@ -186,13 +186,13 @@ export async function updateMessage(
   return result.numUpdatedRows > 0n;
 }
 
-/** What the app has already queued for an order: the status and fulfillment of each message. */
+/** What the app has already queued for an order: the order status and fulfillment of each message. */
 export async function orderMessageKinds(
   tx: SqlExecutor,
   shop: string,
   orderId: string,
-): Promise<Array<Pick<MessageRecord, "status" | "fulfillmentId">>> {
-  return queries(tx).selectFrom("Message").select(["status", "fulfillmentId"]).where("shopDomain", "=", shop).where("orderId", "=", orderId).execute();
+): Promise<Array<Pick<MessageRecord, "orderStatus" | "fulfillmentId">>> {
+  return queries(tx).selectFrom("Message").select(["orderStatus", "fulfillmentId"]).where("shopDomain", "=", shop).where("orderId", "=", orderId).execute();
 }
 
 /** Adds a message unless the shop already has one with its dedupe key. Returns whether it did. */
@@ -216,7 +216,7 @@ const LOG_COLUMNS = [
   "id",
   "orderId",
   "orderName",
-  "status",
+  "orderStatus",
   "state",
   "recipient",
   "audience",
@@ -291,10 +291,10 @@ export async function orderMessagesForReport(
   tx: SqlExecutor,
   shop: string,
   orderId: string,
-): Promise<Array<Pick<MessageRecord, "status" | "state" | "recipient" | "sentAt" | "bodyText">>> {
+): Promise<Array<Pick<MessageRecord, "orderStatus" | "state" | "recipient" | "sentAt" | "bodyText">>> {
   return queries(tx)
     .selectFrom("Message")
-    .select(["status", "state", "recipient", "sentAt", "bodyText"])
+    .select(["orderStatus", "state", "recipient", "sentAt", "bodyText"])
     .where("shopDomain", "=", shop)
     .where("orderId", "=", orderId)
     .orderBy("createdAt")

@@ -15,7 +15,7 @@ export function claimedMessage(shopDomain: string, overrides: Partial<ClaimedMes
     shopDomain,
     orderId: "820982911946154508",
     orderName: "#1001",
-    status: "shipped",
+    orderStatus: "shipped",
     recipient: "+15025550147",
     referenceId: "820982911946154508",
     bodyText: "Hi Jane, your order #1001 has shipped.",
