@@ -78,12 +78,14 @@ export async function startPipeline(
     async settle(timeoutMs = 15_000) {
       await waitFor(
         async () => {
-          const rows = await db.query<{ n: number }>(
-            `SELECT COUNT(*) AS "n" FROM "Message" WHERE "state" IN ('queued', 'sending')`,
-          );
+          // Lookups first: a lookup queues its message in the same commit that clears it, so
+          // read in the other order, both counts could miss a message queued between them.
           const lookups = await db.query<{ n: number }>(
             `SELECT COUNT(*) AS "n" FROM "OrderState" WHERE "lookupDueAt" <= ?`,
             [new Date()],
+          );
+          const rows = await db.query<{ n: number }>(
+            `SELECT COUNT(*) AS "n" FROM "Message" WHERE "state" IN ('queued', 'sending')`,
           );
           return Number(rows[0]?.n) === 0 && Number(lookups[0]?.n) === 0 ? true : undefined;
         },
