@@ -4,6 +4,7 @@ import type { SandboxFaults } from "../../sandbox/kaleyra-sandbox";
 import { budgetMs, captureLogger, countDeliveries, messageKey, orderBody, percentile, receivedKey, report, scaled, sleep } from "./helpers/harness";
 import { messageStates, startFaultRig, type FaultRig, type RigWorker } from "./helpers/in-process";
 import { deliver, deliverPaced, type Delivery } from "./helpers/shopify";
+import { waitFor } from "../helpers/process";
 
 /**
  * Kaleyra misbehaving while the app runs: signed webhooks over HTTP into the production
@@ -135,6 +136,9 @@ describe("Kaleyra faults", () => {
       const before = rig.sandbox.stats();
       rig.sandbox.setFaults({ hang: true });
       const hung = postOrders(shopOf("timeouts"), scaled(40), 20, keys);
+      // Kaleyra stays silent until sends have met it (a loaded machine may take a while to get
+      // the first message out), then for 2.5 s more.
+      await waitFor(async () => (faultsSince(before) > 0 ? true : undefined), 60_000, "a send to meet the silent Kaleyra");
       await sleep(2500);
       rig.sandbox.setFaults({});
       const deliveries = await hung;
