@@ -155,7 +155,7 @@ describe("hostile webhook payloads", () => {
       const started = performance.now();
       await Promise.all(Array.from({ length: 8 }, post));
       const seconds = (performance.now() - started) / 1000;
-      await rig.drained(SHOP, 60_000);
+      await rig.drained(SHOP, 180_000);
 
       const failures = answers.filter((a) => a.status !== a.expected);
       const refusedAsReplay = answers.filter((a) => a.expected === 401).length;
@@ -199,6 +199,8 @@ describe("hostile webhook payloads", () => {
       expect(Number(refused[0]?.n)).toBe(0);
       expect(log.lines.filter((line) => line.includes('"level":"error"') || line.includes('"level":"fatal"'))).toEqual([]);
     },
-    Math.round(180_000 * SCALE),
+    // 2,000 posts took 15 a second with both cores busy (133 s on SQLite; PostgreSQL ran out of
+    // the earlier 180 s): the budget is for a loaded machine, not a quiet one.
+    Math.round(600_000 * SCALE),
   );
 });
