@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the production build under load, on SQLite and on PostgreSQL.
  *
- *   tsx bench/run.ts [--engine sqlite|postgresql|both] [--only ack,drain,pacing,e2e,growth] [--out FILE]
+ *   tsx bench/run.ts [--engine sqlite|postgresql|both] [--only ack,burst,drain,pacing,e2e,growth] [--out FILE]
  *
  * Starts `node build/server.js` (build it first; `npm run bench` does), the Kaleyra sandbox
  * (in this process) and the baseline server, on fresh databases (PostgreSQL at
@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { Agent, request } from "undici";
 import pg from "pg";
 import { claimDueMessages } from "../app/outbox/claim.server";
 import type { SqlDatabase } from "../app/db/sql.server";
@@ -23,7 +24,7 @@ import { startSandboxProcess, type SandboxClient } from "./sandbox";
 import { BUILD_DIR, ENCRYPTION_KEY, SECRET, startApp, startBaseline, type AppProcess } from "./procs";
 import { BENCH_ACCOUNT, benchShops, orderCreateBody, signedOrderCreate, type BenchShop } from "./webhooks";
 
-const SECTIONS = ["ack", "drain", "pacing", "e2e", "growth"] as const;
+const SECTIONS = ["ack", "burst", "drain", "pacing", "e2e", "growth"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -36,6 +37,9 @@ const CONCURRENCY = 50;
 const ACK_WARMUP_S = 3;
 const ACK_DURATION_S = 10;
 const HALF_RATE_DURATION_S = 10;
+/** Webhooks sent at once, each on its own connection (Shopify gives each 5 s). */
+const BURST = 1000;
+const SHOPIFY_DEADLINE_MS = 5000;
 const DRAIN_BACKLOG = 20_000;
 const DRAIN_TIMEOUT_S = 120;
 const PACING_LIMIT = 80;
@@ -174,6 +178,54 @@ async function benchAck(engine: Engine, sandbox: SandboxClient) {
     half_rate_p99_ms: app.half.p99_ms,
     half_rate_failures: app.half.failures,
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// burst: 1,000 webhooks at once on 1,000 connections, the worker in the app process
+
+async function benchBurst(engine: Engine, sandbox: SandboxClient) {
+  return withDatabase(engine, "burst", async (url, db) => {
+    await sandbox.reset();
+    const server = await startApp({ databaseUrl: url, kaleyraUrl: sandbox.url, runWorker: true, ratePerSecond: 1000 });
+    const next = deliveries(SHOPS);
+    const batch = Array.from({ length: BURST }, next);
+    const agent = new Agent({ connections: BURST, headersTimeout: 120_000, bodyTimeout: 120_000 });
+    log(`burst: ${BURST} webhooks at once`);
+    const started = Date.now();
+    try {
+      const answers = await Promise.all(
+        batch.map(async (delivery) => {
+          try {
+            const response = await request(`${server.url}${delivery.path}`, {
+              method: "POST",
+              headers: delivery.headers,
+              body: delivery.body,
+              dispatcher: agent,
+            });
+            await response.body.dump();
+            return { ok: response.statusCode === 200, ms: Date.now() - started };
+          } catch {
+            return { ok: false, ms: Date.now() - started };
+          }
+        }),
+      );
+      const times = answers.map((answer) => answer.ms).sort((a, b) => a - b);
+      await waitUntil(async () => (await sandbox.stats()).accepted >= BURST, 120_000).catch(() => {});
+      return {
+        webhooks: BURST,
+        answered_200: answers.filter((answer) => answer.ok).length,
+        within_5s: answers.filter((answer) => answer.ok && answer.ms <= SHOPIFY_DEADLINE_MS).length,
+        p50_ms: percentile(times, 50),
+        p99_ms: percentile(times, 99),
+        max_ms: times[times.length - 1] ?? 0,
+        messages_sent: (await sandbox.stats()).accepted,
+        messages_recorded: await count(db, `SELECT COUNT(*) AS "n" FROM "Message"`),
+      };
+    } finally {
+      await agent.close();
+      await stopApp(engine, server, "burst");
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -429,6 +481,8 @@ function printTable(engine: Engine, r: Results): void {
     rows.push(["ack app req/s (p50/p99 ms)", `${ack.app_rps} (${ack.app_p50_ms}/${ack.app_p99_ms})`, "", ""]);
     rows.push(["ack baseline req/s (p50/p99 ms)", `${ack.baseline_rps} (${ack.baseline_p50_ms}/${ack.baseline_p99_ms})`, "", ""]);
   }
+  const burst = r.burst as Record<string, number> | undefined;
+  if (burst) rows.push(["burst 200s within 5 s (p50/p99 ms)", `${burst.within_5s} of ${burst.webhooks} (${burst.p50_ms}/${burst.p99_ms})`, "", ""]);
   if (e2e) rows.push(["e2e p50/p99 ms", `${e2e.p50_ms}/${e2e.p99_ms} at ${e2e.rate}/s`, "", ""]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) console.log(`  ${row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ")}`);
@@ -476,6 +530,7 @@ async function main(): Promise<void> {
         log(`${section} done in ${round((Date.now() - t) / 1000, 0)} s: ${JSON.stringify(results[section])}`);
       };
       await run("ack", () => benchAck(engine, sandbox));
+      await run("burst", () => benchBurst(engine, sandbox));
       await run("drain", () => benchDrain(engine, sandbox));
       await run("pacing", () => benchPacing(engine, sandbox));
       await run("e2e", () => benchE2e(engine, sandbox));
