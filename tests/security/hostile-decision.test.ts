@@ -119,8 +119,7 @@ describe("hostile order payloads, decision path", () => {
       report("hostile-decision-path", { seed: SEED, payloads: PURE_RUNS, unhandledErrors: 0, ...Object.fromEntries(outcomes) });
       expect(outcomes.get("send") ?? 0, "some payloads lead all the way to a valid request").toBeGreaterThan(0);
     },
-    // Pure CPU: 76 s under stress-ng --cpu 2 beside two other test files, past 120 s with a
-    // browser suite running too. A deadline for the loaded machine, not a speed check.
+    // Pure CPU, so a loaded machine stretches it most: a deadline, not a speed check.
     Math.round(600_000 * SCALE),
   );
 });
