@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { timeOrderedId } from "./ids";
+import { arrivalOrderedId, timeOrderedId } from "./ids";
 
 describe("timeOrderedId", () => {
   it("GIVEN a moment WHEN an id is made THEN it is a version 7 UUID whose first 48 bits are that moment's milliseconds", () => {
@@ -19,5 +19,22 @@ describe("timeOrderedId", () => {
     const at = Date.now();
     const ids = new Set(Array.from({ length: 10_000 }, () => timeOrderedId(at)));
     expect(ids.size).toBe(10_000);
+  });
+});
+
+describe("arrivalOrderedId", () => {
+  it("GIVEN 10,000 ids made in one millisecond WHEN sorted as text THEN they keep the order they were made in", () => {
+    const at = Date.now() + 60_000;
+    const ids = Array.from({ length: 10_000 }, () => arrivalOrderedId(at));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(10_000);
+    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it("GIVEN a clock that steps back WHEN ids are made THEN they still sort after the earlier ones", () => {
+    const at = Date.now() + 120_000;
+    const first = arrivalOrderedId(at);
+    const second = arrivalOrderedId(at - 5000);
+    expect(second > first).toBe(true);
   });
 });

@@ -414,6 +414,8 @@ export function openSqlDatabase(url: string, options: OpenOptions = {}): SqlData
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5000,
     statement_timeout: 4000,
+    // Which process a connection (and the locks it holds) belongs to, in pg_stat_activity.
+    application_name: `order-status:${process.pid}`,
   });
   return new PgDatabase(pool, listenForConnectionErrors(pool));
 }

@@ -1,9 +1,19 @@
-import type { Insertable } from "kysely";
+import { sql, type Insertable, type Selectable } from "kysely";
 import type { WebhookEvent } from "../generated/kysely";
-import { deleteReceivedBefore, insertUnlessKeyTaken, queries } from "../kysely.server";
+import { insertUnlessKeyTaken, queries } from "../kysely.server";
 import type { SqlExecutor } from "../sql.server";
 
-/** The WebhookEvent table: every delivery the app kept, one per shop and event key. */
+/**
+ * The WebhookEvent table: the inbox. Every delivery the app accepted, one per shop and event
+ * key, `received` until the inbox processor has decided it.
+ */
+export type InboxEvent = Selectable<WebhookEvent>;
+
+/** A lane's oldest waiting delivery, as the processor's claim finds it. */
+export type LaneHead = Pick<InboxEvent, "id" | "shopDomain" | "lane">;
+
+/** Outcomes that end a delivery; `received` waits, `failed` waits for a replay. */
+const DONE = ["processed", "ignored", "deferred"] as const;
 
 /** Whether another shop than `shop` already delivered this webhook id. */
 export async function webhookIdSeenElsewhere(tx: SqlExecutor, webhookId: string, shop: string): Promise<boolean> {
@@ -22,7 +32,203 @@ export async function recordEvent(tx: SqlExecutor, event: Insertable<WebhookEven
   return insertUnlessKeyTaken(tx, "WebhookEvent", event, ["shopDomain", "eventKey"]);
 }
 
-/** Deletes up to `limit` events received before `before`; returns how many. */
+/**
+ * Up to `limit` deliveries that are due at `at` and first in their lane (no earlier delivery
+ * of the lane still waits), oldest first. A fresh delivery has no attempt time: it is due
+ * whatever the clocks of the process that took it and the one that reads it say.
+ */
+export async function dueLaneHeads(db: SqlExecutor, at: Date, limit: number): Promise<LaneHead[]> {
+  return queries(db)
+    .selectFrom("WebhookEvent as e")
+    .select(["e.id", "e.shopDomain", "e.lane"])
+    .where("e.outcome", "=", sql.lit("received"))
+    .where((eb) => eb.or([eb("e.nextAttemptAt", "is", null), eb("e.nextAttemptAt", "<=", at)]))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("WebhookEvent as p")
+            .select(sql.lit(1).as("one"))
+            .whereRef("p.shopDomain", "=", "e.shopDomain")
+            .whereRef("p.lane", "=", "e.lane")
+            .where("p.outcome", "=", sql.lit("received"))
+            .whereRef("p.id", "<", "e.id"),
+        ),
+      ),
+    )
+    .orderBy("e.id")
+    .limit(limit)
+    .execute();
+}
+
+/** When the earliest retry waiting in the inbox is due, if one waits. */
+export async function nextRetryAt(db: SqlExecutor): Promise<Date | undefined> {
+  const row = await queries(db)
+    .selectFrom("WebhookEvent")
+    .select((eb) => eb.fn.min("nextAttemptAt").as("at"))
+    .where("outcome", "=", sql.lit("received"))
+    .executeTakeFirst();
+  const at = row?.at as Date | string | null | undefined;
+  return at ? new Date(at) : undefined;
+}
+
+/** The lane's oldest waiting delivery, whole (inside the transaction that processes it). */
+export async function laneHead(tx: SqlExecutor, shop: string, lane: string): Promise<InboxEvent | undefined> {
+  return queries(tx)
+    .selectFrom("WebhookEvent")
+    .selectAll()
+    .where("shopDomain", "=", shop)
+    .where("lane", "=", lane)
+    .where("outcome", "=", sql.lit("received"))
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The advisory lock key of a lane (64 bits, from its text). */
+function laneKey(shop: string, lane: string) {
+  return sql`hashtextextended(${`inbox\n${shop}\n${lane}`}, 0)`;
+}
+
+/**
+ * On PostgreSQL, holds the lane until the transaction ends: two processes never decide one
+ * order at once. SQLite's write transaction is already the only one.
+ */
+export async function lockLane(tx: SqlExecutor, shop: string, lane: string): Promise<void> {
+  if (tx.provider !== "postgresql") return;
+  await sql`SELECT pg_advisory_xact_lock(${laneKey(shop, lane)})`.execute(queries(tx));
+}
+
+/** As lockLane, but only if no other transaction holds the lane; returns whether it got it. */
+export async function tryLockLane(tx: SqlExecutor, shop: string, lane: string): Promise<boolean> {
+  if (tx.provider !== "postgresql") return true;
+  const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${laneKey(shop, lane)}) AS "locked"`.execute(queries(tx));
+  return rows[0]?.locked === true;
+}
+
+/** Ends a waiting delivery with what processing decided. Returns whether it was still waiting. */
+export async function finishEvent(
+  tx: SqlExecutor,
+  id: string,
+  done: { outcome: (typeof DONE)[number]; reason: string | null; orderId: string | null; processedAt: Date; dropBody: boolean },
+): Promise<boolean> {
+  const result = await queries(tx)
+    .updateTable("WebhookEvent")
+    .set({
+      outcome: done.outcome,
+      reason: done.reason,
+      orderId: done.orderId,
+      processedAt: done.processedAt,
+      nextAttemptAt: null,
+      ...(done.dropBody ? { body: null } : {}),
+    })
+    .where("id", "=", id)
+    .where("outcome", "=", sql.lit("received"))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** The attempts made so far on a waiting delivery, or undefined when it no longer waits. */
+export async function attemptsOf(tx: SqlExecutor, id: string): Promise<number | undefined> {
+  const row = await queries(tx)
+    .selectFrom("WebhookEvent")
+    .select("attempts")
+    .where("id", "=", id)
+    .where("outcome", "=", sql.lit("received"))
+    .executeTakeFirst();
+  return row?.attempts;
+}
+
+/**
+ * Records a failed attempt of a waiting delivery with its error: to be retried at `retryAt`,
+ * or, without one, given up as failed for the operator to replay.
+ */
+export async function recordFailedAttempt(
+  tx: SqlExecutor,
+  id: string,
+  failure: { attempts: number; reason: string; retryAt: Date | undefined; at: Date },
+): Promise<void> {
+  await queries(tx)
+    .updateTable("WebhookEvent")
+    .set({
+      attempts: failure.attempts,
+      reason: failure.reason,
+      nextAttemptAt: failure.retryAt ?? null,
+      ...(failure.retryAt ? {} : { outcome: "failed", processedAt: failure.at }),
+    })
+    .where("id", "=", id)
+    .where("outcome", "=", sql.lit("received"))
+    .execute();
+}
+
+/** How many deliveries are failed (for /healthz). */
+export async function countFailedEvents(db: SqlExecutor): Promise<number> {
+  const row = await queries(db)
+    .selectFrom("WebhookEvent")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .where("outcome", "=", sql.lit("failed"))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** The failed deliveries, oldest first (for the replay command's report). */
+export async function failedEvents(db: SqlExecutor, shop?: string): Promise<Array<Pick<InboxEvent, "id" | "shopDomain" | "topic" | "lane" | "attempts" | "reason" | "receivedAt">>> {
+  return queries(db)
+    .selectFrom("WebhookEvent")
+    .select(["id", "shopDomain", "topic", "lane", "attempts", "reason", "receivedAt"])
+    .where("outcome", "=", sql.lit("failed"))
+    .$if(shop !== undefined, (query) => query.where("shopDomain", "=", shop!))
+    .orderBy("id")
+    .execute();
+}
+
+/** Puts failed deliveries back in the inbox, as if just received; returns how many. */
+export async function requeueFailed(db: SqlExecutor, shop?: string): Promise<number> {
+  const result = await queries(db)
+    .updateTable("WebhookEvent")
+    .set({ outcome: "received", attempts: 0, nextAttemptAt: null, processedAt: null })
+    .where("outcome", "=", sql.lit("failed"))
+    .$if(shop !== undefined, (query) => query.where("shopDomain", "=", shop!))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Drops the bodies of the given orders' deliveries that no longer wait (customers/redact). A
+ * delivery still waiting keeps its body: it is processed, then dropped with the rest.
+ */
+export async function dropOrderBodies(tx: SqlExecutor, shop: string, orderIds: readonly string[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  await queries(tx)
+    .updateTable("WebhookEvent")
+    .set({ body: null })
+    .where("shopDomain", "=", shop)
+    .where("lane", "in", orderIds)
+    .where("outcome", "<>", sql.lit("received"))
+    .where("body", "is not", null)
+    .execute();
+}
+
+/** Drops up to `limit` bodies of deliveries decided before `before`; returns how many. */
+export async function dropDecidedBodiesBefore(db: SqlExecutor, before: Date, limit: number): Promise<number> {
+  const result = await sql`
+    UPDATE "WebhookEvent" SET "body" = NULL WHERE "id" IN (
+      SELECT "id" FROM "WebhookEvent"
+      WHERE "receivedAt" < ${before} AND "body" IS NOT NULL AND "outcome" IN (${sql.join(DONE.map((outcome) => sql.lit(outcome)))})
+      LIMIT ${limit}
+    )`.execute(queries(db));
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/**
+ * Deletes up to `limit` decided deliveries received before `before`; returns how many.
+ * Waiting and failed ones stay, whatever their age: nothing is lost to retention.
+ */
 export async function deleteEventsBefore(db: SqlExecutor, before: Date, limit: number): Promise<number> {
-  return deleteReceivedBefore(db, "WebhookEvent", "id", before, limit);
+  const result = await sql`
+    DELETE FROM "WebhookEvent" WHERE "id" IN (
+      SELECT "id" FROM "WebhookEvent"
+      WHERE "receivedAt" < ${before} AND "outcome" IN (${sql.join(DONE.map((outcome) => sql.lit(outcome)))})
+      LIMIT ${limit}
+    )`.execute(queries(db));
+  return Number(result.numAffectedRows ?? 0n);
 }
