@@ -1,8 +1,9 @@
 /**
  * Production entry: serves the Remix build, answers /healthz and, unless RUN_WORKER=false,
- * runs the delivery worker in the same process. `npm run build` bundles it to build/server.js.
- * With RUN_WORKER=false it only takes webhooks and serves the admin; `npm run worker`
- * processes (any number, on PostgreSQL) send the messages.
+ * runs the inbox processor and the delivery worker in the same process. `npm run build`
+ * bundles it to build/server.js.
+ * With RUN_WORKER=false it only takes webhooks into the inbox and serves the admin;
+ * `npm run worker` processes (any number, on PostgreSQL) decide them and send the messages.
  */
 import type { Server } from "node:http";
 import path from "node:path";
@@ -12,11 +13,13 @@ import { configOrExit } from "./app/config.server";
 import { closeSessionPrisma } from "./app/db/session-prisma.server";
 import { migrate } from "./app/db/migrate.server";
 import { closeSql, sql } from "./app/db/sql-instance.server";
+import { openSqlDatabase, type SqlDatabase } from "./app/db/sql.server";
 import { encryptStoredSessions } from "./app/shops/session-storage.server";
 import { logger } from "./app/logger.server";
 import { createHttpApp, createHttpServer, previewOptions } from "./app/server/http.server";
 import { databaseProvider } from "./app/db/provider";
 import { startOutboxListener, type OutboxListener } from "./app/outbox/notify.server";
+import { startInboxProcessor, type InboxProcessor } from "./app/inbox/processor.server";
 import { startDeliveryWorker, type DeliveryWorker } from "./app/outbox/worker.server";
 import { adminApiOrderFetcher } from "./app/pipeline/order-lookup.server";
 
@@ -51,13 +54,19 @@ async function main(): Promise<void> {
   logger.info({ host: env.HOST ?? "*", port: env.PORT, worker: env.RUN_WORKER }, "server listening");
 
   let worker: DeliveryWorker | undefined;
+  let inbox: InboxProcessor | undefined;
   let listener: OutboxListener | undefined;
+  let background: SqlDatabase | undefined;
   if (env.RUN_WORKER) {
     // The Shopify library is built from the configuration as its module loads: it is loaded
     // after the check above, and only when an order is first looked up.
     const fetchOrder = adminApiOrderFetcher(async (shop) => (await import("./app/shopify.server")).unauthenticated.admin(shop));
-    worker = startDeliveryWorker({ logger, fetchOrder });
-    // Messages queued by other web processes wake this worker at once (PostgreSQL only).
+    // On PostgreSQL the background work has connections of its own: a burst of webhooks must
+    // not wait for a pooled connection behind the worker's sends (Shopify gives 5 s).
+    background = databaseProvider(env.DATABASE_URL) === "postgresql" ? openSqlDatabase(env.DATABASE_URL) : undefined;
+    inbox = startInboxProcessor({ logger, db: background });
+    worker = startDeliveryWorker({ logger, fetchOrder, db: background });
+    // Deliveries kept and messages queued by other processes wake these at once (PostgreSQL only).
     if (databaseProvider(env.DATABASE_URL) === "postgresql") listener = startOutboxListener(env.DATABASE_URL, { logger });
   }
 
@@ -76,7 +85,10 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await closed;
     await listener?.stop();
+    // Deliveries in hand are decided before the worker that sends their messages stops.
+    await inbox?.stop();
     await worker?.stop();
+    await background?.close();
     // Every handle the process opened: the session store's client, then the SQL handle that
     // the webhooks and the worker write through (its pool, or its file and checkpointer thread).
     await closeSessionPrisma();

@@ -1,6 +1,7 @@
 /**
- * Stand-alone delivery worker (`npm run worker`): no web server. Run as many as the
- * database and Kaleyra's rate limits allow; they share the outbox safely.
+ * Stand-alone worker (`npm run worker`): no web server. It decides the inbox's deliveries
+ * and sends the outbox's messages. Run as many as the database and Kaleyra's rate limits
+ * allow; they share the inbox and the outbox safely.
  */
 import { configOrExit } from "./app/config.server";
 import { migrate } from "./app/db/migrate.server";
@@ -9,6 +10,7 @@ import { closeSql } from "./app/db/sql-instance.server";
 import { databaseProvider } from "./app/db/provider";
 import { logger } from "./app/logger.server";
 import { startOutboxListener } from "./app/outbox/notify.server";
+import { startInboxProcessor } from "./app/inbox/processor.server";
 import { startDeliveryWorker } from "./app/outbox/worker.server";
 import { adminApiOrderFetcher } from "./app/pipeline/order-lookup.server";
 
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   // The Shopify library is built from the configuration as its module loads: it is loaded
   // after the check above, and only when an order is first looked up.
   const fetchOrder = adminApiOrderFetcher(async (shop) => (await import("./app/shopify.server")).unauthenticated.admin(shop));
+  const inbox = startInboxProcessor({ logger });
   const worker = startDeliveryWorker({ logger, fetchOrder });
   // The web processes' webhooks wake this process through PostgreSQL's LISTEN/NOTIFY.
   const listener =
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "worker shutting down");
     await listener?.stop();
+    await inbox.stop();
     await worker.stop();
     // Every handle it opened: order lookups read shops' sessions through Prisma.
     await closeSessionPrisma();

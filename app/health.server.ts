@@ -1,4 +1,5 @@
 import { touchHealthProbe } from "./db/repositories/health-probes.server";
+import { countFailedEvents } from "./db/repositories/webhook-events.server";
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { config } from "./config.server";
@@ -11,6 +12,11 @@ export interface Health {
   status: "ok" | "degraded" | "down";
   database: "ok" | "unreachable" | "read-only";
   detail?: string;
+  /**
+   * Deliveries the inbox gave up on (their error is logged): the app runs, but these need the
+   * operator (`npm run inbox:replay -- --failed` after a fix). Present when the database answers.
+   */
+  inbox?: { failed: number };
 }
 
 const WRITE_TIMEOUT_MS = 2000;
@@ -64,7 +70,8 @@ export async function checkHealth(): Promise<Health> {
   const reachable = await databaseReachable(sql());
   if (!reachable) return { ok: false, status: "down", database: "unreachable", detail: "database did not answer" };
   const problem = await writeProblem();
+  const inbox = { failed: await countFailedEvents(sql()) };
   return problem
-    ? { ok: false, status: "degraded", database: "read-only", detail: problem }
-    : { ok: true, status: "ok", database: "ok" };
+    ? { ok: false, status: "degraded", database: "read-only", detail: problem, inbox }
+    : { ok: true, status: "ok", database: "ok", inbox };
 }

@@ -53,7 +53,7 @@ export function createHousekeeping(options: HousekeepingOptions): (at: Date) => 
     if (lastWebhookPrune !== undefined && at.getTime() - lastWebhookPrune < WEBHOOK_PRUNE_EVERY_MS) return;
     lastWebhookPrune = at.getTime();
     const pruned = await pruneWebhookRecords(db, at);
-    if (pruned.events + pruned.bodies > 0) log.info(pruned, "pruned webhook records past their retention");
+    if (pruned.rawBodies + pruned.events + pruned.bodies > 0) log.info(pruned, "pruned webhook records past their retention");
   }
 
   return async (at) => {

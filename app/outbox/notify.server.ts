@@ -2,19 +2,24 @@ import pg from "pg";
 import { doublingDelayMs } from "../backoff";
 import type { SqlExecutor } from "../db/sql.server";
 import type { Logger } from "../logger.server";
-import { wakeDeliveryWorkers } from "./wake.server";
+import { wakeDeliveryWorkers, wakeInboxProcessors, type WakeKind } from "./wake.server";
 
 /**
  * Cross-process wake-up on PostgreSQL. After a transaction that queued messages commits, the
  * process calls `announceQueuedMessages`: its own workers wake at once, and a `pg_notify`
  * reaches every process that listens (each worker process keeps one dedicated connection for
- * that, `startOutboxListener`). SQLite runs one process, whose wake-up is in-process only.
+ * that, `startOutboxListener`). A webhook kept in the inbox does the same for the inbox
+ * processors (`announceInboxDeliveries`, the payload "inbox" on the same channel). SQLite
+ * runs one process, whose wake-up is in-process only.
  * The worker's idle poll stays as the safety net for a notification that is lost (the process
  * died between the commit and the notify, or the notify failed).
  */
 export const OUTBOX_CHANNEL = "outbox";
 
-const NOTIFY = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
+const NOTIFY: Record<WakeKind, string> = {
+  outbox: `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`,
+  inbox: `SELECT pg_notify('${OUTBOX_CHANNEL}', 'inbox')`,
+};
 
 /**
  * Notifications from one process, coalesced: while one is on its way, any number of further
@@ -28,6 +33,7 @@ class Announcer {
 
   constructor(
     private readonly db: SqlExecutor,
+    private readonly statement: string,
     private readonly onError: (error: unknown) => void,
   ) {}
 
@@ -44,7 +50,7 @@ class Announcer {
     try {
       do {
         this.again = false;
-        await this.db.query(NOTIFY);
+        await this.db.query(this.statement);
       } while (this.again);
     } catch (error) {
       this.onError(error);
@@ -54,18 +60,35 @@ class Announcer {
   }
 }
 
-const announcers = new WeakMap<SqlExecutor, Announcer>();
+const announcers: Record<WakeKind, WeakMap<SqlExecutor, Announcer>> = { outbox: new WeakMap(), inbox: new WeakMap() };
 
-/** After a commit that queued messages: wakes this process's workers and, on PostgreSQL, all others. */
-export function announceQueuedMessages(db: SqlExecutor, log: { warn(details: { err: unknown }, message: string): void }): void {
-  wakeDeliveryWorkers();
+type WarnLog = { warn(details: { err: unknown }, message: string): void };
+
+function announce(kind: WakeKind, db: SqlExecutor, log: WarnLog): void {
   if (db.provider !== "postgresql") return;
-  let announcer = announcers.get(db);
+  let announcer = announcers[kind].get(db);
   if (!announcer) {
-    announcer = new Announcer(db, (error) => log.warn({ err: error }, "could not notify the worker processes; they poll"));
-    announcers.set(db, announcer);
+    announcer = new Announcer(db, NOTIFY[kind], (error) => log.warn({ err: error }, "could not notify the worker processes; they poll"));
+    announcers[kind].set(db, announcer);
   }
   announcer.request();
+}
+
+/** After a commit that queued messages: wakes this process's workers and, on PostgreSQL, all others. */
+export function announceQueuedMessages(db: SqlExecutor, log: WarnLog): void {
+  wakeDeliveryWorkers();
+  announce("outbox", db, log);
+}
+
+/** For a short-lived process (a command): tells the other processes' inbox processors, and waits until it is sent. */
+export async function notifyInboxProcessors(db: SqlExecutor): Promise<void> {
+  if (db.provider === "postgresql") await db.query(NOTIFY.inbox);
+}
+
+/** After a commit that kept a delivery in the inbox: wakes the inbox processors, here and elsewhere. */
+export function announceInboxDeliveries(db: SqlExecutor, log: WarnLog): void {
+  wakeInboxProcessors();
+  announce("inbox", db, log);
 }
 
 export interface OutboxListener {
@@ -76,8 +99,10 @@ export interface OutboxListener {
 
 export interface OutboxListenerOptions {
   logger: Logger;
-  /** Called on every notification (this process's wake-up by default). */
+  /** Called on every notification about queued messages (this process's wake-up by default). */
   onNotify?: () => void;
+  /** Called on every notification about kept deliveries (this process's inbox wake-up by default). */
+  onInbox?: () => void;
   /** First reconnect delay; doubles up to `maxRetryMs`. */
   retryMs?: number;
   maxRetryMs?: number;
@@ -91,6 +116,7 @@ export interface OutboxListenerOptions {
 export function startOutboxListener(url: string, options: OutboxListenerOptions): OutboxListener {
   const log = options.logger.child({ module: "outbox-listener" });
   const onNotify = options.onNotify ?? wakeDeliveryWorkers;
+  const onInbox = options.onInbox ?? wakeInboxProcessors;
   const firstRetryMs = options.retryMs ?? 500;
   const maxRetryMs = options.maxRetryMs ?? 30_000;
 
@@ -136,7 +162,9 @@ export function startOutboxListener(url: string, options: OutboxListenerOptions)
     current.on("error", (error) => dropped(current, error));
     current.on("end", () => dropped(current));
     current.on("notification", (message) => {
-      if (message.channel === OUTBOX_CHANNEL) onNotify();
+      if (message.channel !== OUTBOX_CHANNEL) return;
+      if (message.payload === "inbox") onInbox();
+      else onNotify();
     });
     try {
       await current.connect();
@@ -157,6 +185,7 @@ export function startOutboxListener(url: string, options: OutboxListenerOptions)
     if (failures > 0) log.info({ failures }, "outbox listener connected again");
     failures = 0;
     onNotify();
+    onInbox();
   }
 
   void connect();

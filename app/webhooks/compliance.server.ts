@@ -4,6 +4,7 @@ import { blankOrderMessages, orderMessagesForReport, orderRecipients } from "../
 import { deleteOrderState } from "../db/repositories/order-states.server";
 import { deleteRecipientTurns } from "../db/repositories/recipient-paces.server";
 import { deleteAllShopData } from "../db/repositories/shop-data.server";
+import { dropOrderBodies } from "../db/repositories/webhook-events.server";
 import type { SqlExecutor } from "../db/sql.server";
 import type { TopicResult, WebhookDelivery } from "./types";
 import type { ComplianceTopic } from "./topics";
@@ -20,8 +21,8 @@ const customerPayload = z.object({
 });
 
 /**
- * The three mandatory compliance topics. Shopify allows 30 days; the app acts at once, in the
- * webhook's own transaction.
+ * The three mandatory compliance topics. Shopify allows 30 days; the app acts as soon as the
+ * inbox processor takes the delivery, in its transaction.
  */
 export async function handleComplianceTopic(
   tx: SqlExecutor,
@@ -74,10 +75,10 @@ function storedPhone(phone: string | null | undefined): string | undefined {
 }
 
 /**
- * customers/redact: everything the app holds about the shopper goes at once, in the webhook's
+ * customers/redact: everything the app holds about the shopper goes at once, in one
  * transaction. The message log keeps that a message was sent, not to whom or what it said;
- * the orders' merged knowledge, the shopper's pacing rows and the data-request reports made
- * for them are deleted.
+ * the orders' merged knowledge, their raw webhook bodies, the shopper's pacing rows and the
+ * data-request reports made for them are deleted.
  */
 async function redactCustomer(tx: SqlExecutor, shop: string, payload: z.infer<typeof customerPayload>, now: Date): Promise<TopicResult> {
   const orders = payload.orders_to_redact ?? [];
@@ -89,6 +90,8 @@ async function redactCustomer(tx: SqlExecutor, shop: string, payload: z.infer<ty
     await deleteOrderState(tx, shop, orderId);
   }
   for (const orderId of orders) await blankOrderMessages(tx, shop, orderId, now);
+  // The orders' raw webhook bodies in the inbox name the shopper too.
+  await dropOrderBodies(tx, shop, orders);
   // Messages of orders the request did not list are left: Shopify names the orders to redact,
   // and another customer may share the number. Pacing rows hold only the number and a time.
   for (const phone of phones) {

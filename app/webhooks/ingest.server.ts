@@ -1,14 +1,10 @@
 import { createHash } from "node:crypto";
 import { claimBody } from "../db/repositories/webhook-bodies.server";
 import { recordEvent, webhookIdSeenElsewhere } from "../db/repositories/webhook-events.server";
-import { timeOrderedId } from "../db/ids";
+import { arrivalOrderedId } from "../db/ids";
 import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
-import { handleComplianceTopic } from "./compliance.server";
-import { handleOrderTopic } from "../pipeline/order-events.server";
-import { handleAppTopic } from "./shop-lifecycle.server";
 import { namedShop } from "./named-shop";
-import { isOrderTopic } from "./topics";
-import type { IngestResult, TopicResult, WebhookDelivery } from "./types";
+import type { AcceptResult, WebhookDelivery } from "./types";
 
 /**
  * A signed body replayed under headers it was not sent with (the signature covers the body
@@ -27,49 +23,36 @@ export function eventKey(delivery: Pick<WebhookDelivery, "eventId" | "webhookId"
   return delivery.eventId ? `event:${delivery.eventId}` : `webhook:${delivery.webhookId}`;
 }
 
-/** A webhook's 200 tells Shopify never to resend it: the event must be on disk first. */
+/** A webhook's 200 tells Shopify never to resend it: the delivery must be on disk first. */
 export const WEBHOOK_COMMIT = { durable: true } as const;
 
 /**
- * Keeps one webhook delivery and everything it causes (order facts, queued messages, shop
- * state) in one durable transaction. A delivery seen before changes nothing.
+ * Keeps one authenticated delivery in the inbox, in one durable transaction: the replay
+ * checks and one insert, de-duplicated on the event key. Nothing is decided here; the inbox
+ * processor (app/inbox) does that afterwards. A body that is not JSON is kept as ignored.
  */
-export async function ingestWebhook(
-  db: SqlDatabase,
-  delivery: WebhookDelivery,
-  now: Date,
-): Promise<IngestResult> {
-  try {
-    return await db.transaction(async (tx) => {
-      if (await webhookIdSeenElsewhere(tx, delivery.webhookId, delivery.shop)) throw new WebhookReplayError();
-      if (!(await bodyBelongsTo(tx, delivery, now))) throw new WebhookReplayError();
-      const result = await handleTopic(tx, delivery, now);
-      if (result.unrecorded) return result;
-      // The event is recorded last, with its outcome: one statement instead of an insert and
-      // an update. A delivery seen before finds its row taken and rolls back what it did.
-      const inserted = await recordEvent(tx, {
-        id: timeOrderedId(),
-        shopDomain: delivery.shop,
-        eventKey: eventKey(delivery),
-        webhookId: delivery.webhookId,
-        topic: delivery.rawTopic,
-        triggeredAt: delivery.triggeredAt ?? null,
-        receivedAt: now,
-        outcome: result.outcome,
-        reason: result.reason ?? null,
-        orderId: result.orderId ?? null,
-      });
-      if (!inserted) throw new SeenBefore();
-      return result;
-    }, WEBHOOK_COMMIT);
-  } catch (error) {
-    if (error instanceof SeenBefore) return { outcome: "duplicate", enqueued: 0 };
-    throw error;
-  }
+export async function acceptWebhook(db: SqlDatabase, delivery: WebhookDelivery, now: Date): Promise<AcceptResult> {
+  return db.transaction(async (tx) => {
+    if (await webhookIdSeenElsewhere(tx, delivery.webhookId, delivery.shop)) throw new WebhookReplayError();
+    if (!(await bodyBelongsTo(tx, delivery, now))) throw new WebhookReplayError();
+    const inserted = await recordEvent(tx, {
+      id: arrivalOrderedId(now.getTime()),
+      shopDomain: delivery.shop,
+      eventKey: eventKey(delivery),
+      webhookId: delivery.webhookId,
+      topic: delivery.rawTopic,
+      lane: delivery.lane ?? "",
+      triggeredAt: delivery.triggeredAt ?? null,
+      receivedAt: now,
+      outcome: delivery.malformed ? "ignored" : "received",
+      reason: delivery.malformed ?? null,
+      body: delivery.malformed ? null : delivery.rawBody,
+      processedAt: delivery.malformed ? now : null,
+    });
+    if (!inserted) return "duplicate";
+    return delivery.malformed ? "ignored" : "received";
+  }, WEBHOOK_COMMIT);
 }
-
-/** Thrown inside the transaction to roll back a delivery whose event is already recorded. */
-class SeenBefore extends Error {}
 
 /**
  * The signature covers the body only. A body first accepted for one shop and topic, now
@@ -86,20 +69,4 @@ async function bodyBelongsTo(tx: SqlExecutor, delivery: WebhookDelivery, now: Da
   // were bound takes the topic of its next delivery.
   const owner = await claimBody(tx, { hash, shopDomain: delivery.shop, topic, receivedAt: now });
   return owner?.shopDomain === delivery.shop && owner?.topic === topic;
-}
-
-async function handleTopic(tx: SqlExecutor, delivery: WebhookDelivery, now: Date): Promise<TopicResult> {
-  if (delivery.malformed) return { outcome: "ignored", reason: delivery.malformed, enqueued: 0 };
-  const topic = delivery.topic;
-  if (namedShop(topic, delivery.rawBody, delivery.shop) === "none") {
-    return { outcome: "ignored", reason: `the ${topic} body does not name this shop`, enqueued: 0 };
-  }
-  if (!topic) {
-    return { outcome: "ignored", reason: `topic ${delivery.rawTopic} is not one the app handles`, enqueued: 0 };
-  }
-  if (topic === "app/uninstalled" || topic === "app/scopes_update") {
-    return handleAppTopic(tx, topic, delivery, now);
-  }
-  if (isOrderTopic(topic)) return handleOrderTopic(tx, topic, delivery, now);
-  return handleComplianceTopic(tx, topic, delivery, now);
 }

@@ -1,5 +1,5 @@
 import { deleteBodiesBefore } from "../db/repositories/webhook-bodies.server";
-import { deleteEventsBefore } from "../db/repositories/webhook-events.server";
+import { deleteEventsBefore, dropDecidedBodiesBefore } from "../db/repositories/webhook-events.server";
 import type { SqlExecutor } from "../db/sql.server";
 
 const HOUR_MS = 3_600_000;
@@ -20,6 +20,15 @@ export const WEBHOOK_EVENT_RETENTION_MS = 7 * DAY_MS;
  */
 export const WEBHOOK_BODY_RETENTION_MS = 30 * DAY_MS;
 
+/**
+ * How long a decided delivery keeps its raw body (which holds the shopper's name, phone and
+ * address): three days to look into what the app made of a delivery a merchant asks about.
+ * The row itself stays for WEBHOOK_EVENT_RETENTION_MS to de-duplicate retries. A delivery
+ * still waiting or failed keeps its body until it is decided (customers/redact and
+ * shop/redact drop it earlier).
+ */
+export const INBOX_BODY_RETENTION_MS = 3 * DAY_MS;
+
 /** The worker runs the pruning this often. */
 export const WEBHOOK_PRUNE_EVERY_MS = HOUR_MS;
 
@@ -39,9 +48,16 @@ async function deleteOlder(
   }
 }
 
-/** Deletes webhook events and body hashes older than their retention; returns the counts. */
-export async function pruneWebhookRecords(db: SqlExecutor, now: Date): Promise<{ events: number; bodies: number }> {
+/**
+ * Drops decided deliveries' raw bodies, then deletes decided deliveries and body hashes older
+ * than their retention; returns the counts.
+ */
+export async function pruneWebhookRecords(
+  db: SqlExecutor,
+  now: Date,
+): Promise<{ rawBodies: number; events: number; bodies: number }> {
+  const rawBodies = await deleteOlder(db, dropDecidedBodiesBefore, new Date(now.getTime() - INBOX_BODY_RETENTION_MS));
   const events = await deleteOlder(db, deleteEventsBefore, new Date(now.getTime() - WEBHOOK_EVENT_RETENTION_MS));
   const bodies = await deleteOlder(db, deleteBodiesBefore, new Date(now.getTime() - WEBHOOK_BODY_RETENTION_MS));
-  return { events, bodies };
+  return { rawBodies, events, bodies };
 }

@@ -30,3 +30,7 @@ export function normaliseTopic(value: string): Topic | undefined {
 export function isOrderTopic(topic: Topic): topic is OrderTopic {
   return (ORDER_TOPICS as readonly string[]).includes(topic);
 }
+
+export function isComplianceTopic(topic: Topic | undefined): topic is ComplianceTopic {
+  return (COMPLIANCE_TOPICS as readonly string[]).includes(topic ?? "");
+}

@@ -1,7 +1,7 @@
 /**
- * What a webhook delivery is and what handling it gives, shared by the ingest transaction
- * (`ingest.server.ts`) and the topic handlers it calls (compliance, shop lifecycle, orders),
- * so that the handlers need not import back from the module that calls them.
+ * What a webhook delivery is and what handling it gives, shared by the request that accepts
+ * it (`ingest.server.ts`), the processor that decides it (`handle.server.ts`) and the topic
+ * handlers, so that the handlers need not import back from the modules that call them.
  */
 import type { Topic } from "./topics";
 
@@ -14,19 +14,20 @@ export interface WebhookDelivery {
   eventId?: string;
   triggeredAt?: Date;
   rawBody: string;
+  /** The inbox lane (app/inbox/lane.ts): the order's id, or "" for the shop's other topics. */
+  lane?: string;
   /** Set when the body could not be read at all; the event is kept as ignored. */
   malformed?: string;
 }
 
-export type IngestOutcome = "processed" | "ignored" | "deferred" | "duplicate";
+/** What the webhook request did: kept the delivery to be processed, or as ignored, or saw it before. */
+export type AcceptResult = "received" | "ignored" | "duplicate";
 
 export interface TopicResult {
-  outcome: Exclude<IngestOutcome, "duplicate">;
+  outcome: "processed" | "ignored" | "deferred";
   reason?: string;
   orderId?: string;
   enqueued: number;
   /** The event itself is not kept (shop/redact erases the shop, its events included). */
   unrecorded?: boolean;
 }
-
-export type IngestResult = TopicResult | { outcome: "duplicate"; enqueued: 0 };
