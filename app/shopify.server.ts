@@ -11,7 +11,7 @@ import { sessionPrisma } from "./db/session-prisma.server";
 import { sql } from "./db/sql-instance.server";
 import { logger } from "./logger.server";
 import { markShopInstalled } from "./shops/install.server";
-import { EncryptedSessionStorage, ScopedSessionStorage } from "./shops/session-storage.server";
+import { EncryptedSessionStorage } from "./shops/session-storage.server";
 
 const env = config();
 const libraryLog = logger.child({ module: "shopify" });
@@ -23,8 +23,9 @@ const shopify = shopifyApp({
   scopes: env.SCOPES,
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new ScopedSessionStorage(
-    new EncryptedSessionStorage(new PrismaSessionStorage(sessionPrisma(), { connectionRetries: 5 }), env.ENCRYPTION_KEY),
+  sessionStorage: new EncryptedSessionStorage(
+    new PrismaSessionStorage(sessionPrisma(), { connectionRetries: 5 }),
+    env.ENCRYPTION_KEY,
   ),
   distribution: AppDistribution.AppStore,
   // The library's own messages go through the app's structured logger, not the console.
