@@ -171,14 +171,16 @@ try {
   await send("fulfillment_events/create", forOrder(fulfillmentEventPayload({ id: "9051", fulfillmentId: "70051", status: "delivered", happened: 60 }), edited.id));
 
   // Per shopper, WhatsApp allows about one message per 6 seconds: four messages to one shopper take ~20 s.
-  console.log("waiting for the delivery worker (6 s between messages to the same shopper)...");
+  console.log("waiting for the inbox and the delivery worker (6 s between messages to the same shopper)...");
   await waitFor(
     async () => {
+      // The inbox first: a delivery decided between the two counts queues its messages first.
+      const inbox = await db.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "WebhookEvent" WHERE "outcome" = 'received'`);
       const rows = await db.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "Message" WHERE "state" IN ('queued', 'sending')`);
-      return Number(rows[0]?.n) === 0 ? true : undefined;
+      return Number(inbox[0]?.n) === 0 && Number(rows[0]?.n) === 0 ? true : undefined;
     },
     60_000,
-    "the outbox to drain",
+    "the inbox and the outbox to drain",
   );
 
   console.log("\nWhatsApp messages received by the Kaleyra sandbox:");

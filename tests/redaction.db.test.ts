@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
 import { startDeliveryWorker } from "../app/outbox/worker.server";
-import { pruneWebhookRecords, WEBHOOK_BODY_RETENTION_MS, WEBHOOK_EVENT_RETENTION_MS } from "../app/webhooks/retention.server";
+import {
+  INBOX_BODY_RETENTION_MS,
+  pruneWebhookRecords,
+  WEBHOOK_BODY_RETENTION_MS,
+  WEBHOOK_EVENT_RETENTION_MS,
+} from "../app/webhooks/retention.server";
 import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
 import { makeShop } from "./factories";
 import { waitFor } from "./helpers/process";
@@ -87,34 +92,48 @@ describe("customers/redact", () => {
 });
 
 describe("webhook record retention", () => {
-  async function insertRecords(shop: string, receivedAt: Date, tag: string): Promise<void> {
+  async function insertRecords(shop: string, receivedAt: Date, tag: string, outcome = "processed"): Promise<void> {
     await pipeline.db.execute(
-      `INSERT INTO "WebhookEvent" ("id", "shopDomain", "eventKey", "webhookId", "topic", "receivedAt", "outcome") VALUES (?, ?, ?, ?, 'orders/create', ?, 'processed')`,
-      [randomUUID(), shop, `key-${tag}`, `webhook-${tag}`, receivedAt],
+      `INSERT INTO "WebhookEvent" ("id", "shopDomain", "eventKey", "webhookId", "topic", "receivedAt", "outcome", "body") VALUES (?, ?, ?, ?, 'orders/create', ?, ?, ?)`,
+      [randomUUID(), shop, `key-${tag}`, `webhook-${tag}`, receivedAt, outcome, `{"id":1,"phone":"+1 502 555 0199","tag":"${tag}"}`],
     );
     await pipeline.db.execute(`INSERT INTO "WebhookBody" ("hash", "shopDomain", "receivedAt") VALUES (?, ?, ?)`, [`hash-${tag}`, shop, receivedAt]);
   }
 
-  async function tagsLeft(): Promise<{ events: string[]; bodies: string[] }> {
-    const events = await pipeline.db.query<{ webhookId: string }>(`SELECT "webhookId" FROM "WebhookEvent" WHERE "webhookId" LIKE 'webhook-r%' ORDER BY 1`);
+  async function tagsLeft(): Promise<{ events: string[]; rawBodies: string[]; bodies: string[] }> {
+    const events = await pipeline.db.query<{ webhookId: string; body: string | null }>(
+      `SELECT "webhookId", "body" FROM "WebhookEvent" WHERE "webhookId" LIKE 'webhook-r%' ORDER BY 1`,
+    );
     const bodies = await pipeline.db.query<{ hash: string }>(`SELECT "hash" FROM "WebhookBody" WHERE "hash" LIKE 'hash-r%' ORDER BY 1`);
-    return { events: events.map((e) => e.webhookId.slice(8)), bodies: bodies.map((b) => b.hash.slice(5)) };
+    return {
+      events: events.map((e) => e.webhookId.slice(8)),
+      rawBodies: events.filter((e) => e.body !== null).map((e) => e.webhookId.slice(8)),
+      bodies: bodies.map((b) => b.hash.slice(5)),
+    };
   }
 
-  it("GIVEN events and body hashes of several ages WHEN a worker starts THEN it prunes each past its own retention and keeps the rest", async () => {
+  it("GIVEN events, raw bodies and body hashes of several ages WHEN a worker starts THEN it prunes each past its own retention and keeps the rest, and a failed delivery whatever its age", async () => {
     const now = Date.now();
     await insertRecords(SHOP, new Date(now - 60_000), "r-fresh");
+    await insertRecords(SHOP, new Date(now - INBOX_BODY_RETENTION_MS - 60_000), "r-days");
     await insertRecords(SHOP, new Date(now - WEBHOOK_EVENT_RETENTION_MS - 60_000), "r-week");
+    await insertRecords(SHOP, new Date(now - WEBHOOK_EVENT_RETENTION_MS - 60_000), "r-failed", "failed");
     await insertRecords(SHOP, new Date(now - WEBHOOK_BODY_RETENTION_MS - 60_000), "r-month");
     const worker = startDeliveryWorker({ db: pipeline.db, idlePollMs: 100, fetchOrder: async () => Promise.reject(new Error("no Admin API")) });
     try {
-      await waitFor(async () => ((await tagsLeft()).events.length === 1 ? true : undefined), 30_000, "old events to be pruned");
+      await waitFor(async () => ((await tagsLeft()).events.length === 3 ? true : undefined), 30_000, "old events to be pruned");
     } finally {
       await worker.stop();
     }
-    expect(await tagsLeft()).toEqual({ events: ["r-fresh"], bodies: ["r-fresh", "r-week"] });
+    expect(await tagsLeft()).toEqual({
+      events: ["r-days", "r-failed", "r-fresh"],
+      rawBodies: ["r-failed", "r-fresh"],
+      bodies: ["r-days", "r-failed", "r-fresh", "r-week"],
+    });
+    // Shopify retries for 4 hours: an event row outlives them; a raw body is dropped before it.
     expect(WEBHOOK_EVENT_RETENTION_MS).toBeGreaterThan(4 * 3_600_000);
-    expect(await pruneWebhookRecords(pipeline.db, new Date(now))).toEqual({ events: 0, bodies: 0 });
+    expect(INBOX_BODY_RETENTION_MS).toBeLessThan(WEBHOOK_EVENT_RETENTION_MS);
+    expect(await pruneWebhookRecords(pipeline.db, new Date(now))).toEqual({ rawBodies: 0, events: 0, bodies: 0 });
   });
 
   it("GIVEN a shop with webhook records, pacing rows and a data-request report WHEN shop/redact arrives THEN none of them is left", async () => {

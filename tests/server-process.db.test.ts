@@ -50,7 +50,7 @@ describe("production server process", () => {
   it("GIVEN a running server WHEN /healthz is asked THEN 200 with the database ok", async () => {
     const response = await fetch(`${url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, status: "ok", database: "ok" });
+    expect(await response.json()).toEqual({ ok: true, status: "ok", database: "ok", inbox: { failed: 0 } });
   });
 
   it("GIVEN the database becomes unreachable WHEN /healthz is asked THEN 503, the process keeps running, and 200 again once it is back", async () => {
@@ -93,6 +93,7 @@ describe("production server process", () => {
         status: "degraded",
         database: "read-only",
         detail: expect.stringMatching(/^database could not be written: .*(No space left on device|database or disk is full)/),
+        inbox: { failed: 0 },
       });
       expect(server.child.exitCode).toBeNull();
     } finally {

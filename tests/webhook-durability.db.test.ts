@@ -2,12 +2,14 @@
  * What a webhook's 200 promises: the event is on disk. Shopify does not resend a webhook it
  * got a 200 for, so a commit that a power cut could still undo would lose the event.
  * The database is opened exactly as the server does (sql(), on DATABASE_URL), and every
- * transaction of the webhook's ingest is watched for the engine's durability settings.
+ * transaction of the webhook's acceptance and of its processing is watched for the engine's
+ * durability settings (a decision's queued messages must not be undone either).
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SqlDatabase, SqlExecutor } from "../app/db/sql.server";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
+import type * as Processor from "../app/inbox/processor.server";
 import type * as Ingest from "../app/webhooks/ingest.server";
 import { createTestDatabase, type TestDatabase } from "./helpers/database";
 import { makeShop } from "./factories";
@@ -16,13 +18,15 @@ const SHOP = "durability-test.myshopify.com";
 
 let database: TestDatabase;
 let db: SqlDatabase;
-let ingestWebhook: typeof Ingest.ingestWebhook;
+let acceptWebhook: typeof Ingest.acceptWebhook;
+let drainInbox: typeof Processor.drainInbox;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   process.env.DATABASE_URL = database.url;
   // Imported only now: the app reads DATABASE_URL once, on its first use.
-  ({ ingestWebhook } = await import("../app/webhooks/ingest.server"));
+  ({ acceptWebhook } = await import("../app/webhooks/ingest.server"));
+  ({ drainInbox } = await import("../app/inbox/processor.server"));
   const { sql } = await import("../app/db/sql-instance.server");
   db = sql();
   await makeShop(db, SHOP);
@@ -60,10 +64,10 @@ function watched(inner: SqlDatabase, seen: Array<Record<string, unknown>>): SqlD
 const DURABLE = { sqlite: { synchronous: 2 }, postgresql: { fsync: "on", synchronous_commit: "on" } };
 
 describe("a webhook's 200", () => {
-  it("GIVEN the app's own database connection WHEN a webhook is kept THEN its commit runs with the engine's durable setting", async () => {
+  it("GIVEN the app's own database connection WHEN a webhook is kept and then decided THEN both commits run with the engine's durable setting", async () => {
     const seen: Array<Record<string, unknown>> = [];
     const orderId = "7001";
-    const result = await ingestWebhook(
+    const result = await acceptWebhook(
       watched(db, seen),
       {
         shop: SHOP,
@@ -71,13 +75,18 @@ describe("a webhook's 200", () => {
         topic: "orders/create",
         webhookId: randomUUID(),
         rawBody: JSON.stringify(orderPayload({ id: orderId })),
+        lane: orderId,
       },
       new Date(),
     );
-    expect(result).toMatchObject({ outcome: "processed", enqueued: 1 });
+    expect(result).toBe("received");
     expect(seen).toEqual([DURABLE[db.provider]]);
-    const kept = await db.query(`SELECT 1 AS "kept" FROM "WebhookEvent" WHERE "shopDomain" = ? AND "orderId" = ?`, [SHOP, orderId]);
-    expect(kept).toHaveLength(1);
+    await drainInbox({ db: watched(db, seen) });
+    expect(seen).toEqual([DURABLE[db.provider], DURABLE[db.provider]]);
+    const kept = await db.query(`SELECT "outcome" FROM "WebhookEvent" WHERE "shopDomain" = ? AND "orderId" = ?`, [SHOP, orderId]);
+    expect(kept).toEqual([{ outcome: "processed" }]);
+    const queued = await db.query(`SELECT "state" FROM "Message" WHERE "shopDomain" = ? AND "orderId" = ?`, [SHOP, orderId]);
+    expect(queued).toEqual([{ state: "queued" }]);
   });
 
   it("GIVEN a durable webhook commit WHEN other work commits on the connection afterwards THEN it is back to the engine's default", async () => {

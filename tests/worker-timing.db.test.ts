@@ -5,8 +5,9 @@ import { startDeliveryWorker, type DeliveryWorker } from "../app/outbox/worker.s
 import { startPipeline, type Pipeline } from "./helpers/pipeline";
 
 /**
- * The worker with an idle poll far longer than any deadline here (so a message that arrives
- * was woken for, not polled) and WhatsApp's 6 s per shopper. Deadlines are generous: a busy
+ * The inbox processor and the worker with an idle poll far longer than any deadline here (so
+ * a delivery decided and a message that arrives were woken for, not polled) and WhatsApp's
+ * 6 s per shopper. Deadlines are generous: a busy
  * machine may be slow, but a message that waited for the poll would never arrive in time.
  */
 const IDLE_POLL_MS = 60 * 60_000;
@@ -14,7 +15,7 @@ let pipeline: Pipeline;
 let worker: DeliveryWorker;
 
 beforeAll(async () => {
-  pipeline = await startPipeline();
+  pipeline = await startPipeline({ inbox: { idlePollMs: IDLE_POLL_MS } });
   await pipeline.worker.stop();
   worker = startDeliveryWorker({
     db: pipeline.db,
@@ -31,7 +32,7 @@ afterAll(async () => {
 });
 
 describe("delivery worker timing", () => {
-  it("GIVEN an idle worker with an hour-long poll WHEN a webhook queues a message THEN it is sent long before the poll (woken)", async () => {
+  it("GIVEN an idle inbox processor and worker with hour-long polls WHEN a webhook queues a message THEN it is decided and sent long before the poll (woken)", async () => {
     const posted = Date.now();
     expect((await pipeline.post("orders/create", orderPayload({ id: "6101" }))).status).toBe(200);
     await pipeline.settle(60_000);

@@ -5,12 +5,16 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import type { Logger } from "../../app/logger.server";
 import type { SERVER_LIMITS } from "../../app/server/limits";
+import type { InboxProcessorOptions } from "../../app/inbox/processor.server";
 import { createTestDatabase, type TestDatabase } from "./database";
+import { settleInboxAfterWebhooks } from "./webhooks";
 
 export interface TestApp {
   url: string;
   database: TestDatabase;
   server: Server;
+  /** Resolves once the inbox holds no delivery waiting for its first decision. */
+  inboxSettled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,6 +27,13 @@ export interface TestAppOptions {
   /** Replaces the app's logger for the HTTP layer (to read what it logs). */
   logger?: Logger;
   serverLimits?: Partial<Record<keyof typeof SERVER_LIMITS, number>>;
+  /**
+   * Runs no inbox processor (the production server with RUN_WORKER=false): deliveries stay
+   * received until the test decides them.
+   */
+  withoutInbox?: boolean;
+  /** The processor's options (a failing decision, a short retry schedule). */
+  inbox?: Omit<InboxProcessorOptions, "db">;
 }
 
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -48,11 +59,30 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const server: Server = createHttpServer(app, options.serverLimits);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  // As the production server with RUN_WORKER=true: the inbox is decided in this process.
+  const { startInboxProcessor } = await import("../../app/inbox/processor.server");
+  const { sql } = await import("../../app/db/sql-instance.server");
+  const inbox = options.withoutInbox ? undefined : startInboxProcessor({ idlePollMs: 200, ...options.inbox });
+  const inboxSettled = async () => {
+    for (;;) {
+      const [row] = await sql().query<{ n: number }>(
+        `SELECT COUNT(*) AS "n" FROM "WebhookEvent" WHERE "outcome" = 'received' AND "attempts" = 0`,
+      );
+      if (Number(row?.n) === 0) return;
+      if (!inbox) throw new Error("deliveries wait in the inbox, and this test app runs no processor");
+      await inbox.idle();
+    }
+  };
+  const forget = settleInboxAfterWebhooks(url, inbox ? inboxSettled : undefined);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     database,
     server,
+    inboxSettled,
     async stop() {
+      forget();
+      await inbox?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       const { closeSessionPrisma } = await import("../../app/db/session-prisma.server");

@@ -15,7 +15,7 @@ import type { FetchOrder } from "../../app/pipeline/order-lookup.server";
 import { startDeliveryWorker, type DeliveryWorker } from "../../app/outbox/worker.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
 import { ACCOUNT, makeShop, type ShopOverrides } from "../factories";
-import { startTestApp, type TestApp } from "./app";
+import { startTestApp, type TestApp, type TestAppOptions } from "./app";
 import { waitFor } from "./process";
 import { postWebhook, type SignedWebhook } from "./webhooks";
 
@@ -40,12 +40,19 @@ export interface Pipeline {
 }
 
 export async function startPipeline(
-  options: { spacingMs?: number; fetchOrder?: FetchOrder; retryDelayMs?: number; shop?: ShopOverrides } = {},
+  options: {
+    spacingMs?: number;
+    fetchOrder?: FetchOrder;
+    retryDelayMs?: number;
+    shop?: ShopOverrides;
+    /** The inbox processor's options (a failing decision, a short retry schedule). */
+    inbox?: TestAppOptions["inbox"];
+  } = {},
 ): Promise<Pipeline> {
   const sandbox = await startKaleyraSandbox({
     accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] }],
   });
-  const app = await startTestApp({ KALEYRA_BASE_URL: sandbox.url });
+  const app = await startTestApp({ KALEYRA_BASE_URL: sandbox.url }, { inbox: options.inbox });
   const db = sql();
   await makeShop(db, SHOP, options.shop);
   const worker = startDeliveryWorker({

@@ -36,6 +36,26 @@ export function signedWebhookRequest(baseUrl: string, webhook: SignedWebhook): R
   return new Request(`${baseUrl}/webhooks/${route}`, { method: "POST", headers, body: raw });
 }
 
+/** In-process test apps that decide their inbox, by URL: how to wait for their decisions. */
+const settlers = new Map<string, () => Promise<void>>();
+
+/** Registers how to wait for a test app's inbox; returns how to forget it. */
+export function settleInboxAfterWebhooks(baseUrl: string, settle: (() => Promise<void>) | undefined): () => void {
+  if (settle) settlers.set(baseUrl, settle);
+  return () => settlers.delete(baseUrl);
+}
+
+/** After a 200 from an in-process test app: waits until its processor has decided its inbox. */
+export async function inboxSettled(baseUrl: string): Promise<void> {
+  await settlers.get(baseUrl)?.();
+}
+
+/**
+ * Posts a signed webhook. A 200 means the delivery is in the inbox; for an in-process test
+ * app this also waits until its processor has decided it, so that the test reads its effects.
+ */
 export async function postWebhook(baseUrl: string, webhook: SignedWebhook): Promise<Response> {
-  return fetch(signedWebhookRequest(baseUrl, webhook));
+  const response = await fetch(signedWebhookRequest(baseUrl, webhook));
+  if (response.status === 200) await inboxSettled(baseUrl);
+  return response;
 }

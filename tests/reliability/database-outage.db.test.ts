@@ -10,7 +10,7 @@ import { fileDatabase } from "../helpers/file-database";
 import { ACCOUNT, makeShop } from "../factories";
 import { freePort, startProcess, startTcpProxy, waitFor, type RunningProcess } from "../helpers/process";
 import { budgetMs, countDeliveries, messageKey, orderBody, percentile, report, scaled, sleep } from "./helpers/harness";
-import { messageStates } from "./helpers/in-process";
+import { inboxWaiting, messageStates } from "./helpers/in-process";
 import { PROCESS_SECRET, killHard, startServerProcess, waitForHealthy } from "./helpers/processes";
 import { deliver, deliverPaced, type Delivery } from "./helpers/shopify";
 
@@ -82,11 +82,12 @@ async function underFault(seconds: number, fault: () => Promise<number>) {
 async function check(run: string, keys: string[], deliveries: Delivery[], faults: number, extra: Record<string, number> = {}) {
   await waitFor(
     async () => {
+      const waiting = await inboxWaiting(db, SHOP);
       const states = await messageStates(db, SHOP);
-      return (states.queued ?? 0) + (states.sending ?? 0) === 0 ? true : undefined;
+      return waiting + (states.queued ?? 0) + (states.sending ?? 0) === 0 ? true : undefined;
     },
     budgetMs(90_000),
-    "the worker to send everything",
+    "the inbox to be decided and the worker to send everything",
   ).catch(async (error: unknown) => {
     const states = JSON.stringify(await messageStates(db, SHOP));
     process.stdout.write(`messages: ${states}; server exit code: ${server.child.exitCode}\n${server.output().slice(-4000)}\n`);

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { MIN_LEASE_MS } from "../../app/config.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findSecrets, suiteSecrets } from "../security/helpers/secrets";
-import { ingestWebhook } from "../../app/webhooks/ingest.server";
+import { drainInbox } from "../../app/inbox/processor.server";
+import { acceptWebhook } from "../../app/webhooks/ingest.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
 import { fileDatabase } from "../helpers/file-database";
 import { ACCOUNT, makeShop } from "../factories";
@@ -63,7 +64,7 @@ describe("worker process killed mid-batch", () => {
       for (let index = 0; index < total; index += 1) {
         const orderId = String(900_000 + index);
         keys.push(messageKey(SHOP, orderId));
-        await ingestWebhook(
+        await acceptWebhook(
           db,
           {
             shop: SHOP,
@@ -71,10 +72,12 @@ describe("worker process killed mid-batch", () => {
             topic: "orders/create",
             webhookId: randomUUID(),
             rawBody: JSON.stringify(orderBody(orderId, index)),
+            lane: orderId,
           },
           new Date(),
         );
       }
+      await drainInbox({ db });
       expect(await messageStates(db, SHOP)).toEqual({ queued: total });
 
       const window = new Set<string>();

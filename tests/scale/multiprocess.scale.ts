@@ -1,11 +1,13 @@
 /**
  * Several instances sharing one PostgreSQL database: 2 web processes (RUN_WORKER=false) take
  * 5,000 distinct orders/create webhooks plus 1,000 re-deliveries of some of them (each sent
- * to the other web process), while 3 `npm run worker` processes send the messages to the
- * Kaleyra sandbox. One worker is killed with SIGKILL midway. Every message must reach the
+ * to the other web process), while 3 `npm run worker` processes decide them and send the
+ * messages to the Kaleyra sandbox. One worker is killed with SIGKILL midway. Every message must reach the
  * sandbox exactly once, except those provably in flight at the kill (claimed by the killed
  * worker, state 'sending'): the worker may have sent them before it died, and they are sent
- * again once their lease runs out. Those are counted and reported.
+ * again once their lease runs out. Those are counted and reported. Another worker is killed
+ * while it decides inbox deliveries: their transactions roll back and another worker decides
+ * them, each exactly once.
  *
  * Also checked across the processes: the per-number rate limit (at the sandbox, in every
  * one-second window) and the per-shopper spacing (100 shoppers get two orders each).
@@ -168,6 +170,26 @@ describe("several web and worker processes on one PostgreSQL database", () => {
     };
     const sending = Promise.all(Array.from({ length: 16 }, sender));
 
+    // Kill a second worker while it decides inbox deliveries: its lane locks (one per
+    // delivery in hand, held by its processing transactions) show in pg_locks.
+    const inboxVictim = workers[1]!;
+    const inboxInHand = await waitFor(
+      async () => {
+        const rows = await db.query<{ n: number }>(
+          `SELECT COUNT(*) AS "n" FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+           WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = ?`,
+          [`order-status:${inboxVictim.child.pid}`],
+        );
+        const held = Number(rows[0]?.n);
+        if (held === 0) return undefined;
+        inboxVictim.child.kill("SIGKILL");
+        return held;
+      },
+      60_000,
+      "a worker to hold inbox deliveries",
+    );
+    await inboxVictim.exited;
+
     // Kill one worker once about a third of the messages have arrived.
     await waitFor(async () => ((await sandbox.stats()).accepted >= EVENTS * 0.3 ? true : undefined), 120_000, "a third of the messages");
     const victim = workers[0]!;
@@ -211,10 +233,14 @@ describe("several web and worker processes on one PostgreSQL database", () => {
     const seconds = Math.round((Date.now() - started) / 1000);
 
     const events = await db.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "WebhookEvent"`);
+    const decided = await db.query<{ outcome: string; n: number }>(
+      `SELECT "outcome", COUNT(*) AS "n" FROM "WebhookEvent" GROUP BY "outcome"`,
+    );
     const messages = await db.query<{ state: string; n: number }>(
       `SELECT "state", COUNT(*) AS "n" FROM "Message" GROUP BY "state"`,
     );
     expect(Number(events[0]?.n)).toBe(EVENTS);
+    expect(decided.map((row) => [row.outcome, Number(row.n)])).toEqual([["processed", EVENTS]]);
     expect(messages.map((row) => [row.state, Number(row.n)])).toEqual([["sent", EVENTS]]);
 
     const received = await sandbox.messages();
@@ -251,7 +277,8 @@ describe("several web and worker processes on one PostgreSQL database", () => {
     const minGap = Math.min(...gaps);
 
     process.stdout.write(
-      `scale: 2 web + 3 worker processes (1 SIGKILLed after ${receivedAtKill} arrivals), ${EVENTS + DUPLICATES} webhooks ` +
+      `scale: 2 web + 3 worker processes (1 SIGKILLed holding ${inboxInHand} inbox deliveries, 1 after ${receivedAtKill} arrivals), ` +
+        `${EVENTS + DUPLICATES} webhooks ` +
         `(${DUPLICATES} duplicates): expected ${EVENTS}, received ${perOrder.size} distinct in ${received.length} requests, ` +
         `duplicates ${received.length - perOrder.size} (in flight at the kill: ${inFlightAtKill.size}; ` +
         `duplicated outside it: ${duplicatesOutsideKill.length}), missing ${missing.length}; ` +

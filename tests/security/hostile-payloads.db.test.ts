@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findSecrets, suiteSecrets } from "./helpers/secrets";
 import { orderPayload } from "../../app/orders/__fixtures__/lifecycle";
-import { signedWebhookRequest } from "../helpers/webhooks";
+import { postWebhook, signedWebhookRequest } from "../helpers/webhooks";
 import { captureLogger, report, SCALE } from "../reliability/helpers/harness";
 import { startFaultRig, type FaultRig } from "../reliability/helpers/in-process";
 import { hostilePayload, withShop, type HostilePayload } from "./helpers/hostile";
@@ -61,7 +61,7 @@ describe("hostile webhook payloads", () => {
       const webhookId = `nul-${SEED}-${index}`;
       firstShop.set(JSON.stringify(body), SHOP);
       firstTopic.set(JSON.stringify(body), topic);
-      const response = await fetch(signedWebhookRequest(rig.app.url, { topic, shop: SHOP, body, webhookId }));
+      const response = await postWebhook(rig.app.url, { topic, shop: SHOP, body, webhookId });
       expect(response.status, `${topic} ${JSON.stringify(body).slice(0, 80)}`).toBe(200);
       const rows = await rig.db.query<{ outcome: string }>(`SELECT "outcome" FROM "WebhookEvent" WHERE "webhookId" = ?`, [webhookId]);
       expect(rows.map((row) => row.outcome)).toEqual([expect.stringMatching(/^(processed|ignored|deferred)$/)]);
@@ -142,6 +142,7 @@ describe("hostile webhook payloads", () => {
             const expected = replayOf(payload.topic, raw, shop) ? 401 : 200;
             const request = signedWebhookRequest(rig.app.url, { topic: payload.topic, shop, body: null, rawBody: raw, webhookId });
             const response = await fetch(request);
+            if (response.status === 200) await rig.app.inboxSettled();
             await response.arrayBuffer();
             answers.push({ webhookId, payload, status: response.status, expected });
             if (erases && expected === 200) forgetBodiesOf(shop);

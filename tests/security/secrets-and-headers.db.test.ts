@@ -5,7 +5,7 @@ import { fileDatabase } from "../helpers/file-database";
 import { ACCOUNT, makeShop } from "../factories";
 import { freePort, waitFor, type RunningProcess } from "../helpers/process";
 import { countDeliveries, messageKey, orderBody, report, sleep } from "../reliability/helpers/harness";
-import { messageStates } from "../reliability/helpers/in-process";
+import { inboxWaiting, messageStates } from "../reliability/helpers/in-process";
 import { PROCESS_SECRET, processEnvironment, startServerProcess, killHard, waitForHealthy } from "../reliability/helpers/processes";
 import { deliver } from "../reliability/helpers/shopify";
 import { findSecrets, secretForms } from "./helpers/secrets";
@@ -142,9 +142,10 @@ describe("what the app shows of itself", () => {
         async () => {
           // Retries follow the real schedule (30 s on): move them forward instead of waiting.
           await db.execute(`UPDATE "Message" SET "nextAttemptAt" = ? WHERE "state" = 'queued'`, [new Date()]);
+          const waiting = (await inboxWaiting(db, OK_SHOP)) + (await inboxWaiting(db, BAD_KEY_SHOP));
           const states = await messageStates(db, OK_SHOP);
           const paused = (await messageStates(db, BAD_KEY_SHOP)).paused ?? 0;
-          return !states.queued && !states.sending && paused > 0 ? true : undefined;
+          return waiting === 0 && !states.queued && !states.sending && paused > 0 ? true : undefined;
         },
         60_000,
         "the worker to finish",

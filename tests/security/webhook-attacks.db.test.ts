@@ -56,7 +56,14 @@ function headerObject(pairs: Array<[string, string]>): Record<string, string | s
   return Object.fromEntries(Object.entries(out).map(([name, values]) => [name, values.length === 1 ? values[0]! : values]));
 }
 
-function send(request: RawRequest): Promise<{ status: number; body: string }> {
+/** Sends a raw request; after a 200, waits until the app's inbox has decided what it kept. */
+async function send(request: RawRequest): Promise<{ status: number; body: string }> {
+  const answer = await sendRaw(request);
+  if (answer.status === 200) await app.inboxSettled();
+  return answer;
+}
+
+function sendRaw(request: RawRequest): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const body = request.body ?? "";
     const headers = [...request.headers];

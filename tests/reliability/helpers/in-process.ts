@@ -39,7 +39,7 @@ export interface FaultRig {
   sandbox: KaleyraSandbox;
   db: SqlDatabase;
   startWorker(settings: WorkerSettings): RigWorker;
-  /** Waits until none of the shop's messages is queued or being sent. */
+  /** Waits until none of the shop's deliveries waits in the inbox and none of its messages is queued or being sent. */
   drained(shop: string, timeoutMs: number): Promise<void>;
   /** Stops the workers still running (a failed test must not leave one sending into the next). */
   stopWorkers(): Promise<void>;
@@ -100,14 +100,16 @@ export async function startFaultRig(
     async drained(shop, timeoutMs) {
       await waitFor(
         async () => {
+          // The inbox first: a delivery decided between the two counts queues its messages first.
+          const waiting = await inboxWaiting(db, shop);
           const rows = await db.query<{ n: number }>(
             `SELECT COUNT(*) AS "n" FROM "Message" WHERE "shopDomain" = ? AND "state" IN ('queued', 'sending')`,
             [shop],
           );
-          return Number(rows[0]?.n) === 0 ? true : undefined;
+          return waiting === 0 && Number(rows[0]?.n) === 0 ? true : undefined;
         },
         timeoutMs,
-        `the outbox of ${shop} to drain`,
+        `the inbox and the outbox of ${shop} to drain`,
       );
     },
     async stopWorkers() {
@@ -119,6 +121,15 @@ export async function startFaultRig(
       await sandbox.close();
     },
   };
+}
+
+/** The shop's deliveries still waiting in the inbox to be decided. */
+export async function inboxWaiting(db: SqlDatabase, shop: string): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT COUNT(*) AS "n" FROM "WebhookEvent" WHERE "shopDomain" = ? AND "outcome" = 'received'`,
+    [shop],
+  );
+  return Number(rows[0]?.n);
 }
 
 export async function messageStates(db: SqlDatabase, shop: string): Promise<Record<string, number>> {

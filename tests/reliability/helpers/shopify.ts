@@ -1,9 +1,10 @@
 /**
  * Shopify's side of a webhook delivery, as the fault runs need it: a signed POST, retried
  * (as Shopify does) until it is answered 200, with every answer and its time recorded.
+ * Against an in-process test app, a 200 also waits until the app's inbox has decided it.
  */
 import { randomUUID } from "node:crypto";
-import { signedWebhookRequest } from "../../helpers/webhooks";
+import { inboxSettled, signedWebhookRequest } from "../../helpers/webhooks";
 import { sleep } from "./harness";
 
 export interface Delivery {
@@ -51,6 +52,8 @@ export async function deliver(
     result.answeredAt.push(Date.now());
     if (status === 200) {
       result.ok = true;
+      // An in-process app decides the delivery next; the run reads what it caused.
+      await inboxSettled(baseUrl);
       return result;
     }
     // Shopify does not retry a 4xx other than 429 either... but these runs never expect one.
