@@ -62,8 +62,10 @@ async function main(): Promise<void> {
     // after the check above, and only when an order is first looked up.
     const fetchOrder = adminApiOrderFetcher(async (shop) => (await import("./app/shopify.server")).unauthenticated.admin(shop));
     // On PostgreSQL the background work has connections of its own: a burst of webhooks must
-    // not wait for a pooled connection behind the worker's sends (Shopify gives 5 s).
-    background = databaseProvider(env.DATABASE_URL) === "postgresql" ? openSqlDatabase(env.DATABASE_URL) : undefined;
+    // not wait for a pooled connection behind the worker's sends (Shopify gives 5 s). 20: the
+    // inbox processor's 8 transactions and the worker's claims and records.
+    background =
+      databaseProvider(env.DATABASE_URL) === "postgresql" ? openSqlDatabase(env.DATABASE_URL, { poolSize: 20 }) : undefined;
     inbox = startInboxProcessor({ logger, db: background });
     worker = startDeliveryWorker({ logger, fetchOrder, db: background });
     // Deliveries kept and messages queued by other processes wake these at once (PostgreSQL only).

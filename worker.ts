@@ -8,6 +8,7 @@ import { migrate } from "./app/db/migrate.server";
 import { closeSessionPrisma } from "./app/db/session-prisma.server";
 import { closeSql } from "./app/db/sql-instance.server";
 import { databaseProvider } from "./app/db/provider";
+import { openSqlDatabase } from "./app/db/sql.server";
 import { logger } from "./app/logger.server";
 import { startOutboxListener } from "./app/outbox/notify.server";
 import { startInboxProcessor } from "./app/inbox/processor.server";
@@ -20,7 +21,10 @@ async function main(): Promise<void> {
   // The Shopify library is built from the configuration as its module loads: it is loaded
   // after the check above, and only when an order is first looked up.
   const fetchOrder = adminApiOrderFetcher(async (shop) => (await import("./app/shopify.server")).unauthenticated.admin(shop));
-  const inbox = startInboxProcessor({ logger });
+  // On PostgreSQL the inbox processor's transactions have connections of their own, beside
+  // the delivery worker's pool.
+  const inboxDb = databaseProvider(env.DATABASE_URL) === "postgresql" ? openSqlDatabase(env.DATABASE_URL) : undefined;
+  const inbox = startInboxProcessor({ logger, db: inboxDb });
   const worker = startDeliveryWorker({ logger, fetchOrder });
   // The web processes' webhooks wake this process through PostgreSQL's LISTEN/NOTIFY.
   const listener =
@@ -30,6 +34,7 @@ async function main(): Promise<void> {
     await listener?.stop();
     await inbox.stop();
     await worker.stop();
+    await inboxDb?.close();
     // Every handle it opened: order lookups read shops' sessions through Prisma.
     await closeSessionPrisma();
     await closeSql();

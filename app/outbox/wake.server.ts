@@ -44,7 +44,7 @@ const acknowledging = (globalThis.__acknowledging ??= { count: 0 });
 
 /**
  * Runs a webhook's acknowledgement, counted: background work in this process (the inbox
- * processor) gives way while any is running, so that a burst is answered within Shopify's
+ * processor) gives way while many are running, so that a burst is answered within Shopify's
  * 5 s before it is decided.
  */
 export async function acknowledge<T>(work: () => Promise<T>): Promise<T> {
@@ -53,20 +53,27 @@ export async function acknowledge<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } finally {
     acknowledging.count -= 1;
-    if (acknowledging.count === 0) signal.emit("acknowledged");
+    signal.emit("acknowledged");
   }
 }
 
-/** Resolves once no acknowledgement runs in this process, or after `maxMs` (no starving). */
-export function acknowledgementsDone(maxMs: number): Promise<void> {
-  if (acknowledging.count === 0) return Promise.resolve();
+/**
+ * Resolves once fewer than `limit` acknowledgements run in this process, or after `maxMs`
+ * (background work slows under a burst, never stops).
+ */
+export function fewerAcknowledgementsThan(limit: number, maxMs: number): Promise<void> {
+  if (acknowledging.count < limit) return Promise.resolve();
   return new Promise((resolve) => {
-    const done = () => {
+    const check = () => {
+      if (acknowledging.count >= limit) return;
       clearTimeout(timer);
-      signal.off("acknowledged", done);
+      signal.off("acknowledged", check);
       resolve();
     };
-    const timer = setTimeout(done, maxMs);
-    signal.on("acknowledged", done);
+    const timer = setTimeout(() => {
+      signal.off("acknowledged", check);
+      resolve();
+    }, maxMs);
+    signal.on("acknowledged", check);
   });
 }
