@@ -25,8 +25,7 @@ function status(code: number): Response {
  * The delivery is authenticated here rather than by `authenticate.webhook`: the same checks
  * and answers (delivery-headers.ts), but over the bytes received (decoded text would let a
  * dropped byte-order mark pass under another body's signature), on one read of the body,
- * and without the library's request conversion, which cost as much as the rest of the
- * acknowledgement (bench/README.md).
+ * and without the library's second request and its conversion (bench/README.md).
  */
 export function receiveWebhook(incoming: Request): Promise<Response> {
   return acknowledge(() => authenticateAndKeep(incoming));
