@@ -123,8 +123,11 @@ export async function insertUnlessKeyTaken<T extends keyof DB & string>(
   return inserted(result);
 }
 
-/** Tables of deliveries kept for a retention period, pruned by when they were received. */
-type ReceivedTable = "WebhookBody" | "WebhookEvent";
+/**
+ * Tables pruned by age alone. The inbox (WebhookEvent) is not one: its waiting and failed
+ * deliveries stay whatever their age (webhook-events.server.ts prunes it by outcome too).
+ */
+type ReceivedTable = "WebhookBody";
 
 /** Deletes up to `limit` rows received before `before` (one batch of a pruning job); returns how many. */
 export async function deleteReceivedBefore<T extends ReceivedTable>(
