@@ -45,13 +45,22 @@ async function durabilitySettings(tx: SqlExecutor): Promise<Record<string, unkno
   return { fsync: fsync?.fsync, synchronous_commit: commit?.synchronous_commit };
 }
 
-/** The same connection, reporting the settings each transaction commits under. */
+/** Statements that write, each its own commit when run outside a transaction. */
+const WRITES = /^\s*(WITH|INSERT|UPDATE|DELETE)\b/i;
+
+/**
+ * The same connection, reporting the settings each commit runs under: each transaction's,
+ * and each writing statement's outside one (PostgreSQL keeps a delivery in one statement).
+ */
 function watched(inner: SqlDatabase, seen: Array<Record<string, unknown>>): SqlDatabase {
   return {
     provider: inner.provider,
     query: (sql, params) => inner.query(sql, params),
     execute: (sql, params) => inner.execute(sql, params),
-    executeQuery: (sql, params) => inner.executeQuery(sql, params),
+    executeQuery: async (sql, params) => {
+      if (WRITES.test(sql)) seen.push(await durabilitySettings(inner));
+      return inner.executeQuery(sql, params);
+    },
     close: () => inner.close(),
     transaction: (work, options) =>
       inner.transaction(async (tx) => {

@@ -1,24 +1,28 @@
-import { deleteReceivedBefore, queries } from "../kysely.server";
+import type { OnConflictBuilder } from "kysely";
+import { deleteReceivedBefore, queries, type DB } from "../kysely.server";
 import type { SqlExecutor } from "../sql.server";
 
 /** The WebhookBody table: the hash of every accepted webhook body, with its shop and topic. */
 
 /**
- * Keeps a body's hash; returns the shop and topic it first came for (this delivery's when it
- * is new). A row kept before topics were bound takes the topic of its next delivery.
+ * Keeps a body's hash for a shop; returns the topic it is bound to (this delivery's when the
+ * hash is new), or undefined when another shop's delivery first brought the body. Writes
+ * nothing in that case: a replay leaves no trace. A row kept before topics were bound takes
+ * the topic of its shop's next delivery.
  */
 export async function claimBody(
   tx: SqlExecutor,
   body: { hash: string; shopDomain: string; topic: string; receivedAt: Date },
-): Promise<{ shopDomain: string; topic: string | null } | undefined> {
-  return queries(tx)
-    .insertInto("WebhookBody")
-    .values(body)
-    .onConflict((conflict) =>
-      conflict.column("hash").doUpdateSet((eb) => ({ topic: eb.fn.coalesce("WebhookBody.topic", "excluded.topic") })),
-    )
-    .returning(["shopDomain", "topic"])
-    .executeTakeFirst();
+): Promise<{ topic: string | null } | undefined> {
+  return queries(tx).insertInto("WebhookBody").values(body).onConflict(claimOnConflict).returning("topic").executeTakeFirst();
+}
+
+/** claimBody's answer to a hash already kept: bind a topic-less row to its own shop's topic. */
+export function claimOnConflict<D extends DB>(conflict: OnConflictBuilder<D, "WebhookBody">) {
+  return (conflict as unknown as OnConflictBuilder<DB, "WebhookBody">)
+    .column("hash")
+    .doUpdateSet((eb) => ({ topic: eb.fn.coalesce("WebhookBody.topic", "excluded.topic") }))
+    .whereRef("WebhookBody.shopDomain", "=", "excluded.shopDomain");
 }
 
 /** Deletes up to `limit` hashes kept before `before`; returns how many. */

@@ -1,7 +1,8 @@
-import { sql, type Insertable, type Selectable } from "kysely";
+import { sql, type Insertable, type QueryCreator, type Selectable } from "kysely";
 import type { WebhookEvent } from "../generated/kysely";
-import { insertUnlessKeyTaken, queries } from "../kysely.server";
-import type { SqlExecutor } from "../sql.server";
+import { insertUnlessKeyTaken, queries, type DB } from "../kysely.server";
+import type { SqlDatabase, SqlExecutor } from "../sql.server";
+import { claimBody, claimOnConflict } from "./webhook-bodies.server";
 
 /**
  * The WebhookEvent table: the inbox. Every delivery the app accepted, one per shop and event
@@ -15,21 +16,90 @@ export type LaneHead = Pick<InboxEvent, "id" | "shopDomain" | "lane">;
 /** Outcomes that end a delivery; `received` waits, `failed` waits for a replay. */
 const DONE = ["processed", "ignored", "deferred"] as const;
 
-/** Whether another shop than `shop` already delivered this webhook id. */
-export async function webhookIdSeenElsewhere(tx: SqlExecutor, webhookId: string, shop: string): Promise<boolean> {
-  const row = await queries(tx)
+/** A delivery to keep, with the hash and topic its body is claimed under (WebhookBody). */
+export interface DeliveryToKeep {
+  event: Insertable<WebhookEvent> & { id: string; shopDomain: string; webhookId: string; receivedAt: Date };
+  body: { hash: string; topic: string };
+}
+
+/** Kept; already kept (its shop has its event key); or refused as a replay, with nothing written. */
+export type KeepResult = "kept" | "duplicate" | "replay";
+
+/**
+ * Keeps a delivery in the inbox unless it is a replay: its webhook id already delivered for
+ * another shop, or its body already claimed for another shop or topic (claimBody). Nothing
+ * is written for a replay. Durable once it resolves.
+ *
+ * PostgreSQL: one statement, so one round trip and its own commit (a webhook's answer waits
+ * for it). SQLite: the same steps in one group-committed transaction.
+ */
+export async function keepDelivery(db: SqlDatabase, delivery: DeliveryToKeep): Promise<KeepResult> {
+  if (db.provider === "postgresql") return keepInOneStatement(db, delivery);
+  return db.transaction(async (tx) => {
+    if (await webhookIdSeenElsewhere(tx, delivery.event.webhookId, delivery.event.shopDomain)) return "replay";
+    const owner = await claimBody(tx, { ...delivery.body, shopDomain: delivery.event.shopDomain, receivedAt: delivery.event.receivedAt });
+    if (owner?.topic !== delivery.body.topic) return "replay";
+    const inserted = await insertUnlessKeyTaken(tx, "WebhookEvent", delivery.event, ["shopDomain", "eventKey"]);
+    return inserted ? "kept" : "duplicate";
+  }, { durable: true });
+}
+
+async function webhookIdSeenElsewhere(tx: SqlExecutor, webhookId: string, shop: string): Promise<boolean> {
+  const row = await seenElsewhere(queries(tx), webhookId, shop).executeTakeFirst();
+  return row !== undefined;
+}
+
+function seenElsewhere(db: QueryCreator<DB>, webhookId: string, shop: string) {
+  return db
     .selectFrom("WebhookEvent")
     .select("id")
     .where("webhookId", "=", webhookId)
     .where("shopDomain", "<>", shop)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+    .limit(1);
 }
 
-/** Records a delivery unless its shop already has its event key. Returns whether it did. */
-export async function recordEvent(tx: SqlExecutor, event: Insertable<WebhookEvent>): Promise<boolean> {
-  return insertUnlessKeyTaken(tx, "WebhookEvent", event, ["shopDomain", "eventKey"]);
+/** keepDelivery's steps as one statement: each step runs only if the one before let it. */
+async function keepInOneStatement(db: SqlExecutor, { event, body }: DeliveryToKeep): Promise<KeepResult> {
+  const shop = event.shopDomain;
+  const columns = (Object.keys(event) as Array<keyof typeof event>).filter((column) => event[column] !== undefined);
+  const row = await queries(db)
+    .with("seen", (q) => seenElsewhere(q, event.webhookId, shop))
+    .with("claim", (q) =>
+      q
+        .insertInto("WebhookBody")
+        .columns(["hash", "shopDomain", "topic", "receivedAt"])
+        .expression(
+          q
+            .selectNoFrom((eb) => [
+              eb.val(body.hash).as("hash"),
+              eb.val(shop).as("shopDomain"),
+              eb.val(body.topic).as("topic"),
+              eb.val(event.receivedAt).as("receivedAt"),
+            ])
+            .where(({ not, exists }) => not(exists(q.selectFrom("seen").select("id")))),
+        )
+        .onConflict(claimOnConflict)
+        .returning("topic"),
+    )
+    .with("kept", (q) =>
+      q
+        .insertInto("WebhookEvent")
+        .columns(columns)
+        .expression(
+          q
+            .selectNoFrom((eb) => columns.map((column) => eb.val(event[column]).as(column)))
+            .where(({ exists }) => exists(q.selectFrom("claim").select("topic").where("topic", "=", body.topic))),
+        )
+        .onConflict((conflict) => conflict.columns(["shopDomain", "eventKey"]).doNothing())
+        .returning("id"),
+    )
+    .selectNoFrom(({ exists, selectFrom }) => [
+      exists(selectFrom("claim").select("topic").where("topic", "=", body.topic)).as("owned"),
+      exists(selectFrom("kept").select("id")).as("inserted"),
+    ])
+    .executeTakeFirstOrThrow();
+  if (!row.owned) return "replay";
+  return row.inserted ? "kept" : "duplicate";
 }
 
 /**
