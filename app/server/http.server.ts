@@ -3,6 +3,8 @@ import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild }
 import express, { type Express, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
 import type { AppConfig } from "../config.server";
 import { checkHealth } from "../health.server";
+import { acknowledge } from "../outbox/wake.server";
+import { answerDelivery } from "../webhooks/receive.server";
 import type { Logger } from "../logger.server";
 import { mountAdminPreview, type AdminPreviewOptions } from "../preview/routes.server";
 import { readBodyWithin, type BodyRead } from "./bounded-body.server";
@@ -61,31 +63,20 @@ export function createHttpApp({ build, clientDir, logger, appUrl, preview }: Htt
     res.status(400).type("text/plain").send("Refusing to redirect there.");
   });
 
-  // Shopify's deliveries go straight to their route's action, the module Remix would call,
-  // with the request built and the answer sent the way Remix's express adapter does: routing
-  // through Remix was a large share of a webhook's CPU time (bench/README.md, "Why the code is
-  // shaped this way").
-  const actions = webhookActions(build);
+  // Shopify's deliveries are answered here, by the function every webhook route's action
+  // calls, without a Fetch Request or Response: routing through Remix and building those
+  // objects were a large share of a webhook's CPU time (bench/README.md, "Why the code is
+  // shaped this way"). The routes (app/routes/webhooks.*) say which paths exist.
+  const webhooks = webhookPaths(build);
   app.post("/webhooks/*", (req, res, next) => {
-    const action = actions.get(req.path);
-    if (!action) {
+    if (!webhooks.has(req.path)) {
       next();
       return;
     }
-    const answer = async (): Promise<Response | undefined> => {
+    acknowledge(async () => {
       const body = await boundedBody(req, res, logger);
-      if (!body) return undefined;
-      try {
-        return await action({ request: fetchRequest(req, res, body), params: {}, context: {} });
-      } catch (error) {
-        if (error instanceof Response) return error;
-        logger.error({ err: error, path: req.path }, "webhook route failed");
-        return new Response("Unexpected Server Error", { status: 500 });
-      }
-    };
-    answer()
-      .then((response) => (response ? sendResponse(res, response) : undefined))
-      .catch(next);
+      if (body) res.status(await answerDelivery((name) => req.get(name), body)).end();
+    }).catch(next);
   });
 
   if (preview) mountAdminPreview(app, { ...preview, logger });
@@ -166,19 +157,17 @@ async function boundedBody(req: ExpressRequest, res: ExpressResponse, logger: Lo
 /** What the server discards after a 413 before it cuts the connection. */
 const LINGER_BYTES = 8 * 1024 * 1024;
 
-type RouteAction = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<Response>;
-
-/** The webhook routes' actions by URL path: resource routes under /webhooks/ without parameters. */
-export function webhookActions(build: ServerBuild): Map<string, RouteAction> {
-  const actions = new Map<string, RouteAction>();
+/** The webhook routes' URL paths: resource routes under /webhooks/ with an action and no parameters. */
+export function webhookPaths(build: ServerBuild): Set<string> {
+  const paths = new Set<string>();
   for (const route of Object.values(build.routes)) {
     if (!route?.path || route.parentId !== "root") continue;
     if (!route.path.startsWith("webhooks/") || /[:*]/.test(route.path)) continue;
     const module = route.module as { action?: unknown; default?: unknown };
     if (typeof module.action !== "function" || module.default !== undefined) continue;
-    actions.set(`/${route.path}`, module.action as RouteAction);
+    paths.add(`/${route.path}`);
   }
-  return actions;
+  return paths;
 }
 
 /** The request as a Fetch Request, as @remix-run/express builds it (URL, headers, abort), with its body already read. */

@@ -17,6 +17,9 @@ function status(code: number): Response {
   return new Response(null, { status: code });
 }
 
+/** A request header's value, or undefined when absent. */
+export type HeaderLookup = (name: string) => string | null | undefined;
+
 /**
  * Every webhook route: authenticate (HMAC), keep the delivery in the inbox, answer. Nothing is
  * decided here: the inbox processor decides, the delivery worker sends. 200 means the
@@ -28,23 +31,30 @@ function status(code: number): Response {
  * and without the library's second request and its conversion (bench/README.md).
  */
 export function receiveWebhook(incoming: Request): Promise<Response> {
-  return acknowledge(() => authenticateAndKeep(incoming));
+  return acknowledge(async () => {
+    if (incoming.method !== "POST") return status(405);
+    if (Number(incoming.headers.get("content-length") ?? 0) > MAX_WEBHOOK_BYTES) return status(413);
+    // A chunked body has no length to check up front: read it up to the limit, no further.
+    const rawBytes = await readBodyWithin(incoming, MAX_WEBHOOK_BYTES);
+    if (rawBytes === undefined) return status(413);
+    return status(await answerDelivery((name) => incoming.headers.get(name), rawBytes));
+  });
 }
 
-async function authenticateAndKeep(incoming: Request): Promise<Response> {
-  if (incoming.method !== "POST") return status(405);
-  if (Number(incoming.headers.get("content-length") ?? 0) > MAX_WEBHOOK_BYTES) return status(413);
+/**
+ * The answer to a POSTed delivery whose body was read within MAX_WEBHOOK_BYTES: the status
+ * code receiveWebhook answers with. The production server calls it without building a Fetch
+ * Request (app/server/http.server.ts), inside `acknowledge` as receiveWebhook does.
+ */
+export async function answerDelivery(header: HeaderLookup, rawBytes: Uint8Array): Promise<number> {
   // Shopify sends each of its headers once and none of their values holds a comma; a comma
   // is two copies of a header joined together, which no genuine delivery has.
-  if (SHOPIFY_HEADERS.some((name) => incoming.headers.get(name)?.includes(","))) return status(400);
-  // A chunked body has no length to check up front: read it up to the limit, no further.
-  const rawBytes = await readBodyWithin(incoming, MAX_WEBHOOK_BYTES);
-  if (rawBytes === undefined) return status(413);
-  const checked = checkDeliveryHeaders((name) => incoming.headers.get(name), rawBytes, config().SHOPIFY_API_SECRET);
-  if (!checked.ok) return status(checked.status);
+  if (SHOPIFY_HEADERS.some((name) => header(name)?.includes(","))) return 400;
+  const checked = checkDeliveryHeaders(header, rawBytes, config().SHOPIFY_API_SECRET);
+  if (!checked.ok) return checked.status;
   const { headers } = checked;
   // The signature covers the body only: the shop header must at least be a shop's domain.
-  if (!SHOP_DOMAIN.test(headers.shop)) return status(400);
+  if (!SHOP_DOMAIN.test(headers.shop)) return 400;
 
   // Decoded as Request.text() decodes (a leading BOM dropped).
   const rawBody = new TextDecoder().decode(rawBytes);
@@ -66,22 +76,22 @@ async function authenticateAndKeep(incoming: Request): Promise<Response> {
 }
 
 /** Stores an authenticated delivery and answers: 200 once kept, 503 when it could not be. */
-async function keep(delivery: WebhookDelivery): Promise<Response> {
+async function keep(delivery: WebhookDelivery): Promise<number> {
   try {
     const result = await acceptWebhook(sql(), delivery, new Date());
     if (result === "received") announceInboxDeliveries(sql(), log);
     log.debug({ shop: delivery.shop, topic: delivery.rawTopic, webhookId: delivery.webhookId, result }, "webhook kept");
-    return status(200);
+    return 200;
   } catch (error) {
     if (error instanceof WebhookReplayError) {
       log.warn({ shop: delivery.shop, topic: delivery.rawTopic, webhookId: delivery.webhookId }, error.message);
-      return status(401);
+      return 401;
     }
     log.error(
       { err: error, shop: delivery.shop, topic: delivery.rawTopic, webhookId: delivery.webhookId },
       "webhook not stored; asking Shopify to retry",
     );
-    return status(503);
+    return 503;
   }
 }
 
