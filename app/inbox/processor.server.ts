@@ -12,7 +12,7 @@ import {
   type LaneHead,
 } from "../db/repositories/webhook-events.server";
 import { sql } from "../db/sql-instance.server";
-import type { SqlDatabase } from "../db/sql.server";
+import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
 import { logger as rootLogger, type Logger } from "../logger.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { fewerAcknowledgementsThan, waitForWake, wakeInboxProcessors } from "../outbox/wake.server";
@@ -44,6 +44,8 @@ export interface InboxProcessor {
 
 /** Deliveries one pass takes, per lane processed at once. */
 const HEADS_PER_LANE = 4;
+/** Most lane heads decided in one transaction. */
+const MAX_BATCH = HEADS_PER_LANE;
 const CLOCK_SYNC_MS = 10_000;
 
 /** What processing a lane's head did: decided it, or found it taken (by another process) or not yet due. */
@@ -81,30 +83,45 @@ const BUSY_LANES_WAIT_MS = 20;
  * one transaction with everything it causes.
  */
 function inboxPass({ db, log, concurrency, retry, handle, clock }: PassParts): () => Promise<PassResult> {
-  async function processHead(head: LaneHead): Promise<Processed> {
+  /** Decides the lane's head inside `tx` if it still is the head, due, and this transaction's to take. */
+  async function decideHead(tx: SqlExecutor, head: LaneHead, at: Date): Promise<Processed> {
+    // Another process deciding this order's delivery right now: leave the lane to it.
+    if (!(await tryLockLane(tx, head.shopDomain, head.lane))) return undefined;
+    // Read again under the lock (a statement of its own, so that it sees what committed
+    // before the lock was granted): another processor may have moved the lane on meanwhile.
+    const event = await laneHead(tx, head.shopDomain, head.lane);
+    if (!event || event.id !== head.id || (event.nextAttemptAt && event.nextAttemptAt > at)) return undefined;
+    const result: TopicResult =
+      event.body === null
+        ? { outcome: "ignored", reason: "its body was dropped before it was processed", enqueued: 0 }
+        : await handle(tx, deliveryOf(event, event.body), at);
+    // shop/redact erased the shop's deliveries, this one included.
+    if (!result.unrecorded) {
+      await finishEvent(tx, event.id, {
+        outcome: result.outcome,
+        reason: result.reason ?? null,
+        orderId: result.orderId ?? null,
+        processedAt: at,
+        // Compliance bodies are acted on at once and hold nothing an order needs later.
+        dropBody: isComplianceTopic(normaliseTopic(event.topic)),
+      });
+    }
+    return { event, result };
+  }
+
+  /**
+   * The heads of several lanes (distinct orders) in one transaction: under a backlog the
+   * durable commit, the part of a decision that waits longest, is shared by all of them.
+   */
+  async function decideHeads(heads: readonly LaneHead[]): Promise<Array<NonNullable<Processed>>> {
     const at = clock.now();
     return db.transaction(async (tx) => {
-      // Another process deciding this order's delivery right now: leave the lane to it.
-      if (!(await tryLockLane(tx, head.shopDomain, head.lane))) return undefined;
-      // Read again under the lock: another processor may have moved the lane on meanwhile.
-      const event = await laneHead(tx, head.shopDomain, head.lane);
-      if (!event || event.id !== head.id || (event.nextAttemptAt && event.nextAttemptAt > at)) return undefined;
-      const result: TopicResult =
-        event.body === null
-          ? { outcome: "ignored", reason: "its body was dropped before it was processed", enqueued: 0 }
-          : await handle(tx, deliveryOf(event, event.body), at);
-      // shop/redact erased the shop's deliveries, this one included.
-      if (!result.unrecorded) {
-        await finishEvent(tx, event.id, {
-          outcome: result.outcome,
-          reason: result.reason ?? null,
-          orderId: result.orderId ?? null,
-          processedAt: at,
-          // Compliance bodies are acted on at once and hold nothing an order needs later.
-          dropBody: isComplianceTopic(normaliseTopic(event.topic)),
-        });
+      const decided: Array<NonNullable<Processed>> = [];
+      for (const head of heads) {
+        const processed = await decideHead(tx, head, at);
+        if (processed) decided.push(processed);
       }
-      return { event, result };
+      return decided;
     }, { durable: true });
   }
 
@@ -130,34 +147,52 @@ function inboxPass({ db, log, concurrency, retry, handle, clock }: PassParts): (
     else log.warn(details, "inbox delivery could not be processed; retrying");
   }
 
-  /** Decides the head if it still is one; returns whether it did. */
-  async function take(head: LaneHead): Promise<boolean> {
+  /**
+   * Decides the heads that still are heads; returns how many it decided. A batch that throws
+   * is undone whole and its heads are taken one by one, so that only the delivery at fault
+   * records the failure and waits for its retry.
+   */
+  async function take(heads: readonly LaneHead[]): Promise<number> {
     // Under a burst, the webhooks being answered in this process go first.
     await fewerAcknowledgementsThan(BURST_ACKS, YIELD_TO_ACKS_MS);
+    let decided: Array<NonNullable<Processed>>;
     try {
-      const processed = await processHead(head);
-      if (!processed) return false;
-      if (processed.result.enqueued > 0) announceQueuedMessages(db, log);
+      decided = await decideHeads(heads);
+    } catch (error) {
+      if (heads.length > 1) {
+        let taken = 0;
+        for (const head of heads) taken += await take([head]);
+        return taken;
+      }
+      await recordFailure(heads[0]!, error).catch((failure: unknown) => {
+        // The database is away: the delivery still waits and the next pass tries it again.
+        log.warn({ err: failure, deliveryId: heads[0]!.id }, "could not record an inbox failure");
+      });
+      return 1;
+    }
+    if (decided.some(({ result }) => result.enqueued > 0)) announceQueuedMessages(db, log);
+    for (const { event, result } of decided) {
       log.debug(
-        { shop: head.shopDomain, topic: processed.event.topic, deliveryId: head.id, outcome: processed.result.outcome, enqueued: processed.result.enqueued },
+        { shop: event.shopDomain, topic: event.topic, deliveryId: event.id, outcome: result.outcome, enqueued: result.enqueued },
         "inbox delivery processed",
       );
-    } catch (error) {
-      await recordFailure(head, error).catch((failure: unknown) => {
-        // The database is away: the delivery still waits and the next pass tries it again.
-        log.warn({ err: failure, deliveryId: head.id }, "could not record an inbox failure");
-      });
     }
-    return true;
+    return decided.length;
   }
 
   return async () => {
     // Shuffled: processors of several processes then rarely reach for the same lanes first.
     const heads = shuffle(await dueLaneHeads(db, clock.now(), concurrency * HEADS_PER_LANE));
+    // Spread over the lanes at once; a backlog makes batches, light traffic single heads.
+    const size = Math.min(MAX_BATCH, Math.ceil(heads.length / concurrency));
     let next = 0;
     let taken = 0;
     const lanes = Array.from({ length: Math.min(concurrency, heads.length) }, async () => {
-      while (next < heads.length) if (await take(heads[next++]!)) taken += 1;
+      while (next < heads.length) {
+        const batch = heads.slice(next, next + size);
+        next += batch.length;
+        taken += await take(batch);
+      }
     });
     await Promise.all(lanes);
     return { found: heads.length, taken };
