@@ -16,18 +16,24 @@ import { wakeDeliveryWorkers, wakeInboxProcessors, type WakeKind } from "./wake.
  */
 export const OUTBOX_CHANNEL = "outbox";
 
+/**
+ * Longest a notification waits behind the previous one of its kind: the delay a busy
+ * process adds to another process's wake-up (its own processors are woken at once).
+ */
+export const NOTIFY_SPACING_MS = 20;
+
 const NOTIFY: Record<WakeKind, string> = {
   outbox: `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`,
   inbox: `SELECT pg_notify('${OUTBOX_CHANNEL}', 'inbox')`,
 };
 
 /**
- * Notifications from one process, coalesced: while one is on its way, any number of further
- * requests become a single next one. Sent after the commit rather than inside the
- * transaction, it costs the webhook no round trip, and PostgreSQL does not serialise the
- * commits of notifying transactions.
+ * Notifications from one process, coalesced: while one is on its way, and for
+ * NOTIFY_SPACING_MS after it, any number of further requests become a single next one. Sent
+ * after the commit rather than inside the transaction, it costs the webhook no round trip,
+ * and PostgreSQL does not serialise the commits of notifying transactions.
  */
-class Announcer {
+export class Announcer {
   private sending = false;
   private again = false;
 
@@ -51,6 +57,9 @@ class Announcer {
       do {
         this.again = false;
         await this.db.query(this.statement);
+        // A process that is busy (nearly every request then finds one on its way) sends one a
+        // spacing instead of one a round trip: each costs a statement, as much as a webhook's own.
+        if (this.again) await new Promise((resolve) => setTimeout(resolve, NOTIFY_SPACING_MS));
       } while (this.again);
     } catch (error) {
       this.onError(error);
