@@ -44,8 +44,11 @@ export interface InboxProcessor {
 
 /** Deliveries one pass takes, per lane processed at once. */
 const HEADS_PER_LANE = 4;
-/** Most lane heads decided in one transaction. */
-const MAX_BATCH = HEADS_PER_LANE;
+/**
+ * Most lane heads decided in one transaction. SQLite already commits the transactions that
+ * wait for its one writer together, so there a batch would only hold the acknowledgements off.
+ */
+const MAX_BATCH: Record<SqlDatabase["provider"], number> = { postgresql: HEADS_PER_LANE, sqlite: 1 };
 const CLOCK_SYNC_MS = 10_000;
 
 /** What processing a lane's head did: decided it, or found it taken (by another process) or not yet due. */
@@ -184,7 +187,7 @@ function inboxPass({ db, log, concurrency, retry, handle, clock }: PassParts): (
     // Shuffled: processors of several processes then rarely reach for the same lanes first.
     const heads = shuffle(await dueLaneHeads(db, clock.now(), concurrency * HEADS_PER_LANE));
     // Spread over the lanes at once; a backlog makes batches, light traffic single heads.
-    const size = Math.min(MAX_BATCH, Math.ceil(heads.length / concurrency));
+    const size = Math.min(MAX_BATCH[db.provider], Math.ceil(heads.length / concurrency));
     let next = 0;
     let taken = 0;
     const lanes = Array.from({ length: Math.min(concurrency, heads.length) }, async () => {
