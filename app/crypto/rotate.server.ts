@@ -1,5 +1,5 @@
 import { replaceAccessToken, storedAccessTokens } from "../db/repositories/sessions.server";
-import { replaceApiKeyCipher, storedApiKeys } from "../db/repositories/shops.server";
+import { replaceApiKeyCipher, replaceCallbackSecretCipher, storedApiKeys, storedCallbackSecrets } from "../db/repositories/shops.server";
 import type { SqlExecutor } from "../db/sql.server";
 import { encryptSecret, isEncryptedSecret, openSecret, SecretDecryptionError } from "./secrets.server";
 
@@ -12,9 +12,10 @@ interface SecretStore {
   replace(db: SqlExecutor, id: string, expected: string, next: string): Promise<boolean>;
 }
 
-/** Every stored secret: the shops' Kaleyra API keys and Shopify's access tokens. */
+/** Every stored secret: the shops' Kaleyra API keys and callback secrets, and Shopify's access tokens. */
 const SECRET_STORES: readonly SecretStore[] = [
   { table: "Shop", read: storedApiKeys, replace: replaceApiKeyCipher },
+  { table: "Shop.callbackSecret", read: storedCallbackSecrets, replace: replaceCallbackSecretCipher },
   { table: "Session", read: storedAccessTokens, replace: replaceAccessToken },
 ];
 

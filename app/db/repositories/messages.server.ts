@@ -170,6 +170,18 @@ export async function lockMessage(tx: SqlExecutor, shop: string, id: string): Pr
     .executeTakeFirst();
 }
 
+/** As lockMessage, found by the id Kaleyra gave it in its answer. */
+export async function lockMessageByKaleyraId(tx: SqlExecutor, shop: string, kaleyraMessageId: string): Promise<MessageRecord | undefined> {
+  return queries(tx)
+    .selectFrom("Message")
+    .selectAll()
+    .where((eb) => eb.and({ kaleyraMessageId, shopDomain: shop }))
+    .orderBy("createdAt", "desc")
+    .limit(1)
+    .$call(lockedOnPostgres(tx))
+    .executeTakeFirst();
+}
+
 /** Changes a message by id, only in one of `states` when given. Returns whether it did. */
 export async function updateMessage(
   tx: SqlExecutor,

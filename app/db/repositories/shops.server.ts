@@ -211,3 +211,52 @@ export async function replaceApiKeyCipher(db: SqlExecutor, domain: string, expec
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Every stored callback secret (key rotation). */
+export async function storedCallbackSecrets(db: SqlExecutor): Promise<Array<{ id: string; secret: string }>> {
+  const rows = await queries(db)
+    .selectFrom("Shop")
+    .select(["domain", "callbackSecretCipher"])
+    .where("callbackSecretCipher", "is not", null)
+    .execute();
+  return rows.flatMap((row) => (row.callbackSecretCipher ? [{ id: row.domain, secret: row.callbackSecretCipher }] : []));
+}
+
+/** Replaces a shop's stored callback secret only if it still holds `expected`. */
+export async function replaceCallbackSecretCipher(db: SqlExecutor, domain: string, expected: string, next: string): Promise<boolean> {
+  const result = await queries(db)
+    .updateTable("Shop")
+    .set({ callbackSecretCipher: next })
+    .where("domain", "=", domain)
+    .where("callbackSecretCipher", "=", expected)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** The shop a callback URL token belongs to, with what authenticates its callbacks. */
+export async function findShopByCallbackToken(
+  db: SqlExecutor,
+  token: string,
+): Promise<{ domain: string; callbackToken: string; callbackSecretCipher: string } | undefined> {
+  const row = await queries(db)
+    .selectFrom("Shop")
+    .select(["domain", "callbackToken", "callbackSecretCipher"])
+    .where("callbackToken", "=", token)
+    .executeTakeFirst();
+  if (!row?.callbackToken || !row.callbackSecretCipher) return undefined;
+  return { domain: row.domain, callbackToken: row.callbackToken, callbackSecretCipher: row.callbackSecretCipher };
+}
+
+/** Sets (or replaces) the shop's callback URL token and secret. */
+export async function saveCallbackCredentials(db: SqlExecutor, domain: string, token: string, secretCipher: string, now: Date): Promise<void> {
+  await queries(db)
+    .updateTable("Shop")
+    .set({ callbackToken: token, callbackSecretCipher: secretCipher, updatedAt: now })
+    .where("domain", "=", domain)
+    .execute();
+}
+
+/** Notes the first status callback of a shop (the setup step); later ones change nothing. */
+export async function noteFirstCallback(tx: SqlExecutor, domain: string, at: Date): Promise<void> {
+  await queries(tx).updateTable("Shop").set({ firstCallbackAt: at }).where("domain", "=", domain).where("firstCallbackAt", "is", null).execute();
+}
