@@ -35,6 +35,9 @@ import { embeddedUrl, hostParam, sessionToken, storeOfflineSession } from "./bro
 import { startTestApp, type TestApp } from "./helpers/app";
 import { ACCOUNT, makeMessage, makeShop, makeTemplate } from "./factories";
 import { postWebhook } from "./helpers/webhooks";
+import { kaleyraStatusCallback } from "../app/receipts/__fixtures__/callbacks";
+import { refFor } from "../app/receipts/kaleyra-callback";
+import { CALLBACK_SECRET_HEADER, issueCallbackCredentials } from "../app/receipts/receive.server";
 
 const A = "isolation-a.myshopify.com";
 const B = "isolation-b.myshopify.com";
@@ -514,6 +517,38 @@ const ROUTE_CHECKS: Record<string, Check[]> = {
     ],
   ],
 
+  // Kaleyra's status callbacks: C's URL token and secret name B's message.
+  "kaleyra.callbacks.$token.tsx": [
+    [
+      "GIVEN C's callback URL and secret WHEN a callback names B's message THEN it is kept for C, as ignored, and nothing of B changes",
+      async () => {
+        const before = await snapshotOfB();
+        const { token, secret } = await issueCallbackCredentials(db, C, new Date());
+        const [ofB] = await db.query<{ id: string; kaleyraMessageId: string | null }>(`SELECT "id", "kaleyraMessageId" FROM "Message" WHERE "shopDomain" = ? LIMIT 1`, [B]);
+        expect(ofB).toBeDefined();
+        const response = await fetch(`${app.url}/kaleyra/callbacks/${token}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", [CALLBACK_SECRET_HEADER]: secret },
+          body: JSON.stringify(kaleyraStatusCallback({ status: "failed", ref: refFor(ofB!.id), kaleyraId: ofB!.kaleyraMessageId ?? "k-b", errors: [{ code: 131047 }] })),
+        });
+        expect(response.status).toBe(200);
+        await app.inboxSettled();
+        expect(await snapshotOfB()).toEqual(before);
+      },
+    ],
+    [
+      "GIVEN C's callback URL WHEN a callback comes with another secret THEN 401",
+      async () => {
+        const { token } = await issueCallbackCredentials(db, C, new Date());
+        const response = await fetch(`${app.url}/kaleyra/callbacks/${token}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", [CALLBACK_SECRET_HEADER]: "the secret of some other shop" },
+          body: JSON.stringify(kaleyraStatusCallback({ status: "read" })),
+        });
+        expect(response.status).toBe(401);
+      },
+    ],
+  ],
   // Webhooks, in an order that keeps C installed until its own uninstall at the end.
   "webhooks.orders.create.tsx": webhookChecks("orders/create", ordersBody),
   "webhooks.orders.updated.tsx": webhookChecks("orders/updated", () => orderUpdatedPayload(45, { id: B_ORDER_ID, name: B_ORDER, tags: "vip" })),

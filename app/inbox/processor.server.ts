@@ -105,8 +105,9 @@ function inboxPass({ db, log, concurrency, retry, handle, clock }: PassParts): (
         reason: result.reason ?? null,
         orderId: result.orderId ?? null,
         processedAt: at,
-        // Compliance bodies are acted on at once and hold nothing an order needs later.
-        dropBody: isComplianceTopic(normaliseTopic(event.topic)),
+        // Compliance bodies are acted on at once and hold nothing an order needs later; nor
+        // does a status callback once applied (its body holds the shopper's number).
+        dropBody: isComplianceTopic(normaliseTopic(event.topic)) || (event.source === "kaleyra" && result.outcome === "processed"),
       });
     }
     return { event, result };
@@ -331,5 +332,7 @@ function deliveryOf(event: InboxEvent, rawBody: string): WebhookDelivery {
     triggeredAt: event.triggeredAt ?? undefined,
     rawBody,
     lane: event.lane,
+    source: event.source === "kaleyra" ? "kaleyra" : "shopify",
+    receivedAt: event.receivedAt,
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { KaleyraCredentialsInput, OrderStatusMessageInput } from "../kaleyra/request";
 import { isOrderStatus } from "../kaleyra/statuses";
+import { refFor } from "../receipts/kaleyra-callback";
 import type { ClaimedMessage } from "./claim.server";
 import { turnEnd, type ShopperTurn } from "./pacing";
 import { KEY_UNREADABLE_DETAIL } from "./pause.server";
@@ -72,8 +73,9 @@ export function checkMessage(message: ClaimedMessage, shop: ShopState | undefine
         referenceId,
         status: orderStatus,
         description: message.description,
-        ref: message.orderId,
-        ref1: orderStatus,
+        // Kaleyra returns these in its status callbacks: `ref` names the message (app/receipts).
+        ref: refFor(message.id),
+        ref1: message.orderId,
         ref2: message.shopDomain,
       },
     },

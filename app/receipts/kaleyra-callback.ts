@@ -11,6 +11,9 @@ import { z } from "zod";
 import type { DeliveryError } from "./delivery-errors";
 import type { Receipt, ReceiptStatus } from "./delivery-state";
 
+/** The inbox topic of Kaleyra's status callbacks (source "kaleyra"). */
+export const STATUS_CALLBACK_TOPIC = "kaleyra/status";
+
 /** The app's own message id in `extra_info.ref` of every request it sends. */
 export const REF_PREFIX = "msg:";
 

@@ -7,6 +7,9 @@
 /** Shopify sends webhooks well under this; a larger body is refused (413) before it is kept. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
+/** Kaleyra's status callbacks: one status is about 1 KB; a body naming a few hundred fits. */
+export const MAX_CALLBACK_BYTES = 256 * 1024;
+
 /**
  * The admin's forms. The largest is Templates: five bodies and descriptions, each within the
  * bound app/admin/templates.ts reads before it counts anything (8 code units a character of
@@ -22,6 +25,7 @@ export const MAX_OTHER_BYTES = 8 * 1024;
 export function bodyLimitFor(path: string): number {
   if (path === "/webhooks" || path.startsWith("/webhooks/")) return MAX_WEBHOOK_BYTES;
   if (path === "/app" || path.startsWith("/app/")) return MAX_FORM_BYTES;
+  if (path.startsWith("/kaleyra/callbacks/")) return MAX_CALLBACK_BYTES;
   return MAX_OTHER_BYTES;
 }
 

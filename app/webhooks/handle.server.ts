@@ -1,5 +1,6 @@
 import type { SqlExecutor } from "../db/sql.server";
 import { handleOrderTopic } from "../pipeline/order-events.server";
+import { handleStatusCallback } from "../receipts/apply.server";
 import { handleComplianceTopic } from "./compliance.server";
 import { namedShop } from "./named-shop";
 import { handleAppTopic } from "./shop-lifecycle.server";
@@ -8,10 +9,14 @@ import type { TopicResult, WebhookDelivery } from "./types";
 
 /**
  * The decision for one delivery taken from the inbox, inside the processor's transaction:
- * what the topic's handler does with it (order facts, queued messages, shop state, redaction).
+ * what the topic's handler does with it (order facts, queued messages, shop state, redaction),
+ * or, for Kaleyra's status callbacks, the delivery state of the messages they name.
  */
 export async function handleTopic(tx: SqlExecutor, delivery: WebhookDelivery, now: Date): Promise<TopicResult> {
   if (delivery.malformed) return { outcome: "ignored", reason: delivery.malformed, enqueued: 0 };
+  if (delivery.source === "kaleyra") {
+    return handleStatusCallback(tx, delivery.shop, delivery.rawBody, delivery.receivedAt ?? now, now);
+  }
   const topic = delivery.topic;
   if (namedShop(topic, delivery.rawBody, delivery.shop) === "none") {
     return { outcome: "ignored", reason: `the ${topic} body does not name this shop`, enqueued: 0 };

@@ -18,6 +18,10 @@ export interface WebhookDelivery {
   lane?: string;
   /** Set when the body could not be read at all; the event is kept as ignored. */
   malformed?: string;
+  /** Who sent it: Shopify's webhooks, or Kaleyra's status callbacks (app/receipts). */
+  source?: "shopify" | "kaleyra";
+  /** When the app received it (the time a callback without one of its own is dated). */
+  receivedAt?: Date;
 }
 
 /** What the webhook request did: kept the delivery to be processed, or as ignored, or saw it before. */

@@ -86,8 +86,8 @@ function decide(payload: HostilePayload, source: ReferenceIdSource): string {
         referenceId: reference.referenceId,
         status: planned.status,
         description: rendered.description,
-        ref: knowledge.orderId,
-        ref1: planned.status,
+        ref: `msg:${"m".repeat(25)}`,
+        ref1: knowledge.orderId,
         ref2: SHOP,
       });
       if (!checked.ok) throw new Error(`the app would build an invalid request: ${JSON.stringify(checked.issues)}`);

@@ -54,9 +54,14 @@ export function orderBody(orderId: string, index: number): Record<string, unknow
 
 /** The key of a message the sandbox received: shop, order and status (the outbox's dedupe key). */
 export function receivedKey(message: Pick<ReceivedMessage, "body">): string {
-  const body = message.body as { extra_info?: { ref?: string; ref1?: string; ref2?: string } };
+  const body = message.body as {
+    extra_info?: { ref1?: string; ref2?: string };
+    messaging_object?: { interactive?: { action?: { parameters?: { order?: { status?: string } } } } };
+  };
   const extra = body.extra_info ?? {};
-  return `${extra.ref2 ?? "?"}|${extra.ref ?? "?"}|${extra.ref1 ?? "?"}`;
+  const status = body.messaging_object?.interactive?.action?.parameters?.order?.status;
+  // ref names the message itself (app/receipts); ref1 its order, ref2 its shop.
+  return `${extra.ref2 ?? "?"}|${extra.ref1 ?? "?"}|${status ?? "?"}`;
 }
 
 export function messageKey(shop: string, orderId: string, status = "processing"): string {

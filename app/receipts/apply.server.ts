@@ -1,0 +1,92 @@
+import { lockMessage, lockMessageByKaleyraId, updateMessage, type MessageRecord } from "../db/repositories/messages.server";
+import { noteFirstCallback } from "../db/repositories/shops.server";
+import type { SqlExecutor } from "../db/sql.server";
+import { MAX_ATTEMPTS, nextAttemptDelayMs } from "../outbox/backoff";
+import { pauseShop } from "../outbox/pause.server";
+import { DAILY_LIMIT_RETRY_MS } from "../outbox/record.server";
+import type { TopicResult } from "../webhooks/types";
+import { ruleFor, type DeliveryError } from "./delivery-errors";
+import { applyReceipt, type DeliveryRecord, type DeliveryState } from "./delivery-state";
+import { readStatusCallback, type CallbackReceipt } from "./kaleyra-callback";
+
+function recordOf(message: MessageRecord): DeliveryRecord {
+  const record: DeliveryRecord = { state: (message.deliveryState as DeliveryState | null) ?? "accepted" };
+  if (message.whatsappSentAt) record.sentAt = message.whatsappSentAt;
+  if (message.deliveredAt) record.deliveredAt = message.deliveredAt;
+  if (message.readAt) record.readAt = message.readAt;
+  if (message.failedAt) record.failedAt = message.failedAt;
+  if (message.failure) record.failure = JSON.parse(message.failure) as DeliveryError;
+  return record;
+}
+
+async function findMessage(tx: SqlExecutor, shop: string, receipt: CallbackReceipt): Promise<MessageRecord | undefined> {
+  if (receipt.appMessageId) {
+    const byRef = await lockMessage(tx, shop, receipt.appMessageId);
+    if (byRef) return byRef;
+  }
+  return receipt.kaleyraMessageId ? lockMessageByKaleyraId(tx, shop, receipt.kaleyraMessageId) : undefined;
+}
+
+/** What Meta's (or Kaleyra's) failure asks of the app, beyond recording it (delivery-errors.ts). */
+async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecord, failure: DeliveryError | undefined, now: Date): Promise<string> {
+  const rule = ruleFor(failure);
+  const common = { lastCode: failure?.code ?? null, lastDetail: rule.explanation, updatedAt: now };
+  if (rule.action === "retry" && message.state === "sent" && message.attempts < MAX_ATTEMPTS) {
+    const nextAttemptAt = new Date(now.getTime() + nextAttemptDelayMs(message.attempts, undefined));
+    await updateMessage(tx, message.id, { state: "queued", nextAttemptAt, ...common }, ["sent"]);
+    return "queued again";
+  }
+  if (rule.action === "pause_shop" && message.state === "sent") {
+    await pauseShop(tx, shop, { reason: "daily_limit", code: failure?.code ?? null, detail: rule.explanation, resumeAt: new Date(now.getTime() + DAILY_LIMIT_RETRY_MS) }, now);
+    await updateMessage(tx, message.id, { state: "paused", ...common }, ["sent"]);
+    return "shop paused";
+  }
+  await updateMessage(tx, message.id, { state: "failed", ...common }, ["sent"]);
+  return "failed";
+}
+
+/** Applies one receipt; returns what it did, in a few words for the inbox's reason. */
+async function applyOne(tx: SqlExecutor, shop: string, receipt: CallbackReceipt, now: Date): Promise<string> {
+  const message = await findMessage(tx, shop, receipt);
+  if (!message) {
+    const names = [receipt.appMessageId && `ref ${receipt.appMessageId}`, receipt.kaleyraMessageId && `Kaleyra id ${receipt.kaleyraMessageId}`].filter(Boolean);
+    return `${receipt.status}: no message of this shop has ${names.join(" or ") || "an id in this callback"}`;
+  }
+  const applied = applyReceipt(recordOf(message), receipt);
+  if (!applied.changed) return `${receipt.status}: already known`;
+  const { record } = applied;
+  await updateMessage(tx, message.id, {
+    deliveryState: record.state,
+    whatsappSentAt: record.sentAt ?? null,
+    deliveredAt: record.deliveredAt ?? null,
+    readAt: record.readAt ?? null,
+    failedAt: record.failedAt ?? null,
+    failure: record.failure ? JSON.stringify(record.failure) : null,
+    updatedAt: now,
+  });
+  if (!applied.nowFailed) return `${receipt.status}: recorded`;
+  return `${receipt.status} ${record.failure?.code ?? ""}: ${await actOnFailure(tx, shop, message, record.failure, now)}`;
+}
+
+/**
+ * A status callback taken from the inbox: each receipt in it is applied to the message it
+ * names (by the app's id in `ref`, else Kaleyra's id), in the processor's transaction. A
+ * callback that names no message of the shop is kept as ignored, with the reason.
+ */
+export async function handleStatusCallback(tx: SqlExecutor, shop: string, rawBody: string, receivedAt: Date, now: Date): Promise<TopicResult> {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    return { outcome: "ignored", reason: "the callback body is not valid JSON", enqueued: 0 };
+  }
+  const read = readStatusCallback(body, receivedAt);
+  if (!read.ok) return { outcome: "ignored", reason: read.reason, enqueued: 0 };
+  await noteFirstCallback(tx, shop, now);
+  const done: string[] = [];
+  for (const receipt of read.receipts) done.push(await applyOne(tx, shop, receipt, now));
+  const unknown = read.unknown.map((what) => `${what}: not a status the app knows`);
+  const matched = done.some((what) => !what.includes("no message of this shop"));
+  const requeued = done.filter((what) => what.endsWith("queued again")).length;
+  return { outcome: matched ? "processed" : "ignored", reason: [...done, ...unknown].join("; ").slice(0, 1000), enqueued: requeued };
+}

@@ -1,0 +1,125 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { config } from "../config.server";
+import { decryptSecret, encryptSecret } from "../crypto/secrets.server";
+import { arrivalOrderedId } from "../db/ids";
+import { findShopByCallbackToken, saveCallbackCredentials } from "../db/repositories/shops.server";
+import { keepDelivery } from "../db/repositories/webhook-events.server";
+import { sql } from "../db/sql-instance.server";
+import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
+import { logger } from "../logger.server";
+import { announceInboxDeliveries } from "../outbox/notify.server";
+import { acknowledge } from "../outbox/wake.server";
+import { REF_PREFIX, STATUS_CALLBACK_TOPIC } from "./kaleyra-callback";
+
+const log = logger.child({ module: "kaleyra-callbacks" });
+
+/** The header Kaleyra's callback profile sends the shop's secret in (a custom static header). */
+export const CALLBACK_SECRET_HEADER = "x-callback-secret";
+
+/** A callback URL token: 32 random bytes, base64url (43 characters). */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+export type HeaderLookup = (name: string) => string | null | undefined;
+
+/** A new URL token and secret for a shop's callbacks; the secret is stored encrypted. */
+export async function issueCallbackCredentials(db: SqlExecutor, shop: string, now: Date): Promise<{ token: string; secret: string }> {
+  const token = randomBytes(32).toString("base64url");
+  const secret = randomBytes(24).toString("base64url");
+  await saveCallbackCredentials(db, shop, token, encryptSecret(secret, config().ENCRYPTION_KEY), now);
+  return { token, secret };
+}
+
+/** The secret from the custom header, or the password of Basic auth (Kaleyra offers both). */
+function presentedSecret(header: HeaderLookup): string | undefined {
+  const custom = header(CALLBACK_SECRET_HEADER);
+  if (custom) return custom.trim();
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header("authorization") ?? "");
+  if (!basic?.[1]) return undefined;
+  const decoded = Buffer.from(basic[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon >= 0 ? decoded.slice(colon + 1) : undefined;
+}
+
+/** Equal, in a time that does not depend on where they differ (digests have one length). */
+function sameSecret(given: string, stored: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(given), digest(stored));
+}
+
+/** The lane of a callback: its message, so that one message's callbacks are applied one at a time. */
+function laneOf(body: unknown): string {
+  if (!body || typeof body !== "object") return "";
+  const record = body as { extra_info?: { ref?: unknown; message_id?: unknown }; message_id?: unknown };
+  const ref = record.extra_info?.ref;
+  if (typeof ref === "string" && ref.startsWith(REF_PREFIX)) return `receipt:${ref.slice(REF_PREFIX.length, REF_PREFIX.length + 64)}`;
+  const id = record.extra_info?.message_id ?? record.message_id;
+  return typeof id === "string" || typeof id === "number" ? `receipt:k:${String(id).slice(0, 64)}` : "";
+}
+
+/**
+ * A status callback's answer: 401 unless the URL token and the secret are the shop's (both
+ * compared in constant time; nothing is stored then), 200 once the callback is kept in the
+ * inbox, 503 if it could not be (Kaleyra tries again). The inbox processor applies it.
+ */
+export async function answerStatusCallback(token: string, header: HeaderLookup, rawBytes: Uint8Array, db: SqlDatabase = sql()): Promise<number> {
+  if (!TOKEN.test(token)) return 401;
+  const secret = presentedSecret(header);
+  let shop: Awaited<ReturnType<typeof findShopByCallbackToken>>;
+  try {
+    shop = await findShopByCallbackToken(db, token);
+  } catch (error) {
+    log.error({ err: error }, "callback not checked: the database is unreachable; Kaleyra will retry");
+    return 503;
+  }
+  const stored = shop ? decryptSecret(shop.callbackSecretCipher, config().ENCRYPTION_KEY) : "";
+  const tokenMatches = shop ? timingSafeEqual(Buffer.from(shop.callbackToken), Buffer.from(token)) : false;
+  if (!shop || !tokenMatches || secret === undefined || !sameSecret(secret, stored)) {
+    log.warn({ known: Boolean(shop), secretGiven: secret !== undefined }, "status callback refused: wrong URL token or secret");
+    return 401;
+  }
+  const rawBody = new TextDecoder().decode(rawBytes);
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    body = undefined;
+  }
+  const now = new Date();
+  const hash = createHash("sha256").update(rawBytes).digest("hex");
+  const malformed = body === undefined ? "the callback body is not valid JSON" : undefined;
+  try {
+    const kept = await keepDelivery(db, {
+      event: {
+        id: arrivalOrderedId(now.getTime()),
+        shopDomain: shop.domain,
+        source: "kaleyra",
+        // The same body twice is the same callback: Kaleyra sends some twice.
+        eventKey: `callback:${hash}`,
+        webhookId: `callback:${shop.domain}:${hash}`,
+        topic: STATUS_CALLBACK_TOPIC,
+        lane: laneOf(body),
+        receivedAt: now,
+        outcome: malformed ? "ignored" : "received",
+        reason: malformed ?? null,
+        body: malformed ? null : rawBody,
+        processedAt: malformed ? now : null,
+      },
+      body: { hash, topic: STATUS_CALLBACK_TOPIC },
+    });
+    if (kept === "kept" && !malformed) announceInboxDeliveries(db, log);
+    log.debug({ shop: shop.domain, kept }, "status callback kept");
+    return kept === "replay" ? 401 : 200;
+  } catch (error) {
+    log.error({ err: error, shop: shop.domain }, "status callback not stored; Kaleyra will retry");
+    return 503;
+  }
+}
+
+/** The route's action: the body was read within MAX_CALLBACK_BYTES by the server before Remix. */
+export function receiveStatusCallback(request: Request, token: string): Promise<Response> {
+  return acknowledge(async () => {
+    if (request.method !== "POST") return new Response(null, { status: 405, headers: { allow: "POST" } });
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    return new Response(null, { status: await answerStatusCallback(token, (name) => request.headers.get(name), bytes) });
+  });
+}
