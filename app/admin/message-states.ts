@@ -45,3 +45,13 @@ export function retryProgress(state: string, attempts: number, maxAttempts: numb
   if (state !== "queued" || attempts < 1) return null;
   return { attempt: Math.min(attempts + 1, maxAttempts), of: maxAttempts, nextAt: nextAttemptAt };
 }
+
+/** Where a sent message is, from Kaleyra's status callbacks (app/receipts/delivery-state.ts). */
+export const DELIVERY_STATE_LABEL: Readonly<Record<string, string>> = {
+  accepted: "Accepted by Kaleyra",
+  sent: "Sent to WhatsApp",
+  delivered: "Delivered",
+  read: "Read",
+  failed: "Not delivered",
+  not_sent: "Not sent by Kaleyra",
+};

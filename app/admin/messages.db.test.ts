@@ -112,6 +112,26 @@ describe("getMessage", () => {
     expect(detail?.canRetry).toBe(false);
   });
 
+  it("GIVEN a message Kaleyra accepted and WhatsApp refused (131047) WHEN read THEN the delivery, Meta's reason in plain words and the fix", async () => {
+    const id = await makeMessage(t.deps.sql, SHOP, {
+      orderId: "6004",
+      state: "failed",
+      lastOutcome: "accepted",
+      lastCode: "WA202",
+      lastHttpStatus: 202,
+      deliveryState: "failed",
+      failedAt: at(40),
+      failure: JSON.stringify({ code: "131047", title: "Re-engagement message" }),
+    });
+    const detail = await getMessage(t.deps, SHOP, id);
+    expect(detail?.delivery).toMatchObject({ label: "Not delivered", failure: { code: "131047", metaWords: "Re-engagement message" } });
+    expect(detail?.help).toMatchObject({ title: "Not delivered", explanation: expect.stringContaining("24 hours"), action: expect.stringContaining("template") });
+    // Kaleyra's own answer stays what it was.
+    expect(detail?.answer?.code).toBe("WA202");
+    const listed = (await listMessages(t.deps, SHOP, filter("state=failed"))).rows.find((row) => row.id === id);
+    expect(listed?.deliveryState).toBe("failed");
+  });
+
   it("GIVEN another shop's message id WHEN read THEN it is not found", async () => {
     const foreign = await t.prisma.message.findFirst({ where: { shopDomain: OTHER } });
     expect(foreign).not.toBeNull();

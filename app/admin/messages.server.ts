@@ -22,6 +22,7 @@ import {
 import { MESSAGE_STATE_LABEL, retryProgress, type RetryProgress } from "./message-states";
 import { MAX_ATTEMPTS } from "../outbox/backoff";
 import { fixFor, type Fix } from "./outcome-help";
+import { shownDelivery, type ShownDelivery } from "./delivery";
 import { kaleyraWords, storedOutcomeHelp, storedOutcomeKey } from "./outcome-help";
 
 export interface MessageRow {
@@ -30,6 +31,8 @@ export interface MessageRow {
   orderName: string;
   statusLabel: string;
   state: string;
+  /** What Kaleyra's status callbacks said, once it took the message. */
+  deliveryState: string | null;
   recipient: ShownRecipient;
   attempts: number;
   createdAt: string;
@@ -64,6 +67,7 @@ export async function listMessages(deps: AdminDeps, shopDomain: string, filter: 
       orderName: row.orderName ?? row.orderId,
       statusLabel: statusLabel(row.orderStatus),
       state: row.state,
+      deliveryState: row.deliveryState,
       recipient: shownRecipient(row.recipient, row.audience, row.skipReason),
       attempts: row.attempts,
       createdAt: row.createdAt.toISOString(),
@@ -106,6 +110,8 @@ export interface MessageDetail {
   retry: RetryProgress | null;
   /** Where the merchant fixes the cause when sending the same message again cannot help. */
   fix: Fix | null;
+  /** What Kaleyra's status callbacks said, once it took the message. */
+  delivery: ShownDelivery | null;
 }
 
 /** Advice for a message that has no Kaleyra answer to explain it. */
@@ -174,6 +180,7 @@ export async function getMessage(deps: AdminDeps, shopDomain: string, id: string
   // now: skipped says why, and a message queued again (attempts back at 0) is just waiting.
   const retriedAndWaiting = (row.state === "queued" || row.state === "sending") && row.attempts === 0;
   const answerExplains = row.lastOutcome !== null && row.state !== "skipped" && !retriedAndWaiting;
+  const delivery = shownDelivery(row);
   return {
     id: row.id,
     orderId: row.orderId,
@@ -199,10 +206,15 @@ export async function getMessage(deps: AdminDeps, shopDomain: string, id: string
       row.lastOutcome !== null
         ? { code: row.lastCode, httpStatus: row.lastHttpStatus, words: kaleyraWords(stored) }
         : null,
-    help: answerExplains ? storedOutcomeHelp(stored) : helpWithoutAnswer(row.state, row.skipReason, phoneUpdatedAt),
+    help: delivery?.failure && !retriedAndWaiting
+      ? { title: delivery.label, explanation: delivery.failure.explanation, action: delivery.failure.fix }
+      : answerExplains
+        ? storedOutcomeHelp(stored)
+        : helpWithoutAnswer(row.state, row.skipReason, phoneUpdatedAt),
     request: requestForDisplay(row.requestJson),
     canRetry: isRetryable(row.state),
     retry: retryProgress(row.state, row.attempts, MAX_ATTEMPTS, row.nextAttemptAt.toISOString()),
-    fix: row.state === "failed" ? fixFor(storedOutcomeKey(stored), row.orderStatus) : null,
+    fix: row.state === "failed" && !delivery?.failure ? fixFor(storedOutcomeKey(stored), row.orderStatus) : null,
+    delivery,
   };
 }

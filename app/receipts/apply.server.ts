@@ -30,7 +30,8 @@ async function findMessage(tx: SqlExecutor, shop: string, receipt: CallbackRecei
 /** What Meta's (or Kaleyra's) failure asks of the app, beyond recording it (delivery-errors.ts). */
 async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecord, failure: DeliveryError | undefined, now: Date): Promise<string> {
   const rule = ruleFor(failure);
-  const common = { lastCode: failure?.code ?? null, lastDetail: rule.explanation, updatedAt: now };
+  // Kaleyra's own answer (lastCode, lastDetail) stays as it was: the failure is in `failure`.
+  const common = { updatedAt: now };
   if (rule.action === "retry" && message.state === "sent" && message.attempts < MAX_ATTEMPTS) {
     const nextAttemptAt = new Date(now.getTime() + nextAttemptDelayMs(message.attempts, undefined));
     await updateMessage(tx, message.id, { state: "queued", nextAttemptAt, ...common }, ["sent"]);

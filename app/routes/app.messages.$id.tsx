@@ -73,7 +73,7 @@ export default function MessageDetail() {
   return (
     <Page
       title={`Message for order ${message.orderName}`}
-      titleMetadata={<MessageStateBadge state={message.state} />}
+      titleMetadata={<MessageStateBadge state={message.state} deliveryState={message.delivery?.state} />}
       subtitle={`${message.statusLabel} update`}
       backAction={{ content: "Messages", url: "/app/messages" }}
       // When sending the same message again cannot help, the fix comes first and Retry (which
@@ -126,6 +126,25 @@ export default function MessageDetail() {
                   <Text as="p" fontWeight="semibold">
                     What to do: {message.help.action}
                   </Text>
+                </BlockStack>
+              </Card>
+            )}
+            {message.delivery && (
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Delivery: {message.delivery.label}
+                  </Text>
+                  {message.delivery.times.map((time) => (
+                    <Field key={time.label} label={time.label}>
+                      <DateTime value={time.at} />
+                    </Field>
+                  ))}
+                  {message.delivery.failure?.metaWords && (
+                    <Text as="p" tone="subdued">
+                      WhatsApp&apos;s words (error {message.delivery.failure.code}): {message.delivery.failure.metaWords}
+                    </Text>
+                  )}
                 </BlockStack>
               </Card>
             )}

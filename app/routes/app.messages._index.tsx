@@ -53,7 +53,7 @@ type Row = ReturnType<typeof useLoaderData<typeof loader>>["rows"][number];
 
 /** Queued after a failed attempt: say so, with the next attempt's number and time. */
 function StateOf({ row }: { row: Row }) {
-  if (!row.retry) return <MessageStateBadge state={row.state} />;
+  if (!row.retry) return <MessageStateBadge state={row.state} deliveryState={row.deliveryState} />;
   return (
     <BlockStack gap="050" inlineAlign="start">
       <Badge tone="attention">Retrying</Badge>

@@ -226,6 +226,7 @@ export interface LogQuery {
 
 const LOG_COLUMNS = [
   "id",
+  "deliveryState",
   "orderId",
   "orderName",
   "orderStatus",
