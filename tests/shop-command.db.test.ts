@@ -120,6 +120,21 @@ describe("npm run shop", { timeout: 120_000 }, () => {
     expect(status.output).toMatch(/messages\s+sent 1/);
   });
 
+  it("GIVEN the configured shop WHEN callbacks THEN it prints the callback URL and secret once, and Kaleyra's callbacks with them are taken", async () => {
+    const issued = await shopCommand([SHOP, "callbacks"]);
+    expect(issued.code).toBe(0);
+    const url = /URL\s+(\S+)/.exec(issued.output)?.[1];
+    const secret = /x-callback-secret: (\S+)/.exec(issued.output)?.[1];
+    expect(url).toMatch(new RegExp(`^${pipeline.app.url}/kaleyra/callbacks/[A-Za-z0-9_-]{43}$`));
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    // Stored encrypted: the secret is nowhere in the shop's row.
+    expect(JSON.stringify(await shopRow())).not.toContain(secret!);
+    const callback = (header: string) =>
+      fetch(url!, { method: "POST", headers: { "content-type": "application/json", "x-callback-secret": header }, body: JSON.stringify({ status: "read", message_id: "k-1" }) });
+    expect((await callback(secret!)).status).toBe(200);
+    expect((await callback(`${secret!}x`)).status).toBe(401);
+  });
+
   it("GIVEN Kaleyra paused the shop for low balance WHEN status, then resume after the top-up THEN the paused message is sent", async () => {
     pipeline.sandbox.setBalance(ACCOUNT.sid, 0);
     expect((await postWebhook(pipeline.app.url, { topic: "orders/create", shop: SHOP, body: orderPayload({ id: "5002", name: "#5002" }) })).status).toBe(200);

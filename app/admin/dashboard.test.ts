@@ -18,6 +18,8 @@ const NEW_SHOP: ShopStatus = {
   credentialsVerifiedAt: null,
   testMessageSentAt: null,
   templatesReviewedAt: null,
+  callbacksConfigured: false,
+  firstCallbackAt: null,
 };
 
 const READY: ShopStatus = {
@@ -29,18 +31,21 @@ const READY: ShopStatus = {
   credentialsVerifiedAt: new Date(),
   testMessageSentAt: new Date(),
   templatesReviewedAt: new Date(),
+  callbacksConfigured: true,
+  firstCallbackAt: new Date(),
 };
 
 const NO_EXTRA = { missingScopes: [], waitingMessages: 0 };
 
 describe("setup checklist", () => {
-  it("GIVEN a new shop WHEN listed THEN all five steps are to do, each linking to its page", () => {
+  it("GIVEN a new shop WHEN listed THEN all six steps are to do, each linking to its page", () => {
     expect(setupChecklist(NEW_SHOP).map((item) => [item.id, item.done, item.url])).toEqual([
       ["credentials", false, "/app/settings"],
       ["business_number", false, "/app/settings"],
       ["templates", false, "/app/templates"],
       ["test_message", false, "/app/settings#test-send"],
       ["sending_on", false, "/app/settings"],
+      ["delivery_updates", false, "/app/settings#delivery-updates"],
     ]);
   });
 
@@ -63,6 +68,14 @@ describe("setup checklist", () => {
     const [credentials] = setupChecklist({ ...READY, apiKeyUnreadable: true });
     expect(credentials?.done).toBe(false);
     expect(credentials?.detail).toContain("enter it again");
+  });
+
+  it("GIVEN callbacks set up but none arrived WHEN listed THEN the delivery step waits and says what to check; the first callback turns it done", () => {
+    const waiting = setupChecklist({ ...READY, firstCallbackAt: null }).find((item) => item.id === "delivery_updates");
+    expect(waiting).toMatchObject({ done: false, detail: expect.stringContaining("Waiting for the first one") });
+    const fresh = setupChecklist({ ...READY, callbacksConfigured: false, firstCallbackAt: null }).find((item) => item.id === "delivery_updates");
+    expect(fresh?.detail).toContain("Get the callback URL");
+    expect(setupChecklist(READY).find((item) => item.id === "delivery_updates")?.done).toBe(true);
   });
 
   it("GIVEN a configured shop WHEN listed THEN every step is done", () => {

@@ -4,10 +4,10 @@
  */
 import { OUTCOME_HELP } from "../kaleyra/outcome";
 import { storedOutcomeHelp } from "./outcome-help";
-import { SETTINGS_URL, TEST_SEND_URL, type ShopStatus } from "./sending-state";
+import { DELIVERY_UPDATES_URL, SETTINGS_URL, TEST_SEND_URL, type ShopStatus } from "./sending-state";
 
 export interface ChecklistItem {
-  id: "credentials" | "business_number" | "templates" | "test_message" | "sending_on";
+  id: "credentials" | "business_number" | "templates" | "test_message" | "sending_on" | "delivery_updates";
   label: string;
   done: boolean;
   detail: string;
@@ -55,6 +55,17 @@ export function setupChecklist(shop: ShopStatus): ChecklistItem[] {
       done: shop.enabled,
       detail: shop.enabled ? "Shoppers get updates." : "Switch on “Send WhatsApp order updates” in Settings.",
       url: SETTINGS_URL,
+    },
+    {
+      id: "delivery_updates",
+      label: "Delivery updates arrive",
+      done: shop.firstCallbackAt !== null,
+      detail: shop.firstCallbackAt
+        ? "Kaleyra tells the app which messages were delivered, read or refused."
+        : shop.callbacksConfigured
+          ? "Waiting for the first one: check the callback profile in Kaleyra's console has the URL and secret from Settings."
+          : "Get the callback URL and set a secret in Settings, then add them to your number's callback profile in Kaleyra's console.",
+      url: DELIVERY_UPDATES_URL,
     },
   ];
 }

@@ -10,6 +10,8 @@ export interface AdminDeps {
   sql: SqlDatabase;
   encryptionKey: string;
   now: () => Date;
+  /** The app's public URL (SHOPIFY_APP_URL): where Kaleyra posts status callbacks. */
+  appUrl: string;
 }
 
 export function adminDeps(overrides: Partial<AdminDeps> = {}): AdminDeps {
@@ -17,5 +19,6 @@ export function adminDeps(overrides: Partial<AdminDeps> = {}): AdminDeps {
     sql: overrides.sql ?? sql(),
     encryptionKey: overrides.encryptionKey ?? config().ENCRYPTION_KEY,
     now: overrides.now ?? (() => new Date()),
+    appUrl: overrides.appUrl ?? config().SHOPIFY_APP_URL,
   };
 }

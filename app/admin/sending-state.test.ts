@@ -16,6 +16,8 @@ const READY: ShopStatus = {
   credentialsVerifiedAt: new Date("2026-03-01T10:00:00Z"),
   testMessageSentAt: new Date("2026-03-01T10:00:00Z"),
   templatesReviewedAt: null,
+  callbacksConfigured: false,
+  firstCallbackAt: null,
 };
 
 // GIVEN the shop's row WHEN judged THEN the state, whether the worker sends, and the one next step.

@@ -32,6 +32,9 @@ export interface ShopStatus {
   credentialsVerifiedAt: Date | null;
   testMessageSentAt: Date | null;
   templatesReviewedAt: Date | null;
+  /** A callback URL and secret are stored for Kaleyra's status callbacks. */
+  callbacksConfigured: boolean;
+  firstCallbackAt: Date | null;
 }
 
 export type SendingStateId =
@@ -63,6 +66,7 @@ export interface SendingState {
 
 export const SETTINGS_URL = "/app/settings";
 export const TEST_SEND_URL = "/app/settings#test-send";
+export const DELIVERY_UPDATES_URL = "/app/settings#delivery-updates";
 
 function state(id: SendingStateId, canSend: boolean, headline: string, next: NextStep | null): SendingState {
   return { id, canSend, setupComplete: id === "ready", headline, next };

@@ -4,7 +4,7 @@ import { decryptSecret, encryptSecret } from "../crypto/secrets.server";
 import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
 import { KEY_UNREADABLE_DETAIL } from "../outbox/pause.server";
 import { testSendHelp } from "./test-send-help";
-import { loadSettings, saveSettings, sendTestMessage, TEST_REFERENCE_ID } from "./settings.server";
+import { loadSettings, saveCallbackSettings, saveSettings, sendTestMessage, TEST_REFERENCE_ID } from "./settings.server";
 import { makeMessage } from "../../tests/factories";
 import { openAdminTestDatabase, makeAdminShop, TEST_ACCOUNT, TEST_ENCRYPTION_KEY, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
@@ -283,5 +283,40 @@ describe("sendTestMessage", () => {
     expect(await saveSettings(deps, shop, { ...FORM, apiKey: "" })).toEqual({ ok: true, credentialsChanged: false, resumedMessages: 1 });
     expect((await rawShop(shop))?.pausedReason).toBeNull();
     expect((await t.prisma.message.findUnique({ where: { id: paused } }))?.state).toBe("queued");
+  });
+});
+
+describe("saveCallbackSettings", () => {
+  it("GIVEN a configured shop WHEN the merchant saves a secret THEN a callback URL is issued, the secret is stored only encrypted and never shown again", async () => {
+    await makeAdminShop(t.deps, shop);
+    const secret = "a-secret-the-merchant-chose-1234";
+    const saved = await saveCallbackSettings(t.deps, shop, { intent: "callbacks", callbackSecret: secret });
+    expect(saved).toEqual({ ok: true, url: expect.stringMatching(/^https:\/\/order-status\.example\/kaleyra\/callbacks\/[A-Za-z0-9_-]{43}$/) });
+    const row = await rawShop(shop);
+    expect(JSON.stringify(row)).not.toContain(secret);
+    expect(decryptSecret(String(row?.callbackSecretCipher), TEST_ENCRYPTION_KEY)).toBe(secret);
+    const view = await loadSettings(t.deps, shop);
+    expect(view.callbacks).toEqual({ url: saved.ok ? saved.url : "", header: "x-callback-secret", firstCallbackAt: null });
+    expect(JSON.stringify(view)).not.toContain(secret);
+  });
+
+  it("GIVEN a stored URL WHEN a new secret is saved THEN the URL stays, unless a new one is asked for", async () => {
+    await makeAdminShop(t.deps, shop);
+    const first = await saveCallbackSettings(t.deps, shop, { callbackSecret: "first-secret-0123456789" });
+    const same = await saveCallbackSettings(t.deps, shop, { callbackSecret: "second-secret-0123456789" });
+    const fresh = await saveCallbackSettings(t.deps, shop, { callbackSecret: "third-secret-0123456789", newUrl: "on" });
+    expect(first.ok && same.ok && fresh.ok).toBe(true);
+    expect(same).toEqual(first);
+    expect(fresh).not.toEqual(first);
+  });
+
+  it.each([
+    ["too short", "short", "Use at least 16 characters."],
+    ["with a space", "has a space in it 123", "Use letters, digits and punctuation only (no spaces), as a header value allows."],
+    ["2,000 characters", "x".repeat(2000), "Use at most 200 characters."],
+  ])("GIVEN a secret %s WHEN saved THEN the field's error and nothing stored", async (_name, callbackSecret, error) => {
+    await makeAdminShop(t.deps, shop);
+    expect(await saveCallbackSettings(t.deps, shop, { callbackSecret })).toEqual({ ok: false, errors: { callbackSecret: error } });
+    expect((await rawShop(shop))?.callbackSecretCipher).toBeNull();
   });
 });

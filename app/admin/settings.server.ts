@@ -7,7 +7,8 @@
  */
 import { config } from "../config.server";
 import { decryptSecret, encryptSecret, lastFour, SecretDecryptionError } from "../crypto/secrets.server";
-import { lockShop, readShop, recordTestSend, saveShop, type ShopRecord } from "../db/repositories/shops.server";
+import { lockShop, readShop, recordTestSend, saveCallbackCredentials, saveShop, type ShopRecord } from "../db/repositories/shops.server";
+import { CALLBACK_SECRET_HEADER, newCallbackToken } from "../receipts/receive.server";
 import { findTemplate } from "../db/repositories/templates.server";
 import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
 import { outcomeKey } from "../kaleyra/outcome";
@@ -22,7 +23,7 @@ import { renderMessage } from "../templates/render";
 import { SAMPLE_VALUES } from "../templates/variables";
 import type { AdminDeps } from "./deps.server";
 import { fieldErrorsOf, type FieldErrors } from "./form-data";
-import { settingsFormSchema, testSendFormSchema } from "./settings";
+import { callbackFormSchema, settingsFormSchema, testSendFormSchema } from "./settings";
 import { testSendHelp } from "./test-send-help";
 import { isKeyUnreadable, shopStatus } from "./shop-status.server";
 import { sendingState, type SendingState } from "./sending-state";
@@ -52,6 +53,8 @@ export interface SettingsView {
   /** What the worker recorded when Kaleyra refused the settings (sending waits for Resume sending). */
   configErrorDetail: string | null;
   sending: SendingState;
+  /** Kaleyra's status callbacks: where to send them (the secret is write-only) and whether any came. */
+  callbacks: { url: string | null; header: string; firstCallbackAt: string | null };
 }
 
 export { isKeyUnreadable } from "./shop-status.server";
@@ -78,7 +81,33 @@ export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise
     testMessageSentAt: shop?.testMessageSentAt?.toISOString() ?? null,
     configErrorDetail: shop?.pausedReason === "config_error" ? (shop.pausedDetail ?? "") : null,
     sending: sendingState(shopStatus(shop, deps.encryptionKey)),
+    callbacks: {
+      url: shop?.callbackToken && shop.callbackSecretCipher ? callbackUrl(deps.appUrl, shop.callbackToken) : null,
+      header: CALLBACK_SECRET_HEADER,
+      firstCallbackAt: shop?.firstCallbackAt?.toISOString() ?? null,
+    },
   };
+}
+
+/** Where Kaleyra posts a shop's status callbacks. */
+export function callbackUrl(appUrl: string, token: string): string {
+  return new URL(`/kaleyra/callbacks/${token}`, appUrl).toString();
+}
+
+export type SaveCallbacksResult = { ok: true; url: string } | { ok: false; errors: FieldErrors };
+
+/**
+ * Stores the secret the merchant chose (encrypted; it never comes back to the page) and keeps
+ * the shop's callback URL, or issues one when there is none or the merchant asked for a new one.
+ */
+export async function saveCallbackSettings(deps: AdminDeps, shopDomain: string, raw: Record<string, unknown>): Promise<SaveCallbacksResult> {
+  const parsed = callbackFormSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
+  const shop = await readShop(deps.sql, shopDomain);
+  if (!shop) return { ok: false, errors: { form: "Save your Kaleyra settings first." } };
+  const token = shop.callbackToken && !parsed.data.newUrl ? shop.callbackToken : newCallbackToken();
+  await saveCallbackCredentials(deps.sql, shopDomain, token, encryptSecret(parsed.data.callbackSecret, deps.encryptionKey), deps.now());
+  return { ok: true, url: callbackUrl(deps.appUrl, token) };
 }
 
 export type SaveSettingsResult =

@@ -71,3 +71,19 @@ export const testSendFormSchema = z.object({
 });
 
 export type TestSendForm = z.infer<typeof testSendFormSchema>;
+
+/**
+ * The delivery-updates form: the secret Kaleyra's callback profile sends, chosen (or generated
+ * in the page) by the merchant and never shown again, and whether to replace the URL.
+ */
+export const callbackFormSchema = z.object({
+  callbackSecret: z
+    .string({ error: "Enter a secret, or press Generate." })
+    .trim()
+    .min(16, "Use at least 16 characters.")
+    .max(200, "Use at most 200 characters.")
+    .regex(/^[\x21-\x7e]+$/, "Use letters, digits and punctuation only (no spaces), as a header value allows."),
+  newUrl: checkbox,
+});
+
+export type CallbackForm = z.infer<typeof callbackFormSchema>;

@@ -24,6 +24,8 @@ export function shopStatus(
     credentialsVerifiedAt: shop?.credentialsVerifiedAt ?? null,
     testMessageSentAt: shop?.testMessageSentAt ?? null,
     templatesReviewedAt: shop?.templatesReviewedAt ?? null,
+    callbacksConfigured: Boolean(shop?.callbackToken && shop.callbackSecretCipher),
+    firstCallbackAt: shop?.firstCallbackAt ?? null,
   };
 }
 

@@ -6,11 +6,12 @@
 import { shopStateCounts } from "../db/repositories/messages.server";
 import { readShop } from "../db/repositories/shops.server";
 import type { AdminDeps } from "../admin/deps.server";
-import { loadSettings, saveSettings, sendTestMessage } from "../admin/settings.server";
+import { callbackUrl, loadSettings, saveSettings, sendTestMessage } from "../admin/settings.server";
 import type { KaleyraClient } from "../kaleyra/client.server";
 import { logger } from "../logger.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { resumeShop } from "../outbox/pause.server";
+import { CALLBACK_SECRET_HEADER, issueCallbackCredentials } from "../receipts/receive.server";
 import type { ShopCommand } from "./shop-command";
 
 export interface ShopCommandIo {
@@ -40,7 +41,23 @@ export async function runShopCommand(deps: AdminDeps, command: ShopCommand, io: 
       return resume(deps, command.shop, io);
     case "test-send":
       return testSend(deps, command.shop, command.to, io);
+    case "callbacks":
+      return callbacks(deps, command.shop, io);
   }
+}
+
+/** New callback credentials, printed once: the secret is stored encrypted and shown nowhere else. */
+async function callbacks(deps: AdminDeps, shop: string, io: ShopCommandIo): Promise<number> {
+  if (!(await readShop(deps.sql, shop))) {
+    io.print(`${shop}: no settings stored`);
+    return 1;
+  }
+  const { token, secret } = await issueCallbackCredentials(deps.sql, shop, deps.now());
+  io.print(`${shop}: in Kaleyra's console, give the WhatsApp number a callback profile with`);
+  io.print(`  URL      ${callbackUrl(deps.appUrl, token)}`);
+  io.print(`  header   ${CALLBACK_SECRET_HEADER}: ${secret}`);
+  io.print("  (or Basic auth with any user name and the secret as its password)");
+  return 0;
 }
 
 async function status(deps: AdminDeps, shop: string, io: ShopCommandIo): Promise<number> {

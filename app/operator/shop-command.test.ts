@@ -7,6 +7,7 @@ describe("npm run shop -- arguments", () => {
   it("GIVEN each command WHEN parsed THEN the typed command", () => {
     expect(parseShopCommand([SHOP, "status"])).toEqual({ ok: true, command: { kind: "status", shop: SHOP } });
     expect(parseShopCommand([SHOP, "resume"])).toEqual({ ok: true, command: { kind: "resume", shop: SHOP } });
+    expect(parseShopCommand([SHOP, "callbacks"])).toEqual({ ok: true, command: { kind: "callbacks", shop: SHOP } });
     expect(parseShopCommand([SHOP, "test-send", "+15025550147"])).toEqual({
       ok: true,
       command: { kind: "test-send", shop: SHOP, to: "+15025550147" },

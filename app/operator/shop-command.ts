@@ -11,7 +11,8 @@ export type ShopCommand =
   | { kind: "status"; shop: string }
   | { kind: "configure"; shop: string; sid: string; number: string; pod: Pod; enabled?: boolean }
   | { kind: "resume"; shop: string }
-  | { kind: "test-send"; shop: string; to: string };
+  | { kind: "test-send"; shop: string; to: string }
+  | { kind: "callbacks"; shop: string };
 
 export const SHOP_COMMAND_USAGE = `Usage: npm run shop -- <shop>.myshopify.com <command>
   status                                  the shop's settings (the key only by its last 4 characters), pause and queue
@@ -19,7 +20,9 @@ export const SHOP_COMMAND_USAGE = `Usage: npm run shop -- <shop>.myshopify.com <
                                           saves the Kaleyra settings as the admin's Settings page does;
                                           the API key is read from stdin (empty keeps the stored key)
   resume                                  lifts the shop's pause and queues its paused messages again
-  test-send <+E.164>                      sends the test message with the saved settings`;
+  test-send <+E.164>                      sends the test message with the saved settings
+  callbacks                               issues a new URL and secret for Kaleyra's status callbacks and prints
+                                          them once, for the number's callback profile (the old ones stop working)`;
 
 export type ParsedShopCommand = { ok: true; command: ShopCommand } | { ok: false; error: string };
 
@@ -54,6 +57,7 @@ export function parseShopCommand(argv: string[]): ParsedShopCommand {
   switch (name) {
     case "status":
     case "resume":
+    case "callbacks":
       return { ok: true, command: { kind: name, shop } };
     case "test-send":
       if (!rest[0]) return fail("Name the WhatsApp number to send the test message to.");

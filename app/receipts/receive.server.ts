@@ -21,9 +21,14 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export type HeaderLookup = (name: string) => string | null | undefined;
 
+/** A callback URL token nobody can guess. */
+export function newCallbackToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
 /** A new URL token and secret for a shop's callbacks; the secret is stored encrypted. */
 export async function issueCallbackCredentials(db: SqlExecutor, shop: string, now: Date): Promise<{ token: string; secret: string }> {
-  const token = randomBytes(32).toString("base64url");
+  const token = newCallbackToken();
   const secret = randomBytes(24).toString("base64url");
   await saveCallbackCredentials(db, shop, token, encryptSecret(secret, config().ENCRYPTION_KEY), now);
   return { token, secret };

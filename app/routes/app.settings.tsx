@@ -23,7 +23,7 @@ import { adminDeps } from "../admin/deps.server";
 import { RECHECK_ADVICE } from "../admin/dashboard";
 import { formToObject, keepEditsMadeDuringSave, readForm, UNREADABLE_FORM, type FieldErrors } from "../admin/form-data";
 import { POD_OPTIONS, REFERENCE_ID_SOURCE_LABEL, REFERENCE_ID_SOURCES, type ReferenceIdSourceName } from "../admin/settings-options";
-import { loadSettings, saveSettings, sendTestMessage, type SettingsView } from "../admin/settings.server";
+import { loadSettings, saveCallbackSettings, saveSettings, sendTestMessage, type SettingsView } from "../admin/settings.server";
 import { DateTime } from "../components/DateTime";
 import { ResumedBanner, ResumeSendingForm, useRecheck } from "../components/ResumeSending";
 import { useFormErrors } from "../components/useFormErrors";
@@ -54,6 +54,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const result = await sendTestMessage(deps, session.shop, form);
     if (!result.ok) return json({ intent: "test" as const, ok: false as const, errors: result.errors });
     return json({ intent: "test" as const, ok: true as const, report: result.report });
+  }
+  if (form.intent === "callbacks") {
+    const result = await saveCallbackSettings(deps, session.shop, form);
+    if (!result.ok) return json({ intent: "callbacks" as const, ok: false as const, errors: result.errors });
+    return json({ intent: "callbacks" as const, ok: true as const, url: result.url });
   }
   if (form.intent === "save") {
     const result = await saveSettings(deps, session.shop, form);
@@ -365,6 +370,79 @@ function TestSend({ settings }: { settings: SettingsView }) {
   );
 }
 
+/** A secret for Kaleyra's callback profile, made in the browser: the server never sends one. */
+function randomSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function DeliveryUpdates({ settings }: { settings: SettingsView }) {
+  const fetcher = useFetcher<typeof action>();
+  const [secret, setSecret] = useState("");
+  const [newUrl, setNewUrl] = useState(false);
+  const data = fetcher.state === "idle" && fetcher.data?.intent === "callbacks" ? fetcher.data : undefined;
+  const errors: FieldErrors = data && !data.ok ? data.errors : {};
+  const url = data?.ok ? data.url : settings.callbacks.url;
+  return (
+    <Layout.AnnotatedSection
+      id="delivery-updates"
+      title="Delivery updates"
+      description="Kaleyra tells the app whether each message was delivered, read or refused by WhatsApp, through a callback profile on your WhatsApp number in Kaleyra's console."
+    >
+      <Card>
+        <fetcher.Form method="post">
+          <input type="hidden" name="intent" value="callbacks" />
+          <BlockStack gap="300">
+            {errors.form && <Banner tone="critical">{errors.form}</Banner>}
+            <Text as="p" tone={settings.callbacks.firstCallbackAt ? "success" : "subdued"}>
+              {settings.callbacks.firstCallbackAt ? (
+                <>
+                  Delivery updates arrive (the first one <DateTime value={settings.callbacks.firstCallbackAt} />).
+                </>
+              ) : (
+                "No delivery update has arrived yet."
+              )}
+            </Text>
+            {url && (
+              <TextField label="Callback URL" value={url} readOnly autoComplete="off" helpText="Paste it into the callback profile for status callbacks." />
+            )}
+            <TextField
+              label={`Secret (sent by Kaleyra in the header ${settings.callbacks.header})`}
+              name="callbackSecret"
+              autoComplete="off"
+              value={secret}
+              onChange={setSecret}
+              error={errors.callbackSecret}
+              helpText={
+                url
+                  ? "A secret is stored; it is never shown again. Enter a new one to replace it, and put the same one in Kaleyra's console."
+                  : "Choose one or press Generate, copy it into Kaleyra's console as a custom header, then save here."
+              }
+              connectedRight={<Button onClick={() => setSecret(randomSecret())}>Generate</Button>}
+            />
+            {settings.callbacks.url && (
+              <Checkbox label="Give me a new URL (the current one stops working)" name="newUrl" checked={newUrl} onChange={setNewUrl} />
+            )}
+            {data?.ok && (
+              <Banner tone="success" title="Saved">
+                <p>
+                  In Kaleyra&apos;s console, set this URL and the header {settings.callbacks.header} with the secret you entered.
+                  Basic auth with any user name and the secret as its password works too.
+                </p>
+              </Banner>
+            )}
+            <InlineStack align="end">
+              <Button submit loading={fetcher.state !== "idle"}>
+                {url ? "Save the new secret" : "Set up delivery updates"}
+              </Button>
+            </InlineStack>
+          </BlockStack>
+        </fetcher.Form>
+      </Card>
+    </Layout.AnnotatedSection>
+  );
+}
+
 export default function Settings() {
   const { settings } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -421,6 +499,7 @@ export default function Settings() {
         <Layout>
           <SettingsForm settings={settings} errors={errors} clearError={clear} saving={saving} savedAt={saved} />
           <TestSend settings={settings} />
+          <DeliveryUpdates settings={settings} />
         </Layout>
       </BlockStack>
     </Page>

@@ -17,6 +17,9 @@ import { decryptSecret, encryptSecret } from "../../app/crypto/secrets.server";
 import { testSendHelp } from "../../app/admin/test-send-help";
 import { OUTCOME_HELP } from "../../app/kaleyra/outcome";
 import { DEFAULT_TEMPLATES } from "../../app/templates/defaults";
+import { kaleyraStatusCallback } from "../../app/receipts/__fixtures__/callbacks";
+import { DELIVERY_ERRORS } from "../../app/receipts/delivery-errors";
+import { refFor } from "../../app/receipts/kaleyra-callback";
 import { ACCOUNT, makeShop } from "../factories";
 import { waitFor } from "../helpers/process";
 import { bannerTitled, errorNextTo, adminSuite } from "./support/suite";
@@ -366,6 +369,48 @@ describe("Messages", () => {
     expect(messages[0]).toMatchObject({ state: "sent", attempts: 1 });
     const accepted = suite.pipeline.sandbox.received.filter((m) => JSON.stringify(m.body).includes('"reference_id":"7101"'));
     expect(accepted).toHaveLength(1);
+  });
+});
+
+describe("Delivery updates", () => {
+  it("GIVEN a sent message WHEN the merchant sets up delivery updates and WhatsApp's refusal (131047) comes back THEN the message explains it and Settings says updates arrive", async () => {
+    const shop = "receipts-ui.myshopify.com";
+    await makeShop(suite.pipeline.db, shop);
+    await placeOrder(shop, "7201", "#2101");
+    await waitForStates(shop, ["sent"], "the message to be sent");
+
+    const view = await merchant(shop);
+    const { page } = view;
+    await view.open("/app/settings#delivery-updates");
+    await page.getByText("No delivery update has arrived yet.").waitFor();
+    await page.getByRole("button", { name: "Generate" }).click();
+    const secret = await page.getByLabel(/^Secret/).inputValue();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    await page.getByRole("button", { name: "Set up delivery updates" }).click();
+    await bannerTitled(page, "Saved").waitFor();
+    const url = await page.getByLabel("Callback URL").inputValue();
+    const token = /\/kaleyra\/callbacks\/([A-Za-z0-9_-]{43})$/.exec(url)?.[1];
+    expect(token).toBeDefined();
+    // Only the shop's row holds it, encrypted; the page was never sent it.
+    expect(JSON.stringify(await shopRow(shop))).not.toContain(secret);
+
+    const [message] = await messagesOf(shop);
+    const response = await fetch(`${suite.pipeline.app.url}/kaleyra/callbacks/${token}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-callback-secret": secret },
+      body: JSON.stringify(kaleyraStatusCallback({ status: "failed", ref: refFor(message!.id), errors: [{ code: 131047, title: "Re-engagement message" }] })),
+    });
+    expect(response.status).toBe(200);
+    await waitFor(async () => ((await messagesOf(shop))[0]?.state === "failed" ? true : undefined), 30_000, "the callback to be applied");
+
+    await view.open(`/app/messages/${message!.id}`);
+    await page.getByRole("heading", { name: "Delivery: Not delivered" }).waitFor();
+    await page.getByText(DELIVERY_ERRORS["131047"]!.explanation).waitFor();
+    await page.getByText(`What to do: ${DELIVERY_ERRORS["131047"]!.fix}`).waitFor();
+    await page.getByText("WhatsApp's words (error 131047): Re-engagement message").waitFor();
+
+    await view.open("/app/settings#delivery-updates");
+    await page.getByText(/Delivery updates arrive \(the first one/).waitFor();
   });
 });
 

@@ -28,7 +28,7 @@ export async function openAdminTestDatabase(): Promise<AdminTestDatabase> {
   const sql = openSqlDatabase(database.url, { poolSize: 2 });
   const clock = { now: new Date("2026-03-10T12:00:00Z") };
   return {
-    deps: { sql, encryptionKey: TEST_ENCRYPTION_KEY, now: () => clock.now },
+    deps: { sql, encryptionKey: TEST_ENCRYPTION_KEY, now: () => clock.now, appUrl: "https://order-status.example" },
     prisma,
     database,
     clock,
