@@ -45,6 +45,15 @@ export interface InboxProcessor {
 /** Deliveries one pass takes, per lane processed at once. */
 const HEADS_PER_LANE = 4;
 /**
+ * Lanes processed at once. SQLite: transactions queue for its one connection and commit
+ * together, so 8 keep its group commit full. PostgreSQL: each lane holds one of the pool's 10
+ * connections for its whole batch; 4 lanes (of up to 4 heads each) keep up with 100
+ * webhooks/s and leave the rest to the acknowledgements and the delivery worker, which
+ * otherwise waited for a connection for seconds.
+ */
+const LANES: Record<SqlDatabase["provider"], number> = { postgresql: 4, sqlite: 8 };
+
+/**
  * Most lane heads decided in one transaction. SQLite already commits the transactions that
  * wait for its one writer together, so there a batch would only hold the acknowledgements off.
  */
@@ -216,9 +225,7 @@ function partsOf(options: InboxProcessorOptions): PassParts {
   return {
     db,
     log: (options.logger ?? rootLogger).child({ module: "inbox" }),
-    // Each holds a pooled connection for its transaction, most of it waiting for the commit to
-    // reach the disk (~50 ms on PostgreSQL here): 8 keep up with 100 webhooks/s and more.
-    concurrency: options.concurrency ?? 8,
+    concurrency: options.concurrency ?? LANES[db.provider],
     retry: options.retry ?? DEFAULT_RETRY,
     handle: options.handle ?? handleTopic,
     clock: databaseClock(db, options.now ?? (() => new Date())),
