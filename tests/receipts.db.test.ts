@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encryptSecret } from "../app/crypto/secrets.server";
 import { kaleyraNotSentCallback, kaleyraStatusCallback } from "../app/receipts/__fixtures__/callbacks";
 import { refFor } from "../app/receipts/kaleyra-callback";
 import { CALLBACK_SECRET_HEADER, issueCallbackCredentials } from "../app/receipts/receive.server";
@@ -138,6 +139,18 @@ describe("status callbacks", () => {
     expect((await deliveryOf(message.id)).deliveryState).toBeNull();
   });
 
+  it("GIVEN a stored secret no key of ENCRYPTION_KEY reads WHEN a callback comes THEN 503 (Kaleyra retries) and nothing is stored", async () => {
+    const shop = "receipts-unreadable.myshopify.com";
+    await makeShop(pipeline.db, shop);
+    const issued = await issueCallbackCredentials(pipeline.db, shop, new Date());
+    const underAnotherKey = encryptSecret(issued.secret, Buffer.alloc(32, 9).toString("base64"));
+    await pipeline.db.execute(`UPDATE "Shop" SET "callbackSecretCipher" = ? WHERE "domain" = ?`, [underAnotherKey, shop]);
+    const before = await callbacksKept();
+    const response = await postCallback(kaleyraStatusCallback({ status: "read" }), { token: issued.token, headers: { [CALLBACK_SECRET_HEADER]: issued.secret } });
+    expect(response.status).toBe(503);
+    expect(await callbacksKept()).toBe(before);
+  });
+
   it("GIVEN the secret as Basic auth's password (Kaleyra's other option) WHEN a callback comes THEN it is taken", async () => {
     const message = await sentMessage();
     const response = await postCallback(kaleyraStatusCallback({ status: "delivered", ref: refFor(message.id) }), {
@@ -155,6 +168,19 @@ describe("status callbacks", () => {
     );
     expect(kept?.outcome).toBe("ignored");
     expect((await postCallback(JSON.stringify({ status: "read", pad: "x".repeat(300 * 1024) }))).status).toBe(413);
+  });
+});
+
+describe("personal data in callbacks", () => {
+  it("GIVEN a kept callback naming a shopper's number that matched no message WHEN customers/redact names her THEN its body is dropped", async () => {
+    await post(kaleyraStatusCallback({ status: "delivered", ref: refFor("gone-message"), recipient: "919812300077" }));
+    await pipeline.app.inboxSettled();
+    const bodyOf = async () =>
+      (await pipeline.db.query<{ body: string | null }>(`SELECT "body" FROM "WebhookEvent" WHERE "lane" = ?`, ["receipt:gone-message"]))[0]?.body;
+    expect(await bodyOf()).toContain("919812300077");
+    await pipeline.accept("customers/redact", { shop_id: 1, shop_domain: SHOP, customer: { id: 5, phone: "+919812300077" }, orders_to_redact: [] });
+    await pipeline.app.inboxSettled();
+    expect(await bodyOf()).toBeNull();
   });
 });
 

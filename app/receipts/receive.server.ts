@@ -76,7 +76,15 @@ export async function answerStatusCallback(token: string, header: HeaderLookup, 
     log.error({ err: error }, "callback not checked: the database is unreachable; Kaleyra will retry");
     return 503;
   }
-  const stored = shop ? decryptSecret(shop.callbackSecretCipher, config().ENCRYPTION_KEY) : "";
+  let stored = "";
+  try {
+    if (shop) stored = decryptSecret(shop.callbackSecretCipher, config().ENCRYPTION_KEY);
+  } catch (error) {
+    // The key that wrote it left ENCRYPTION_KEY: refuse (Kaleyra retries) until it is back
+    // or the merchant sets a new secret.
+    log.error({ err: error, shop: shop?.domain }, "callback refused: the stored callback secret cannot be read with ENCRYPTION_KEY");
+    return 503;
+  }
   const tokenMatches = shop ? timingSafeEqual(Buffer.from(shop.callbackToken), Buffer.from(token)) : false;
   if (!shop || !tokenMatches || secret === undefined || !sameSecret(secret, stored)) {
     log.warn({ known: Boolean(shop), secretGiven: secret !== undefined }, "status callback refused: wrong URL token or secret");
