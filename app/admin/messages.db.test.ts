@@ -126,8 +126,9 @@ describe("getMessage", () => {
     const detail = await getMessage(t.deps, SHOP, id);
     expect(detail?.delivery).toMatchObject({ label: "Not delivered", failure: { code: "131047", metaWords: "Re-engagement message" } });
     expect(detail?.help).toMatchObject({ title: "Not delivered", explanation: expect.stringContaining("24 hours"), action: expect.stringContaining("template") });
-    // Kaleyra's own answer stays what it was.
+    // Kaleyra's own answer stays what it was, and the same message is not offered again.
     expect(detail?.answer?.code).toBe("WA202");
+    expect(detail?.canRetry).toBe(false);
     const listed = (await listMessages(t.deps, SHOP, filter("state=failed"))).rows.find((row) => row.id === id);
     expect(listed?.deliveryState).toBe("failed");
   });

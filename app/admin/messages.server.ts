@@ -212,7 +212,8 @@ export async function getMessage(deps: AdminDeps, shopDomain: string, id: string
         ? storedOutcomeHelp(stored)
         : helpWithoutAnswer(row.state, row.skipReason, phoneUpdatedAt),
     request: requestForDisplay(row.requestJson),
-    canRetry: isRetryable(row.state),
+    // WhatsApp refused this very message after Kaleyra took it: sent again as it is, it fails again.
+    canRetry: isRetryable(row.state) && !delivery?.failure,
     retry: retryProgress(row.state, row.attempts, MAX_ATTEMPTS, row.nextAttemptAt.toISOString()),
     fix: row.state === "failed" && !delivery?.failure ? fixFor(storedOutcomeKey(stored), row.orderStatus) : null,
     delivery,
