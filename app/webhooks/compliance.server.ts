@@ -4,7 +4,7 @@ import { blankOrderMessages, orderMessagesForReport, orderRecipients } from "../
 import { deleteOrderState } from "../db/repositories/order-states.server";
 import { deleteRecipientTurns } from "../db/repositories/recipient-paces.server";
 import { deleteAllShopData } from "../db/repositories/shop-data.server";
-import { dropOrderBodies } from "../db/repositories/webhook-events.server";
+import { dropCallbackBodiesNaming, dropOrderBodies } from "../db/repositories/webhook-events.server";
 import type { SqlExecutor } from "../db/sql.server";
 import type { TopicResult, WebhookDelivery } from "./types";
 import type { ComplianceTopic } from "./topics";
@@ -77,8 +77,8 @@ function storedPhone(phone: string | null | undefined): string | undefined {
 /**
  * customers/redact: everything the app holds about the shopper goes at once, in one
  * transaction. The message log keeps that a message was sent, not to whom or what it said;
- * the orders' merged knowledge, their raw webhook bodies, the shopper's pacing rows and the
- * data-request reports made for them are deleted.
+ * the orders' merged knowledge, their raw webhook bodies, Kaleyra's callbacks naming her
+ * number, the shopper's pacing rows and the data-request reports made for them are deleted.
  */
 async function redactCustomer(tx: SqlExecutor, shop: string, payload: z.infer<typeof customerPayload>, now: Date): Promise<TopicResult> {
   const orders = payload.orders_to_redact ?? [];
@@ -90,8 +90,10 @@ async function redactCustomer(tx: SqlExecutor, shop: string, payload: z.infer<ty
     await deleteOrderState(tx, shop, orderId);
   }
   for (const orderId of orders) await blankOrderMessages(tx, shop, orderId, now);
-  // The orders' raw webhook bodies in the inbox name the shopper too.
+  // The orders' raw webhook bodies in the inbox name the shopper too, and so do Kaleyra's
+  // status callbacks for her number.
   await dropOrderBodies(tx, shop, orders);
+  await dropCallbackBodiesNaming(tx, shop, phones);
   // Messages of orders the request did not list are left: Shopify names the orders to redact,
   // and another customer may share the number. Pacing rows hold only the number and a time.
   for (const phone of phones) {

@@ -278,6 +278,25 @@ export async function dropOrderBodies(tx: SqlExecutor, shop: string, orderIds: r
     .execute();
 }
 
+/**
+ * Drops the bodies of the shop's Kaleyra callbacks that name one of these numbers (Meta
+ * writes them as digits, without the +). Applied callbacks have none left; this reaches the
+ * ones that matched no message or still wait.
+ */
+export async function dropCallbackBodiesNaming(tx: SqlExecutor, shop: string, phones: Iterable<string>): Promise<void> {
+  for (const phone of phones) {
+    const digits = phone.replace(/\D/g, "");
+    if (digits.length < 6) continue;
+    await queries(tx)
+      .updateTable("WebhookEvent")
+      .set({ body: null })
+      .where("shopDomain", "=", shop)
+      .where("source", "=", "kaleyra")
+      .where("body", "like", `%${digits}%`)
+      .execute();
+  }
+}
+
 /** Drops up to `limit` bodies of deliveries decided before `before`; returns how many. */
 export async function dropDecidedBodiesBefore(db: SqlExecutor, before: Date, limit: number): Promise<number> {
   const result = await sql`
