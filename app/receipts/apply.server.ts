@@ -27,8 +27,10 @@ async function findMessage(tx: SqlExecutor, shop: string, receipt: CallbackRecei
   return receipt.kaleyraMessageId ? lockMessageByKaleyraId(tx, shop, receipt.kaleyraMessageId) : undefined;
 }
 
+type Action = "queued again" | "shop paused" | "failed";
+
 /** What Meta's (or Kaleyra's) failure asks of the app, beyond recording it (delivery-errors.ts). */
-async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecord, failure: DeliveryError | undefined, now: Date): Promise<string> {
+async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecord, failure: DeliveryError | undefined, now: Date): Promise<Action> {
   const rule = ruleFor(failure);
   // Kaleyra's own answer (lastCode, lastDetail) stays as it was: the failure is in `failure`.
   const common = { updatedAt: now };
@@ -46,15 +48,21 @@ async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecor
   return "failed";
 }
 
-/** Applies one receipt; returns what it did, in a few words for the inbox's reason. */
-async function applyOne(tx: SqlExecutor, shop: string, receipt: CallbackReceipt, now: Date): Promise<string> {
+/** What applying one receipt did: whether it found its message, and in a few words for the inbox's reason. */
+interface ReceiptOutcome {
+  matched: boolean;
+  requeued: boolean;
+  words: string;
+}
+
+async function applyOne(tx: SqlExecutor, shop: string, receipt: CallbackReceipt, now: Date): Promise<ReceiptOutcome> {
   const message = await findMessage(tx, shop, receipt);
   if (!message) {
     const names = [receipt.appMessageId && `ref ${receipt.appMessageId}`, receipt.kaleyraMessageId && `Kaleyra id ${receipt.kaleyraMessageId}`].filter(Boolean);
-    return `${receipt.status}: no message of this shop has ${names.join(" or ") || "an id in this callback"}`;
+    return { matched: false, requeued: false, words: `${receipt.status}: no message of this shop has ${names.join(" or ") || "an id in this callback"}` };
   }
   const applied = applyReceipt(recordOf(message), receipt);
-  if (!applied.changed) return `${receipt.status}: already known`;
+  if (!applied.changed) return { matched: true, requeued: false, words: `${receipt.status}: already known` };
   const { record } = applied;
   await updateMessage(tx, message.id, {
     deliveryState: record.state,
@@ -65,8 +73,9 @@ async function applyOne(tx: SqlExecutor, shop: string, receipt: CallbackReceipt,
     failure: record.failure ? JSON.stringify(record.failure) : null,
     updatedAt: now,
   });
-  if (!applied.nowFailed) return `${receipt.status}: recorded`;
-  return `${receipt.status} ${record.failure?.code ?? ""}: ${await actOnFailure(tx, shop, message, record.failure, now)}`;
+  if (!applied.nowFailed) return { matched: true, requeued: false, words: `${receipt.status}: recorded` };
+  const action = await actOnFailure(tx, shop, message, record.failure, now);
+  return { matched: true, requeued: action === "queued again", words: `${receipt.status} ${record.failure?.code ?? ""}: ${action}` };
 }
 
 /**
@@ -84,10 +93,12 @@ export async function handleStatusCallback(tx: SqlExecutor, shop: string, rawBod
   const read = readStatusCallback(body, receivedAt);
   if (!read.ok) return { outcome: "ignored", reason: read.reason, enqueued: 0 };
   await noteFirstCallback(tx, shop, now);
-  const done: string[] = [];
+  const done: ReceiptOutcome[] = [];
   for (const receipt of read.receipts) done.push(await applyOne(tx, shop, receipt, now));
   const unknown = read.unknown.map((what) => `${what}: not a status the app knows`);
-  const matched = done.some((what) => !what.includes("no message of this shop"));
-  const requeued = done.filter((what) => what.endsWith("queued again")).length;
-  return { outcome: matched ? "processed" : "ignored", reason: [...done, ...unknown].join("; ").slice(0, 1000), enqueued: requeued };
+  return {
+    outcome: done.some((one) => one.matched) ? "processed" : "ignored",
+    reason: [...done.map((one) => one.words), ...unknown].join("; ").slice(0, 1000),
+    enqueued: done.filter((one) => one.requeued).length,
+  };
 }
