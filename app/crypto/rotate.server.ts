@@ -1,5 +1,5 @@
 import { replaceAccessToken, storedAccessTokens } from "../db/repositories/sessions.server";
-import { replaceApiKeyCipher, replaceCallbackSecretCipher, storedApiKeys, storedCallbackSecrets } from "../db/repositories/shops.server";
+import { replaceShopSecret, storedShopSecrets, type ShopSecretColumn } from "../db/repositories/shops.server";
 import type { SqlExecutor } from "../db/sql.server";
 import { encryptSecret, isEncryptedSecret, openSecret, SecretDecryptionError } from "./secrets.server";
 
@@ -12,10 +12,18 @@ interface SecretStore {
   replace(db: SqlExecutor, id: string, expected: string, next: string): Promise<boolean>;
 }
 
+function shopSecrets(table: string, column: ShopSecretColumn): SecretStore {
+  return {
+    table,
+    read: (db) => storedShopSecrets(db, column),
+    replace: (db, id, expected, next) => replaceShopSecret(db, column, id, expected, next),
+  };
+}
+
 /** Every stored secret: the shops' Kaleyra API keys and callback secrets, and Shopify's access tokens. */
 const SECRET_STORES: readonly SecretStore[] = [
-  { table: "Shop", read: storedApiKeys, replace: replaceApiKeyCipher },
-  { table: "Shop.callbackSecret", read: storedCallbackSecrets, replace: replaceCallbackSecretCipher },
+  shopSecrets("Shop", "apiKeyCipher"),
+  shopSecrets("Shop.callbackSecret", "callbackSecretCipher"),
   { table: "Session", read: storedAccessTokens, replace: replaceAccessToken },
 ];
 

@@ -195,44 +195,6 @@ export async function shopsDueToResume(db: SqlExecutor, at: Date): Promise<strin
   return rows.map((row) => row.domain);
 }
 
-/** Every stored (encrypted) Kaleyra API key, by shop. */
-export async function storedApiKeys(db: SqlExecutor): Promise<Array<{ id: string; secret: string }>> {
-  const rows = await queries(db).selectFrom("Shop").select(["domain", "apiKeyCipher"]).where("apiKeyCipher", "is not", null).execute();
-  return rows.flatMap((row) => (row.apiKeyCipher ? [{ id: row.domain, secret: row.apiKeyCipher }] : []));
-}
-
-/** Replaces a shop's stored key only if it still holds `expected`. Returns whether it did. */
-export async function replaceApiKeyCipher(db: SqlExecutor, domain: string, expected: string, next: string): Promise<boolean> {
-  const result = await queries(db)
-    .updateTable("Shop")
-    .set({ apiKeyCipher: next })
-    .where("domain", "=", domain)
-    .where("apiKeyCipher", "=", expected)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-/** Every stored callback secret (key rotation). */
-export async function storedCallbackSecrets(db: SqlExecutor): Promise<Array<{ id: string; secret: string }>> {
-  const rows = await queries(db)
-    .selectFrom("Shop")
-    .select(["domain", "callbackSecretCipher"])
-    .where("callbackSecretCipher", "is not", null)
-    .execute();
-  return rows.flatMap((row) => (row.callbackSecretCipher ? [{ id: row.domain, secret: row.callbackSecretCipher }] : []));
-}
-
-/** Replaces a shop's stored callback secret only if it still holds `expected`. */
-export async function replaceCallbackSecretCipher(db: SqlExecutor, domain: string, expected: string, next: string): Promise<boolean> {
-  const result = await queries(db)
-    .updateTable("Shop")
-    .set({ callbackSecretCipher: next })
-    .where("domain", "=", domain)
-    .where("callbackSecretCipher", "=", expected)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
 /** The shop a callback URL token belongs to, with what authenticates its callbacks. */
 export async function findShopByCallbackToken(
   db: SqlExecutor,
@@ -259,4 +221,27 @@ export async function saveCallbackCredentials(db: SqlExecutor, domain: string, t
 /** Notes the first status callback of a shop (the setup step); later ones change nothing. */
 export async function noteFirstCallback(tx: SqlExecutor, domain: string, at: Date): Promise<void> {
   await queries(tx).updateTable("Shop").set({ firstCallbackAt: at }).where("domain", "=", domain).where("firstCallbackAt", "is", null).execute();
+}
+
+/** The Shop columns that hold a secret encrypted under ENCRYPTION_KEY. */
+export type ShopSecretColumn = "apiKeyCipher" | "callbackSecretCipher";
+
+/** Every stored secret of one column (key rotation). */
+export async function storedShopSecrets(db: SqlExecutor, column: ShopSecretColumn): Promise<Array<{ id: string; secret: string }>> {
+  const rows = await queries(db).selectFrom("Shop").select(["domain", column]).where(column, "is not", null).execute();
+  return rows.flatMap((row) => {
+    const secret = row[column];
+    return secret ? [{ id: row.domain, secret }] : [];
+  });
+}
+
+/** Replaces a shop's stored secret only if it still holds `expected`. Returns whether it did. */
+export async function replaceShopSecret(db: SqlExecutor, column: ShopSecretColumn, domain: string, expected: string, next: string): Promise<boolean> {
+  const result = await queries(db)
+    .updateTable("Shop")
+    .set({ [column]: next })
+    .where("domain", "=", domain)
+    .where(column, "=", expected)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
