@@ -13,7 +13,9 @@
  * - `window.shopify`: `idToken()`, `toast`, `saveBar`, `loading` (recorded), `config`;
  * - the `ui-nav-menu` and `ui-save-bar` elements: hidden in the app's page, their contents
  *   reported to the preview's admin shell (shell.ts) when the app runs in its frame, which
- *   draws them and sends the clicks back, the way the admin does.
+ *   draws them and sends the clicks back, the way the admin does. The menu is reported once
+ *   the app has hydrated (its first App Bridge call, made from an effect): before that no one
+ *   listens for `shopify:navigate`, and a click on a slow machine would be lost.
  *
  * What the admin would show is also kept on `window.__adminPreview.state` (toasts, open save
  * bars, nav links, redirects out of the app), and `navigate(href)`, `clickSaveBar(id, "save" |
@@ -37,6 +39,22 @@ export function appBridgeStandInScript(defaultShop: string): string {
   const tell = (message) => {
     if (framed) window.parent.postMessage(Object.assign({ source: "admin-preview-app" }, message), appOrigin);
   };
+  // The app's first App Bridge call comes from a mount effect; the Remix AppProvider's own
+  // effect (the shopify:navigate listener) runs in the same synchronous flush, so a task later
+  // the app takes navigation.
+  let hydrated = false;
+  let starting = false;
+  let pendingHref = null;
+  function appRuns() {
+    if (starting) return;
+    starting = true;
+    setTimeout(() => {
+      hydrated = true;
+      const menu = document.querySelector("ui-nav-menu");
+      if (menu) menu.report();
+      if (pendingHref !== null) navigate(pendingHref);
+    }, 0);
+  }
 
   async function idToken() {
     const response = await nativeFetch(${JSON.stringify(PREVIEW_PATHS.sessionToken)} + "?shop=" + encodeURIComponent(shop), { method: "POST" });
@@ -78,7 +96,7 @@ export function appBridgeStandInScript(defaultShop: string): string {
     disconnectedCallback() { if (this.observer) this.observer.disconnect(); }
     report() {
       state.nav = Array.from(this.querySelectorAll("a")).map((a) => ({ href: a.getAttribute("href"), label: (a.textContent || "").trim() }));
-      tell({ type: "nav", items: state.nav });
+      if (hydrated) tell({ type: "nav", items: state.nav });
     }
   }
 
@@ -103,6 +121,8 @@ export function appBridgeStandInScript(defaultShop: string): string {
   customElements.define("ui-save-bar", UiSaveBar);
 
   function navigate(href) {
+    if (!hydrated) { pendingHref = href; return; }
+    pendingHref = null;
     const link = document.querySelector('ui-nav-menu a[href="' + href + '"]');
     if (!link) throw new Error("no nav menu link to " + href);
     link.dispatchEvent(new CustomEvent("shopify:navigate", { bubbles: true }));
@@ -133,7 +153,7 @@ export function appBridgeStandInScript(defaultShop: string): string {
     config: { apiKey, shop, host, locale: "en" },
     environment: { embedded: true, mobile: false, pos: false },
     idToken,
-    loading(on) { state.loading.push(Boolean(on)); },
+    loading(on) { appRuns(); state.loading.push(Boolean(on)); },
     toast: {
       show(message, options) {
         const toast = { message: String(message), isError: Boolean(options && options.isError) };

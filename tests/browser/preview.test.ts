@@ -53,12 +53,16 @@ afterAll(async () => {
 });
 
 describe("npm run preview", () => {
-  it("GIVEN the printed URL WHEN the merchant edits the processing template in the preview THEN the next demo order's message says it", async () => {
+  it("GIVEN the printed URL on a machine slow to run the app's scripts WHEN the merchant edits the processing template in the preview THEN the next demo order's message says it", async () => {
     expect(output).toContain("demo ok:");
+    // The app hydrates late, as on a busy machine: a navigation click must not be lost meanwhile.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 10 });
     await page.goto(previewUrl);
     const app = page.frameLocator("#app");
     // The shell draws the app's own navigation; the app's Home is in the frame.
     await page.getByRole("navigation", { name: "App navigation" }).getByRole("button", { name: "Templates" }).click();
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
     const body = app.locator("#processing-body");
     await body.waitFor();
     await body.fill("Hi {{customer_first_name}}, preview edit: order {{order_name}} is being packed.");
