@@ -15,6 +15,16 @@ import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
 import { LIMITS, REFERENCE_ID_PATTERN } from "../app/kaleyra/limits";
 import { WIRE_STATUS } from "../app/kaleyra/statuses";
+import {
+  callbackFaultsSchema,
+  callbackProfileSchema,
+  planCallbacks,
+  startCallbackPoster,
+  type AcceptedMessage,
+  type CallbackFailure,
+  type CallbackProfile,
+  type PostedCallback,
+} from "./callbacks";
 
 // ---------------------------------------------------------------------------------------
 // Lengths, counted the strict way: Kaleyra's document says "characters" without saying
@@ -115,6 +125,8 @@ export const sandboxAccountSchema = z.strictObject({
   apiEnabled: z.boolean().optional(),
   /** Numbers of this account on the older API version -> WA-401 (phone number version). */
   v1Numbers: z.array(z.string()).optional(),
+  /** The callback profile of the account's numbers: status callbacks for accepted messages go there. */
+  callback: callbackProfileSchema.optional(),
 });
 export type SandboxAccount = z.infer<typeof sandboxAccountSchema>;
 
@@ -141,6 +153,8 @@ export const sandboxFaultsSchema = z.strictObject({
   rawResponse: z
     .strictObject({ status: z.number().int().min(100).max(599), body: z.string(), contentType: z.string().optional() })
     .optional(),
+  /** Status callbacks that fail, come newest first, or come twice. */
+  callbacks: callbackFaultsSchema.optional(),
 });
 export type SandboxFaults = z.infer<typeof sandboxFaultsSchema>;
 
@@ -165,6 +179,16 @@ export interface SandboxStats {
   connections: number;
 }
 
+export const onDemandCallbackSchema = z.strictObject({
+  messageId: z.string().min(1),
+  status: z.enum(["sent", "delivered", "read", "failed", "not-sent"]),
+  /** For failed (Meta's code) and not-sent (Kaleyra's code). */
+  code: z.union([z.number().int(), z.string().min(1)]).optional(),
+  title: z.string().optional(),
+  message: z.string().optional(),
+});
+export type OnDemandCallback = z.infer<typeof onDemandCallbackSchema>;
+
 export interface SandboxOptions {
   port?: number;
   host?: string;
@@ -185,6 +209,12 @@ export interface KaleyraSandbox {
   reset(): void;
   addAccount(account: SandboxAccount): void;
   setBalance(sid: string, balance: number | undefined): void;
+  /** Sets or removes (undefined) the callback profile of an account. */
+  setCallbackProfile(sid: string, profile: CallbackProfile | undefined): void;
+  /** Status callbacks posted so far, and how many are still to be posted or answered. */
+  callbacks(): { pending: number; posted: PostedCallback[] };
+  /** Posts one status callback for an accepted message now. */
+  postCallback(request: OnDemandCallback): Promise<PostedCallback>;
   close(): Promise<void>;
 }
 
@@ -343,6 +373,14 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
+function maskedProfile(profile: CallbackProfile): Record<string, unknown> {
+  return {
+    ...profile,
+    headers: Object.fromEntries(Object.keys(profile.headers ?? {}).map((name) => [name, "***"])),
+    ...(profile.basicAuth ? { basicAuth: { username: profile.basicAuth.username, password: "***" } } : {}),
+  };
+}
+
 function decodeSegment(segment: string): string | null {
   try {
     return decodeURIComponent(segment);
@@ -359,6 +397,7 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
   const stats: SandboxStats = { requests: 0, accepted: 0, connections: 0 };
   let faults: SandboxFaults = {};
   let random: () => number = Math.random;
+  const poster = startCallbackPoster();
 
   const setFaults = (next: SandboxFaults) => {
     faults = sandboxFaultsSchema.parse(next);
@@ -375,6 +414,7 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
     stats.requests = 0;
     stats.accepted = 0;
     stats.connections = 0;
+    poster.clear();
     setFaults({});
   };
   const setBalance = (sid: string, balance: number | undefined) => {
@@ -382,7 +422,52 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
     if (!account) throw new Error(`unknown sandbox account ${sid}`);
     account.balance = balance;
   };
+  const setCallbackProfile = (sid: string, profile: CallbackProfile | undefined) => {
+    const account = accounts.get(sid);
+    if (!account) throw new Error(`unknown sandbox account ${sid}`);
+    account.callback = profile === undefined ? undefined : callbackProfileSchema.parse(profile);
+  };
   reset();
+
+  /** The failure the callback faults give this message, if any (failNext is used up one by one). */
+  function failureFor(to: string): CallbackFailure | undefined {
+    const cf = faults.callbacks;
+    const forNumber = cf?.failTo?.[to];
+    if (forNumber) return forNumber;
+    if (cf?.failNext && cf.failNext.count > 0) {
+      cf.failNext.count -= 1;
+      const { count: _count, ...failure } = cf.failNext;
+      return failure;
+    }
+    return undefined;
+  }
+
+  function acceptedOf(message: ReceivedMessage): AcceptedMessage {
+    const mo = (message.body as Json).messaging_object as Json;
+    const extra = (message.body as Json).extra_info;
+    return { messageId: message.messageId, to: String(mo.to), extraInfo: isObject(extra) ? extra : {}, acceptedAtMs: Date.now() };
+  }
+
+  function scheduleCallbacks(account: AccountState, message: ReceivedMessage): void {
+    if (!account.callback) return;
+    const accepted = acceptedOf(message);
+    const cf = faults.callbacks ?? {};
+    poster.schedule(account.callback, message.messageId, planCallbacks(accepted, account.callback.delaysMs, failureFor(accepted.to), cf));
+  }
+
+  async function postCallback(request: OnDemandCallback): Promise<PostedCallback> {
+    const { messageId, status, code, title, message: text } = onDemandCallbackSchema.parse(request);
+    const message = received.find((m) => m.messageId === messageId);
+    const profile = message && accounts.get(message.sid)?.callback;
+    if (!message || !profile) throw new Error(message ? `account ${message.sid} has no callback profile` : `no accepted message ${messageId}`);
+    const failing = status === "failed" || status === "not-sent";
+    if (failing && code === undefined) throw new Error(`${status} needs a code`);
+    const failure = failing ? { code: status === "not-sent" ? String(code) : Number(code), title, message: text } : undefined;
+    const plan = planCallbacks(acceptedOf(message), { sent: 0, delivered: 0, read: 0 }, failure);
+    const planned = plan.find((p) => p.status === status);
+    if (!planned) throw new Error(`a ${status} callback needs ${status === "not-sent" ? "a code that is not a number" : "a numeric code"}`);
+    return poster.post(profile, messageId, status, planned.body);
+  }
 
   /** Applies faults; true when the request has been dealt with. */
   async function applyFaults(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -477,7 +562,7 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
     const extra = isObject((payload as Json).extra_info) ? ((payload as Json).extra_info as Json) : {};
     const refs = [extra.ref, extra.ref1, extra.ref2].filter((v): v is string => typeof v === "string");
     const source = typeof extra.wa_source === "string" ? extra.wa_source : "api";
-    received.push({
+    const message: ReceivedMessage = {
       sid: account.sid,
       businessNumber: phone,
       body: payload,
@@ -485,9 +570,11 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
       messageId,
       refTruncated: refs.some((r) => strictCount(r).count > LIMITS.ref),
       waSource: WA_SOURCES.has(source) ? source : "api",
-    });
+    };
+    received.push(message);
     if (received.length > maxReceived) received.splice(0, received.length - Math.floor(maxReceived / 2));
     reply(res, 202, acceptedBody(messageId));
+    scheduleCallbacks(account, message);
   }
 
   async function handleControl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -510,14 +597,27 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
           reset();
           return json(200, { ok: true });
         case "GET /__sandbox/accounts":
-          // The lookup sets stay internal and the key is never echoed.
+          // The lookup sets stay internal; the key and the callback's secrets are never echoed.
           return json(
             200,
-            [...accounts.values()].map(({ numberSet: _numbers, v1Set: _v1, apiKey: _key, ...a }) => ({ ...a, apiKey: "***" })),
+            [...accounts.values()].map(({ numberSet: _numbers, v1Set: _v1, apiKey: _key, callback, ...a }) => ({
+              ...a,
+              apiKey: "***",
+              ...(callback ? { callback: maskedProfile(callback) } : {}),
+            })),
           );
         case "POST /__sandbox/accounts":
           addAccount(input() as SandboxAccount);
           return json(200, { ok: true });
+        case "POST /__sandbox/callback-profile": {
+          const { sid, callback } = z.strictObject({ sid: z.string(), callback: callbackProfileSchema.nullable() }).parse(input());
+          setCallbackProfile(sid, callback ?? undefined);
+          return json(200, { ok: true });
+        }
+        case "GET /__sandbox/callbacks":
+          return json(200, { pending: poster.pending(), posted: poster.log });
+        case "POST /__sandbox/callbacks":
+          return json(200, await postCallback(input() as OnDemandCallback));
         case "POST /__sandbox/balance": {
           const { sid, balance } = z
             .object({ sid: z.string(), balance: z.number().int().min(0).nullable() })
@@ -573,8 +673,12 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
     reset,
     addAccount,
     setBalance,
+    setCallbackProfile,
+    callbacks: () => ({ pending: poster.pending(), posted: [...poster.log] }),
+    postCallback,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        poster.clear();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),

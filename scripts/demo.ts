@@ -2,7 +2,9 @@
  * `npm run demo`: the app's main job on the embedded default, with no Shopify account and no
  * internet. It starts the production server on a fresh SQLite file and the local Kaleyra
  * sandbox, configures one shop, then replays order lifecycles as HMAC-signed webhooks over
- * HTTP and prints every WhatsApp message the sandbox received.
+ * HTTP and prints every WhatsApp message the sandbox received. The sandbox then posts status
+ * callbacks to the shop's callback URL, as Kaleyra does, and the demo prints what each message
+ * became: read, or (for a number not on WhatsApp) failed with the explanation.
  *
  * `--open` (`npm run preview`) keeps the server running afterwards with the admin preview on
  * (app/preview/, development only): it prints the URL of the demo shop's admin, and each
@@ -12,6 +14,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { shownDelivery } from "../app/admin/delivery";
 import { encryptSecret } from "../app/crypto/secrets.server";
 import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
 import {
@@ -32,6 +35,9 @@ const SHOP = "demo-shop.myshopify.com";
 const OPEN = process.argv.includes("--open");
 const ACCOUNT = { sid: "HXAP16DEMO0097IN", apiKey: `A${randomBytes(15).toString("hex")}`, number: "+919876543210" };
 const SECRET = randomBytes(24).toString("hex");
+// The shop's callback URL token and secret, as Settings issues them, pasted into the sandbox's profile.
+const CALLBACK = { token: randomBytes(32).toString("base64url"), secret: randomBytes(24).toString("base64url") };
+const NOT_ON_WHATSAPP = "+14155550100";
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
 
 const dir = mkdtempSync(path.join(tmpdir(), "order-status-demo-"));
@@ -97,6 +103,36 @@ async function keepOpen(send: (topic: string, body: unknown) => Promise<void>, d
   });
 }
 
+/** Waits for the sandbox's status callbacks to be posted and applied, prints each message's delivery; true when as expected. */
+async function printDeliveries(db: SqlDatabase): Promise<boolean> {
+  await waitFor(
+    async () => {
+      const inbox = await db.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "WebhookEvent" WHERE "outcome" = 'received'`);
+      return sandbox.callbacks().pending === 0 && Number(inbox[0]?.n) === 0 ? true : undefined;
+    },
+    30_000,
+    "the status callbacks",
+  );
+  const rows = await db.query<{
+    orderName: string; orderStatus: string; deliveryState: string | null; whatsappSentAt: Date | null;
+    deliveredAt: Date | null; readAt: Date | null; failedAt: Date | null; failure: string | null;
+  }>(
+    `SELECT "orderName", "orderStatus", "deliveryState", "whatsappSentAt", "deliveredAt", "readAt", "failedAt", "failure"
+     FROM "Message" WHERE "deliveryState" IS NOT NULL ORDER BY "orderName", "createdAt"`,
+  );
+  console.log("\nDelivery, from Kaleyra's status callbacks:");
+  let ok = rows.some((row) => row.orderName === "#1006");
+  for (const row of rows) {
+    const shown = shownDelivery(row);
+    const times = shown?.times.map((t) => `${t.label} ${t.at.slice(11, 19)}`).join(", ") ?? "";
+    const words = shown?.failure ? `${shown.failure.code}: ${shown.failure.explanation}` : times;
+    console.log(`  ${row.orderName} ${row.orderStatus.padEnd(17)} ${(shown?.label ?? "no callback").padEnd(14)} ${words}`);
+    const expected = row.orderName === "#1006" ? "failed" : "read";
+    ok &&= row.deliveryState === expected;
+  }
+  return ok;
+}
+
 async function finish(code: number): Promise<never> {
   server.child.kill("SIGTERM");
   await server.exited;
@@ -116,10 +152,17 @@ try {
   const db = openSqlDatabase(databaseUrl);
   const now = new Date();
   await db.execute(
-    `INSERT INTO "Shop" ("domain", "name", "enabled", "kaleyraSid", "apiKeyCipher", "apiKeyLast4", "pod", "businessNumber", "createdAt", "updatedAt")
-     VALUES (?, 'Sunrise Outfitters', ?, ?, ?, ?, 'IN', ?, ?, ?)`,
-    [SHOP, true, ACCOUNT.sid, encryptSecret(ACCOUNT.apiKey, ENCRYPTION_KEY), ACCOUNT.apiKey.slice(-4), ACCOUNT.number, now, now],
+    `INSERT INTO "Shop" ("domain", "name", "enabled", "kaleyraSid", "apiKeyCipher", "apiKeyLast4", "pod", "businessNumber", "callbackToken", "callbackSecretCipher", "createdAt", "updatedAt")
+     VALUES (?, 'Sunrise Outfitters', ?, ?, ?, ?, 'IN', ?, ?, ?, ?, ?)`,
+    [SHOP, true, ACCOUNT.sid, encryptSecret(ACCOUNT.apiKey, ENCRYPTION_KEY), ACCOUNT.apiKey.slice(-4), ACCOUNT.number, CALLBACK.token, encryptSecret(CALLBACK.secret, ENCRYPTION_KEY), now, now],
   );
+  // Kaleyra's callback profile on the number: the shop's URL and secret header (README, Delivery updates).
+  sandbox.setCallbackProfile(ACCOUNT.sid, {
+    url: `${appUrl}/kaleyra/callbacks/${CALLBACK.token}`,
+    headers: { "X-Callback-Secret": CALLBACK.secret },
+    delaysMs: { sent: 200, delivered: 500, read: 1_200 },
+  });
+  sandbox.setFaults({ callbacks: { failTo: { [NOT_ON_WHATSAPP]: { code: 131026 } } } });
 
   async function send(topic: string, body: unknown, eventId: string = randomUUID()): Promise<void> {
     const response = await postWebhook(appUrl, { topic, shop: SHOP, body, eventId, secret: SECRET });
@@ -170,6 +213,9 @@ try {
   await send("orders/updated", orderUpdatedPayload(25, { ...edited, ...withoutB, tags: "vip" }));
   await send("fulfillment_events/create", forOrder(fulfillmentEventPayload({ id: "9051", fulfillmentId: "70051", status: "delivered", happened: 60 }), edited.id));
 
+  console.log("order #1006: to a number not on WhatsApp: Kaleyra accepts it, WhatsApp's callback says 131026");
+  await send("orders/create", orderPayload({ id: "1006", name: "#1006", phone: "+1 415 555 0100" }));
+
   // Per shopper, WhatsApp allows about one message per 6 seconds: four messages to one shopper take ~20 s.
   console.log("waiting for the inbox and the delivery worker (6 s between messages to the same shopper)...");
   await waitFor(
@@ -200,6 +246,7 @@ try {
     "1002": ["processing", "cancelled"],
     "1004": ["processing", "shipped"],
     "1005": ["processing", "partially_shipped", "shipped", "completed"],
+    "1006": ["processing"],
   };
   const giftTo = sandbox.received
     .map((m) => m.body as { messaging_object: { to: string; interactive: { action: { parameters: { reference_id: string } } } } })
@@ -209,8 +256,13 @@ try {
     got.length === Object.values(lifecycles).flat().length &&
     Object.entries(lifecycles).every(([id, statuses]) => got.filter((g) => g.startsWith(`${id}:`)).join() === statuses.map((s) => `${id}:${s}`).join()) &&
     giftTo.every((to) => to === "+919876543211") &&
-    skipped.length === 1;
-  console.log(ok ? "\ndemo ok: every expected message sent exactly once, in lifecycle order" : `\ndemo FAILED: got ${got.join(", ")}`);
+    skipped.length === 1 &&
+    (await printDeliveries(db));
+  console.log(
+    ok
+      ? "\ndemo ok: every expected message sent exactly once, in lifecycle order; each read, except the one to a number not on WhatsApp, failed with its reason"
+      : `\ndemo FAILED: got ${got.join(", ")}`,
+  );
   if (!ok || !OPEN) {
     await db.close();
     await finish(ok ? 0 : 1);
