@@ -75,6 +75,11 @@ export const configSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("true")
     .transform((value) => value === "true" || value === "1"),
+  /**
+   * Hours during which messages to a number WhatsApp called unreachable (131026: not on
+   * WhatsApp, or too old a version) are skipped instead of sent; 0 never skips.
+   */
+  UNREACHABLE_SKIP_HOURS: z.coerce.number().int().min(0).max(8760).default(72),
   /** Messages per second per WhatsApp business number (WhatsApp's default tier is 80). */
   SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80),
   /**

@@ -9,6 +9,8 @@ import { encryptSecret } from "../app/crypto/secrets.server";
 import { kaleyraNotSentCallback, kaleyraStatusCallback } from "../app/receipts/__fixtures__/callbacks";
 import { refFor } from "../app/receipts/kaleyra-callback";
 import { CALLBACK_SECRET_HEADER, issueCallbackCredentials } from "../app/receipts/receive.server";
+import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
+import { DELIVERY_ERRORS } from "../app/receipts/delivery-errors";
 import { makeMessage, makeShop } from "./factories";
 import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
 import { waitFor } from "./helpers/process";
@@ -222,6 +224,43 @@ describe("what the app does with Meta's failures", () => {
     );
     await pipeline.settle();
     expect((await deliveryOf(message.id)).state).toBe("sent");
+  });
+
+  it("GIVEN 131026 (a number not on WhatsApp) WHEN it comes THEN failed, the number's waiting message is skipped, and so is the next order's, with the reason and until when", async () => {
+    const number = "+447400999001";
+    const id = randomUUID();
+    await makeMessage(pipeline.db, SHOP, { id, orderId: "131026001", recipient: number, kaleyraMessageId: `k-${id}`, sentAt: new Date() });
+    const waiting = await makeMessage(pipeline.db, SHOP, { orderId: "131026002", recipient: number, state: "paused" });
+    await post(kaleyraStatusCallback({ status: "failed", timestamp: seconds(20), ref: refFor(id), errors: [{ code: 131026, title: "Message undeliverable" }] }));
+    await pipeline.app.inboxSettled();
+
+    expect((await deliveryOf(id)).state).toBe("failed");
+    const reason = `WhatsApp could not deliver to this number on ${at(20).slice(0, 10)} (error 131026: not on WhatsApp, or too old a WhatsApp version); messages to it are skipped until ${new Date((1_764_669_620 + 72 * 3600) * 1000).toISOString().slice(0, 10)}`;
+    const [skipped] = await pipeline.db.query<{ state: string; skipReason: string }>(`SELECT "state", "skipReason" FROM "Message" WHERE "id" = ?`, [waiting]);
+    expect(skipped).toEqual({ state: "skipped", skipReason: reason });
+    expect(DELIVERY_ERRORS["131026"]!.action).toBe("skip_recipient");
+  });
+
+  it("GIVEN a 131026 failure to a number within the skip window WHEN a new order for it comes THEN its message is skipped, not sent", async () => {
+    const number = "+447400999002";
+    await makeMessage(pipeline.db, SHOP, {
+      orderId: "131026003",
+      recipient: number,
+      state: "failed",
+      deliveryState: "failed",
+      failedAt: new Date(Date.now() - 3_600_000),
+      failure: JSON.stringify({ code: "131026", title: "Message undeliverable" }),
+    });
+    const sentBefore = pipeline.sandbox.received.length;
+    await pipeline.accept("orders/create", orderPayload({ id: "131026004", name: "#131026", phone: number }));
+    await pipeline.app.inboxSettled();
+    const [row] = await pipeline.db.query<{ state: string; skipReason: string }>(
+      `SELECT "state", "skipReason" FROM "Message" WHERE "shopDomain" = ? AND "orderId" = '131026004'`,
+      [SHOP],
+    );
+    expect(row?.state).toBe("skipped");
+    expect(row?.skipReason).toMatch(/^WhatsApp could not deliver to this number on \d{4}-\d{2}-\d{2} \(error 131026/);
+    expect(pipeline.sandbox.received.slice(sentBefore).filter((m) => (m.body as { messaging_object: { to: string } }).messaging_object.to === number)).toEqual([]);
   });
 
   it("GIVEN Kaleyra's not-sent with WAV2101 (daily limit) WHEN it comes THEN the shop pauses and the message waits for the pause to lift", async () => {

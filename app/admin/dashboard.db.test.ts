@@ -30,6 +30,24 @@ describe("Home", () => {
     expect(await messageCounts(t.deps, shop, daysAgo(7))).toEqual({ sent: 2, failed: 1, skipped: 1, queued: 3, paused: 1 });
   });
 
+  it("GIVEN a week of messages with delivery receipts, most recent ones failing with 131047 WHEN Home loads THEN the rates count the answered ones and a banner names the spike", async () => {
+    await makeAdminShop(t.deps, shop, { firstCallbackAt: daysAgo(6) });
+    const outcomes: Array<[string, number, string | null]> = [
+      ["read", 5, null], ["read", 5, null], ["delivered", 4, null], ["sent", 0.1, null], ["read", 9, null],
+      ...Array.from({ length: 6 }, (_, i): [string, number, string | null] => ["failed", 1 - i / 10, JSON.stringify({ code: "131047" })]),
+    ];
+    for (const [i, [deliveryState, age, failure]] of outcomes.entries()) {
+      await makeMessage(t.deps.sql, shop, { orderId: `d-${i}`, state: deliveryState === "failed" ? "failed" : "sent", deliveryState, failure, createdAt: daysAgo(age) });
+    }
+    const home = await loadDashboard(t.deps, shop, SCOPES);
+    // The one read 9 days ago is outside the window; the one still at "sent" waits.
+    expect(home.delivery).toEqual({ answered: 9, delivered: 3, read: 2, failed: 6, waiting: 1, deliveredPercent: 33, readPercent: 22 });
+    expect(home.callbacksArrive).toBe(true);
+    expect(home.banners.find((banner) => banner.id === "delivery_failures")?.lines[0]).toBe(
+      "6 of the latest 9 messages WhatsApp answered for failed, most with error 131047.",
+    );
+  });
+
   it("GIVEN a shop that never opened Settings WHEN Home loads THEN an empty checklist and no banner, without creating a row", async () => {
     const home = await loadDashboard(t.deps, shop, SCOPES);
     expect(home.checklist.filter((item) => item.done)).toEqual([]);

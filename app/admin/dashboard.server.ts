@@ -2,13 +2,14 @@
  * The Home page's server side: the shop's setup state, the last seven days' counts, the
  * banners, and "resume sending" for pauses the merchant may lift.
  */
-import { countByState, countInState } from "../db/repositories/messages.server";
+import { countByDeliveryState, countByState, countInState, latestDeliveryOutcomes } from "../db/repositories/messages.server";
 import { lockShop, markInstalled, readShop } from "../db/repositories/shops.server";
 import { resumeShop } from "../outbox/pause.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { logger } from "../logger.server";
 import { attentionBanners, missingScopes, setupChecklist, type AttentionBanner, type ChecklistItem, } from "./dashboard";
 import type { AdminDeps } from "./deps.server";
+import { deliveryRates, failureSpike, SPIKE_WINDOW, type DeliveryRates } from "./delivery-rates";
 import { shopStatus } from "./shop-status.server";
 import { FILTER_STATES, type MessageFilterState } from "./message-states";
 import { sendingState, type SendingState } from "./sending-state";
@@ -27,6 +28,10 @@ export interface MessageCounts {
 export interface Dashboard {
   checklist: ChecklistItem[];
   counts: MessageCounts;
+  /** Over the same window as the counts, from Kaleyra's status callbacks. */
+  delivery: DeliveryRates;
+  /** Whether the shop receives callbacks at all (otherwise the rates are unknown, not zero). */
+  callbacksArrive: boolean;
   banners: AttentionBanner[];
   enabled: boolean;
   sending: SendingState;
@@ -46,17 +51,25 @@ export async function loadDashboard(
 ): Promise<Dashboard> {
   const now = deps.now();
   const since = new Date(now.getTime() - COUNT_WINDOW_DAYS * 24 * 60 * 60 * 1000);
-  const [shop, counts, waitingMessages] = await Promise.all([
+  const [shop, counts, waitingMessages, byDelivery, latest] = await Promise.all([
     readShop(deps.sql, shopDomain),
     messageCounts(deps, shopDomain, since),
     // Paused messages of any age wait for the merchant, not only the last week's.
     countInState(deps.sql, shopDomain, "paused"),
+    countByDeliveryState(deps.sql, shopDomain, since),
+    latestDeliveryOutcomes(deps.sql, shopDomain, since, SPIKE_WINDOW),
   ]);
   const status = shopStatus(shop, deps.encryptionKey);
   return {
     checklist: setupChecklist(status),
     counts,
-    banners: attentionBanners(status, { missingScopes: missingScopes(scopes.required, scopes.granted), waitingMessages }),
+    delivery: deliveryRates(byDelivery),
+    callbacksArrive: status.firstCallbackAt !== null,
+    banners: attentionBanners(status, {
+      missingScopes: missingScopes(scopes.required, scopes.granted),
+      waitingMessages,
+      failureSpike: failureSpike(latest),
+    }),
     enabled: status.enabled,
     sending: sendingState(status),
   };

@@ -148,4 +148,16 @@ describe("banners", () => {
   it("GIVEN a shop that never saved credentials WHEN checked THEN no 'sending off' banner (the checklist says what to do)", () => {
     expect(attentionBanners(NEW_SHOP, NO_EXTRA)).toEqual([]);
   });
+
+  it("GIVEN a spike of failures WHEN checked THEN a critical banner says how many, the code's meaning and the fix, and links to the failed messages", () => {
+    const failureSpike = { failed: 14, of: 20, code: "131047", explanation: "Outside the window.", fix: "Use a template." };
+    const [banner] = attentionBanners(READY, { ...NO_EXTRA, failureSpike });
+    expect(banner).toEqual({
+      id: "delivery_failures",
+      tone: "critical",
+      title: "Most recent WhatsApp messages were not delivered",
+      lines: ["14 of the latest 20 messages WhatsApp answered for failed, most with error 131047.", "Outside the window.", "Use a template."],
+      action: { label: "See failed messages", url: "/app/messages?state=failed" },
+    });
+  });
 });

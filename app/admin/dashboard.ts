@@ -3,6 +3,7 @@
  * merchant, both derived from the shop's row, the session's granted scopes and the counts.
  */
 import { OUTCOME_HELP } from "../kaleyra/outcome";
+import type { FailureSpike } from "./delivery-rates";
 import { storedOutcomeHelp } from "./outcome-help";
 import { DELIVERY_UPDATES_URL, SETTINGS_URL, TEST_SEND_URL, type ShopStatus } from "./sending-state";
 
@@ -71,7 +72,15 @@ export function setupChecklist(shop: ShopStatus): ChecklistItem[] {
 }
 
 export interface AttentionBanner {
-  id: "key_unreadable" | "config_error" | "low_balance" | "daily_limit" | "uninstalled" | "missing_scopes" | "sending_off";
+  id:
+    | "key_unreadable"
+    | "config_error"
+    | "low_balance"
+    | "daily_limit"
+    | "uninstalled"
+    | "missing_scopes"
+    | "delivery_failures"
+    | "sending_off";
   tone: "critical" | "warning" | "info";
   title: string;
   lines: string[];
@@ -103,7 +112,7 @@ export const RECHECK_ADVICE =
 
 export function attentionBanners(
   shop: ShopStatus,
-  context: { missingScopes: string[]; waitingMessages: number },
+  context: { missingScopes: string[]; waitingMessages: number; failureSpike?: FailureSpike | null },
 ): AttentionBanner[] {
   const banners: AttentionBanner[] = [];
   if (shop.apiKeyUnreadable) {
@@ -166,6 +175,20 @@ export function attentionBanners(
         "Press Grant access: Shopify shows what the app asks for and, once you approve it, opens the app again. Only the store owner or staff allowed to manage apps can approve.",
       ],
       action: { label: "Grant access", intent: "grant_scopes" },
+    });
+  }
+  const spike = context.failureSpike;
+  if (spike) {
+    banners.push({
+      id: "delivery_failures",
+      tone: "critical",
+      title: "Most recent WhatsApp messages were not delivered",
+      lines: [
+        `${spike.failed} of the latest ${spike.of} messages WhatsApp answered for failed${spike.code ? `, most with error ${spike.code}` : ""}.`,
+        spike.explanation,
+        spike.fix,
+      ],
+      action: { label: "See failed messages", url: "/app/messages?state=failed" },
     });
   }
   if (!shop.enabled && shop.kaleyraSid) {

@@ -1,5 +1,7 @@
 import { timeOrderedId } from "../db/ids";
-import { insertMessage, orderMessageKinds } from "../db/repositories/messages.server";
+import { insertMessage, lastFailureTo, orderMessageKinds } from "../db/repositories/messages.server";
+import { config } from "../config.server";
+import { SKIP_RECIPIENT_CODES, unreachableSkipReason } from "../receipts/delivery-errors";
 import type { SqlExecutor } from "../db/sql.server";
 import { STATUS_RANK, type OrderStatus } from "../kaleyra/statuses";
 import { planMessageContent } from "../messages/content.server";
@@ -14,6 +16,15 @@ export interface EnqueueResult {
   enqueued: number;
   /** Messages kept in the log as skipped, with their reason. */
   skipped: number;
+}
+
+/** Why a message to `recipient` is not sent: WhatsApp recently said the number cannot be reached. */
+async function unreachable(tx: SqlExecutor, shop: string, recipient: string, now: Date): Promise<string | null> {
+  const hours = config().UNREACHABLE_SKIP_HOURS;
+  if (hours === 0) return null;
+  const windowMs = hours * 3_600_000;
+  const failedAt = await lastFailureTo(tx, shop, recipient, SKIP_RECIPIENT_CODES, new Date(now.getTime() - windowMs));
+  return failedAt ? unreachableSkipReason(failedAt, new Date(failedAt.getTime() + windowMs)) : null;
 }
 
 /**
@@ -51,7 +62,9 @@ export async function planAndEnqueue(
   let skipped = 0;
   for (const [index, planned] of decision.messages.entries()) {
     const audience = planned.audience ?? "buyer";
-    const content = await planMessageContent(tx, shop, knowledge, planned.status, planned.fulfillmentId, audience);
+    const drafted = await planMessageContent(tx, shop, knowledge, planned.status, planned.fulfillmentId, audience);
+    const content =
+      drafted.skipReason || !drafted.recipient ? drafted : { ...drafted, skipReason: await unreachable(tx, shop.domain, drafted.recipient, now) };
     const state = content.skipReason ? "skipped" : shop.pausedReason ? "paused" : "queued";
     // Messages planned together keep their lifecycle order through createdAt.
     const createdAt = new Date(now.getTime() + index);

@@ -1,11 +1,12 @@
-import { lockMessage, lockMessageByKaleyraId, updateMessage, type MessageRecord } from "../db/repositories/messages.server";
+import { lockMessage, lockMessageByKaleyraId, skipWaitingTo, updateMessage, type MessageRecord } from "../db/repositories/messages.server";
 import { noteFirstCallback } from "../db/repositories/shops.server";
 import type { SqlExecutor } from "../db/sql.server";
 import { MAX_ATTEMPTS, nextAttemptDelayMs } from "../outbox/backoff";
 import { pauseShop } from "../outbox/pause.server";
 import { DAILY_LIMIT_RETRY_MS } from "../outbox/record.server";
 import type { TopicResult } from "../webhooks/types";
-import { ruleFor, type DeliveryError } from "./delivery-errors";
+import { config } from "../config.server";
+import { ruleFor, unreachableSkipReason, type DeliveryError } from "./delivery-errors";
 import { applyReceipt, type DeliveryRecord, type DeliveryState } from "./delivery-state";
 import { readStatusCallback, type CallbackReceipt } from "./kaleyra-callback";
 
@@ -30,7 +31,8 @@ async function findMessage(tx: SqlExecutor, shop: string, receipt: CallbackRecei
 type Action = "queued again" | "shop paused" | "failed";
 
 /** What Meta's (or Kaleyra's) failure asks of the app, beyond recording it (delivery-errors.ts). */
-async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecord, failure: DeliveryError | undefined, now: Date): Promise<Action> {
+async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecord, record: DeliveryRecord, now: Date): Promise<Action> {
+  const failure = record.failure;
   const rule = ruleFor(failure);
   // Kaleyra's own answer (lastCode, lastDetail) stays as it was: the failure is in `failure`.
   const common = { updatedAt: now };
@@ -45,7 +47,15 @@ async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecor
     return "shop paused";
   }
   await updateMessage(tx, message.id, { state: "failed", ...common }, ["sent"]);
+  if (rule.action === "skip_recipient" && message.recipient) await skipLaterMessagesTo(tx, shop, message.recipient, record.failedAt ?? now, now);
   return "failed";
+}
+
+/** The number cannot be reached: its messages still waiting are skipped now, later ones when planned (enqueue.server.ts). */
+async function skipLaterMessagesTo(tx: SqlExecutor, shop: string, recipient: string, failedAt: Date, now: Date): Promise<void> {
+  const hours = config().UNREACHABLE_SKIP_HOURS;
+  if (hours === 0) return;
+  await skipWaitingTo(tx, shop, recipient, unreachableSkipReason(failedAt, new Date(failedAt.getTime() + hours * 3_600_000)), now);
 }
 
 /** What applying one receipt did: whether it found its message, and in a few words for the inbox's reason. */
@@ -74,7 +84,7 @@ async function applyOne(tx: SqlExecutor, shop: string, receipt: CallbackReceipt,
     updatedAt: now,
   });
   if (!applied.nowFailed) return { matched: true, requeued: false, words: `${receipt.status}: recorded` };
-  const action = await actOnFailure(tx, shop, message, record.failure, now);
+  const action = await actOnFailure(tx, shop, message, record, now);
   return { matched: true, requeued: action === "queued again", words: `${receipt.status} ${record.failure?.code ?? ""}: ${action}` };
 }
 

@@ -130,3 +130,15 @@ export function ruleFor(error: DeliveryError | undefined): DeliveryErrorRule {
     action: "failed",
   };
 }
+
+/** The codes after which a number is skipped for a while (action `skip_recipient`). */
+export const SKIP_RECIPIENT_CODES: readonly string[] = Object.entries(DELIVERY_ERRORS)
+  .filter(([, rule]) => rule.action === "skip_recipient")
+  .map(([code]) => code);
+
+const day = (at: Date) => at.toISOString().slice(0, 10);
+
+/** Why a message to a number WhatsApp could not reach is skipped, and until when. */
+export function unreachableSkipReason(failedAt: Date, until: Date): string {
+  return `WhatsApp could not deliver to this number on ${day(failedAt)} (error 131026: not on WhatsApp, or too old a WhatsApp version); messages to it are skipped until ${day(until)}`;
+}

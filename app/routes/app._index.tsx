@@ -2,7 +2,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import type { MessageFilterState } from "../admin/message-states";
-import type { SendingState } from "../admin/sending-state";
+import type { DeliveryRates } from "../admin/delivery-rates";
+import { DELIVERY_UPDATES_URL, type SendingState } from "../admin/sending-state";
 import { COUNT_WINDOW_DAYS, loadDashboard, resumeSending, type MessageCounts } from "../admin/dashboard.server";
 import { adminDeps } from "../admin/deps.server";
 import { formToObject, readForm } from "../admin/form-data";
@@ -85,6 +86,54 @@ function Counts({ counts, days }: { counts: MessageCounts; days: number }) {
   );
 }
 
+/** What WhatsApp said about the window's messages, from Kaleyra's status callbacks. */
+function Delivery({ delivery, callbacksArrive, days }: { delivery: DeliveryRates; callbacksArrive: boolean; days: number }) {
+  const shown = (value: number | null) => (value === null ? "–" : `${value}%`);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Delivered and read in the last {days} days
+        </Text>
+        {!callbacksArrive ? (
+          <Text as="p" tone="subdued">
+            These rates come from Kaleyra&apos;s delivery updates, which have not arrived yet.{" "}
+            <Link url={DELIVERY_UPDATES_URL}>Set up delivery updates</Link>
+          </Text>
+        ) : (
+          <>
+            <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
+              <BlockStack gap="100">
+                <Text as="p" tone="subdued">
+                  Delivered
+                </Text>
+                <Text as="p" variant="heading2xl">
+                  <span data-testid="rate-delivered">{shown(delivery.deliveredPercent)}</span>
+                </Text>
+              </BlockStack>
+              <BlockStack gap="100">
+                <Text as="p" tone="subdued">
+                  Read
+                </Text>
+                <Text as="p" variant="heading2xl">
+                  <span data-testid="rate-read">{shown(delivery.readPercent)}</span>
+                </Text>
+              </BlockStack>
+            </InlineGrid>
+            <Text as="p" tone="subdued">
+              <span data-testid="rate-basis">
+                Of {delivery.answered} {delivery.answered === 1 ? "message" : "messages"} WhatsApp answered for:{" "}
+                {delivery.delivered} delivered, {delivery.read} read, {delivery.failed} not delivered.
+                {delivery.waiting > 0 ? ` ${delivery.waiting} more waiting for WhatsApp's answer.` : ""}
+              </span>
+            </Text>
+          </>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
 /** The one-line answer to "are my shoppers getting messages?" and its one next step. */
 function SendingStatus({ sending }: { sending: SendingState }) {
   const next = sending.next && "url" in sending.next ? sending.next : null;
@@ -110,8 +159,9 @@ function SendingStatus({ sending }: { sending: SendingState }) {
 }
 
 export default function Home() {
-  const { checklist, counts, banners, days, sending } = useLoaderData<typeof loader>();
-  const setupDone = sending.setupComplete;
+  const { checklist, counts, banners, days, sending, delivery, callbacksArrive } = useLoaderData<typeof loader>();
+  // Until every step is done: delivery updates are worth setting up even once sending works.
+  const showChecklist = !sending.setupComplete || checklist.some((item) => !item.done);
   return (
     <Page title="WhatsApp order updates">
       <Layout>
@@ -119,8 +169,9 @@ export default function Home() {
           <BlockStack gap="400">
             <AttentionBanners banners={banners} />
             <SendingStatus sending={sending} />
-            {!setupDone && <SetupChecklist items={checklist} />}
+            {showChecklist && <SetupChecklist items={checklist} />}
             <Counts counts={counts} days={days} />
+            <Delivery delivery={delivery} callbacksArrive={callbacksArrive} days={days} />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">

@@ -17,9 +17,7 @@ import { decryptSecret, encryptSecret } from "../../app/crypto/secrets.server";
 import { testSendHelp } from "../../app/admin/test-send-help";
 import { OUTCOME_HELP } from "../../app/kaleyra/outcome";
 import { DEFAULT_TEMPLATES } from "../../app/templates/defaults";
-import { kaleyraStatusCallback } from "../../app/receipts/__fixtures__/callbacks";
 import { DELIVERY_ERRORS } from "../../app/receipts/delivery-errors";
-import { refFor } from "../../app/receipts/kaleyra-callback";
 import { ACCOUNT, makeShop } from "../factories";
 import { waitFor } from "../helpers/process";
 import { bannerTitled, errorNextTo, adminSuite } from "./support/suite";
@@ -373,7 +371,7 @@ describe("Messages", () => {
 });
 
 describe("Delivery updates", () => {
-  it("GIVEN a sent message WHEN the merchant sets up delivery updates and WhatsApp's refusal (131047) comes back THEN the message explains it and Settings says updates arrive", async () => {
+  it("GIVEN a sent message WHEN the merchant sets up delivery updates, Kaleyra's profile gets them, WhatsApp refuses one (131047) and the next is read THEN the message explains it, the checklist step is done and Home shows the rates", async () => {
     const shop = "receipts-ui.myshopify.com";
     await makeShop(suite.pipeline.db, shop);
     await placeOrder(shop, "7201", "#2101");
@@ -381,6 +379,11 @@ describe("Delivery updates", () => {
 
     const view = await merchant(shop);
     const { page } = view;
+    await view.open("/app");
+    const step = page.getByRole("listitem").filter({ hasText: "Delivery updates arrive" });
+    await step.getByText("To do").waitFor();
+    await page.getByText("These rates come from Kaleyra's delivery updates, which have not arrived yet.").waitFor();
+
     await view.open("/app/settings#delivery-updates");
     await page.getByText("No delivery update has arrived yet.").waitFor();
     await page.getByRole("button", { name: "Generate" }).click();
@@ -389,25 +392,52 @@ describe("Delivery updates", () => {
     await page.getByRole("button", { name: "Set up delivery updates" }).click();
     await bannerTitled(page, "Saved").waitFor();
     const url = await page.getByLabel("Callback URL").inputValue();
-    const token = /\/kaleyra\/callbacks\/([A-Za-z0-9_-]{43})$/.exec(url)?.[1];
-    expect(token).toBeDefined();
+    expect(url).toMatch(/\/kaleyra\/callbacks\/[A-Za-z0-9_-]{43}$/);
     // Only the shop's row holds it, encrypted; the page was never sent it.
     expect(JSON.stringify(await shopRow(shop))).not.toContain(secret);
 
-    const [message] = await messagesOf(shop);
-    const response = await fetch(`${suite.pipeline.app.url}/kaleyra/callbacks/${token}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-callback-secret": secret },
-      body: JSON.stringify(kaleyraStatusCallback({ status: "failed", ref: refFor(message!.id), errors: [{ code: 131047, title: "Re-engagement message" }] })),
+    // The merchant pastes both into the number's callback profile in Kaleyra's console (here the sandbox's).
+    suite.pipeline.sandbox.setCallbackProfile(ACCOUNT.sid, {
+      url,
+      headers: { "X-Callback-Secret": secret },
+      delaysMs: { sent: 0, delivered: 50, read: 100 },
     });
-    expect(response.status).toBe(200);
-    await waitFor(async () => ((await messagesOf(shop))[0]?.state === "failed" ? true : undefined), 30_000, "the callback to be applied");
+    try {
+      const [first] = await messagesOf(shop);
+      const kaleyraId = (await suite.pipeline.db.query<{ kaleyraMessageId: string }>(
+        `SELECT "kaleyraMessageId" FROM "Message" WHERE "id" = ?`,
+        [first!.id],
+      ))[0]!.kaleyraMessageId;
+      const posted = await suite.pipeline.sandbox.postCallback({ messageId: kaleyraId, status: "failed", code: 131047 });
+      expect(posted.httpStatus).toBe(200);
+      await placeOrder(shop, "7202", "#2102");
+      await waitFor(
+        async () => {
+          const rows = await suite.pipeline.db.query<{ deliveryState: string | null }>(
+            `SELECT "deliveryState" FROM "Message" WHERE "shopDomain" = ? ORDER BY "createdAt", "id"`,
+            [shop],
+          );
+          return rows.map((row) => row.deliveryState).join() === "failed,read" ? true : undefined;
+        },
+        30_000,
+        "the sandbox's callbacks to be applied",
+      );
+    } finally {
+      suite.pipeline.sandbox.setCallbackProfile(ACCOUNT.sid, undefined);
+    }
 
+    const [message] = await messagesOf(shop);
     await view.open(`/app/messages/${message!.id}`);
     await page.getByRole("heading", { name: "Delivery: Not delivered" }).waitFor();
     await page.getByText(DELIVERY_ERRORS["131047"]!.explanation).waitFor();
     await page.getByText(`What to do: ${DELIVERY_ERRORS["131047"]!.fix}`).waitFor();
     await page.getByText("WhatsApp's words (error 131047): Re-engagement message").waitFor();
+
+    await view.open("/app");
+    await step.getByText("Done").waitFor();
+    expect(await page.getByTestId("rate-delivered").innerText()).toBe("50%");
+    expect(await page.getByTestId("rate-read").innerText()).toBe("50%");
+    expect(await page.getByTestId("rate-basis").innerText()).toBe("Of 2 messages WhatsApp answered for: 1 delivered, 1 read, 1 not delivered.");
 
     await view.open("/app/settings#delivery-updates");
     await page.getByText(/Delivery updates arrive \(the first one/).waitFor();

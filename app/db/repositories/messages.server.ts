@@ -198,6 +198,44 @@ export async function updateMessage(
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * When a message of the shop to `recipient` last failed, since `since`, with one of `codes`
+ * (Meta's code in the stored failure). The (shopDomain, recipient, sentAt) index finds the
+ * number's few messages.
+ */
+export async function lastFailureTo(
+  db: SqlExecutor,
+  shop: string,
+  recipient: string,
+  codes: readonly string[],
+  since: Date,
+): Promise<Date | undefined> {
+  if (codes.length === 0) return undefined;
+  const row = await queries(db)
+    .selectFrom("Message")
+    .select("failedAt")
+    .where("shopDomain", "=", shop)
+    .where("recipient", "=", recipient)
+    .where("failedAt", ">=", since)
+    .where((eb) => eb.or(codes.map((code) => eb("failure", "like", `%"code":"${code}"%`))))
+    .orderBy("failedAt", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.failedAt ?? undefined;
+}
+
+/** Skips the shop's messages to `recipient` that still wait to be sent (not one being sent). */
+export async function skipWaitingTo(db: SqlExecutor, shop: string, recipient: string, skipReason: string, now: Date): Promise<number> {
+  const result = await queries(db)
+    .updateTable("Message")
+    .set({ state: "skipped", skipReason, updatedAt: now })
+    .where("shopDomain", "=", shop)
+    .where("recipient", "=", recipient)
+    .where("state", "in", ["queued", "paused"])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** What the app has already queued for an order: the order status and fulfillment of each message. */
 export async function orderMessageKinds(
   tx: SqlExecutor,
@@ -287,6 +325,38 @@ export async function countByState(db: SqlExecutor, shop: string, since: Date): 
     .groupBy("state")
     .execute();
   return new Map(rows.map((row) => [row.state, Number(row.n)]));
+}
+
+/** The shop's messages Kaleyra accepted since `since`, counted by what the callbacks reported. */
+export async function countByDeliveryState(db: SqlExecutor, shop: string, since: Date): Promise<Map<string, number>> {
+  const rows = await queries(db)
+    .selectFrom("Message")
+    .select((eb) => ["deliveryState", eb.fn.countAll<number | string>().as("n")])
+    .where("shopDomain", "=", shop)
+    .where("createdAt", ">=", since)
+    .where("deliveryState", "is not", null)
+    .groupBy("deliveryState")
+    .execute();
+  return new Map(rows.map((row) => [row.deliveryState ?? "", Number(row.n)]));
+}
+
+/** The delivery outcome and failure of the shop's latest messages that WhatsApp (or Kaleyra) has answered for, newest first. */
+export async function latestDeliveryOutcomes(
+  db: SqlExecutor,
+  shop: string,
+  since: Date,
+  limit: number,
+): Promise<Array<{ deliveryState: string; failure: string | null }>> {
+  const rows = await queries(db)
+    .selectFrom("Message")
+    .select(["deliveryState", "failure"])
+    .where("shopDomain", "=", shop)
+    .where("createdAt", ">=", since)
+    .where("deliveryState", "in", ["delivered", "read", "failed", "not_sent"])
+    .orderBy("createdAt", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ deliveryState: row.deliveryState ?? "", failure: row.failure }));
 }
 
 /** How many of the shop's messages are in `state`, of any age. */
