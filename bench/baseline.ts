@@ -1,17 +1,20 @@
 /**
  * The benchmark's baseline: the least a webhook receiver can do. node:http, HMAC check of
  * the raw body, one INSERT into the same engine and table as the app (WebhookEvent, with the
- * app's indexes, on a database migrated the same way), answer 200.
+ * app's indexes, on a database migrated the same way), answer 200. A Kaleyra callback
+ * (POST /kaleyra/callbacks/<token>) the same way, with the secret header checked instead.
  *
- * Environment: DATABASE_URL (file: or postgresql://), SHOPIFY_API_SECRET, PORT.
+ * Environment: DATABASE_URL (file: or postgresql://), SHOPIFY_API_SECRET, CALLBACK_SECRET, PORT.
  */
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import Database from "better-sqlite3";
 import pg from "pg";
 
 const url = process.env.DATABASE_URL ?? "";
 const secret = process.env.SHOPIFY_API_SECRET ?? "";
+const callbackSecret = Buffer.from(process.env.CALLBACK_SECRET ?? "");
+const CALLBACK_PATH = "/kaleyra/callbacks/";
 const port = Number(process.env.PORT ?? 0);
 
 const INSERT = `INSERT INTO "WebhookEvent" ("id", "shopDomain", "eventKey", "webhookId", "topic", "receivedAt", "outcome")
@@ -55,6 +58,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
+  if (req.url?.startsWith(CALLBACK_PATH)) return keepCallback(req, res, body);
   if (!validHmac(body, req.headers["x-shopify-hmac-sha256"])) {
     res.writeHead(401).end();
     return;
@@ -70,6 +74,20 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     String(req.headers["x-shopify-topic"] ?? ""),
     isSqlite ? now.toISOString().replace("Z", "+00:00") : now.toISOString().replace("Z", ""),
   ]);
+  res.writeHead(200).end();
+}
+
+const stamp = (at: Date) => (isSqlite ? at.toISOString().replace("Z", "+00:00") : at.toISOString().replace("Z", ""));
+
+async function keepCallback(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  const given = Buffer.from(String(req.headers["x-callback-secret"] ?? ""));
+  if (given.length !== callbackSecret.length || !timingSafeEqual(given, callbackSecret)) {
+    res.writeHead(401).end();
+    return;
+  }
+  const token = req.url!.slice(CALLBACK_PATH.length);
+  const key = `callback:${createHash("sha256").update(body).digest("hex")}`;
+  await insert([randomUUID(), token, key, key, "kaleyra/status", stamp(new Date())]);
   res.writeHead(200).end();
 }
 

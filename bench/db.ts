@@ -11,7 +11,7 @@ import { migrate } from "../app/db/migrate.server";
 import type { DatabaseProvider } from "../app/db/provider";
 import { openSqlDatabase, type SqlDatabase } from "../app/db/sql.server";
 import { throwawayDatabaseName } from "../tests/helpers/database";
-import { BENCH_ACCOUNT, type BenchShop } from "./webhooks";
+import { BENCH_ACCOUNT, BENCH_CALLBACK_SECRET, callbackTokenOf, type BenchShop } from "./webhooks";
 
 export type Engine = DatabaseProvider;
 
@@ -58,8 +58,8 @@ export async function configureShops(db: SqlDatabase, shops: BenchShop[], encryp
   for (const shop of shops) {
     await db.execute(
       `INSERT INTO "Shop" ("domain", "name", "enabled", "kaleyraSid", "apiKeyCipher", "apiKeyLast4", "pod", "businessNumber",
-         "createdAt", "updatedAt")
-       VALUES (?, ?, ?, ?, ?, ?, 'IN', ?, ?, ?)`,
+         "callbackToken", "callbackSecretCipher", "createdAt", "updatedAt")
+       VALUES (?, ?, ?, ?, ?, ?, 'IN', ?, ?, ?, ?, ?)`,
       [
         shop.domain,
         shop.domain.replace(".myshopify.com", ""),
@@ -68,6 +68,8 @@ export async function configureShops(db: SqlDatabase, shops: BenchShop[], encryp
         encryptSecret(BENCH_ACCOUNT.apiKey, encryptionKey),
         BENCH_ACCOUNT.apiKey.slice(-4),
         shop.businessNumber,
+        callbackTokenOf(shop.domain),
+        encryptSecret(BENCH_CALLBACK_SECRET, encryptionKey),
         now,
         now,
       ],

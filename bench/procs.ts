@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { freePort, startProcess, waitFor, type RunningProcess } from "../tests/helpers/process";
+import { BENCH_CALLBACK_SECRET } from "./webhooks";
 
 /** The production build to run: build/ unless BENCH_BUILD_DIR names a copy (to keep measuring while build/ is rebuilt). */
 export const BUILD_DIR = process.env.BENCH_BUILD_DIR ?? "build";
@@ -115,6 +116,7 @@ export async function startBaseline(databaseUrl: string): Promise<AppProcess> {
   const running = startProcess("node", ["--import", "tsx", "bench/baseline.ts"], {
     DATABASE_URL: databaseUrl,
     SHOPIFY_API_SECRET: SECRET,
+    CALLBACK_SECRET: BENCH_CALLBACK_SECRET,
     PORT: String(port),
   });
   await untilHealthy(running, url, "the baseline server");

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the production build under load, on SQLite and on PostgreSQL.
  *
- *   tsx bench/run.ts [--engine sqlite|postgresql|both] [--only ack,burst,drain,pacing,e2e,growth] [--out FILE]
+ *   tsx bench/run.ts [--engine sqlite|postgresql|both] [--only ack,burst,drain,pacing,e2e,growth,callbacks] [--out FILE]
  *
  * Starts `node build/server.js` (build it first; `npm run bench` does), the Kaleyra sandbox
  * (in this process) and the baseline server, on fresh databases (PostgreSQL at
@@ -22,9 +22,9 @@ import { configureShops, createDatabase, openDatabase, postgresAdminUrl, seedMes
 import { measurePaced, measureThroughput, percentile } from "./load";
 import { startSandboxProcess, type SandboxClient } from "./sandbox";
 import { BUILD_DIR, ENCRYPTION_KEY, SECRET, startApp, startBaseline, type AppProcess } from "./procs";
-import { BENCH_ACCOUNT, benchShops, orderCreateBody, signedOrderCreate, type BenchShop } from "./webhooks";
+import { BENCH_ACCOUNT, benchShops, orderCreateBody, signedOrderCreate, statusCallbackDelivery, type BenchShop, type SignedDelivery } from "./webhooks";
 
-const SECTIONS = ["ack", "burst", "drain", "pacing", "e2e", "growth"] as const;
+const SECTIONS = ["ack", "burst", "drain", "pacing", "e2e", "growth", "callbacks"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -51,6 +51,9 @@ const GROWTH_ROWS = 1_000_000;
 const GROWTH_DURATION_S = 10;
 const GROWTH_CLAIMS = 20;
 const CLAIM_BATCH = 100;
+const CALLBACK_MESSAGES = 2_000;
+const CALLBACK_RATE = 100;
+const CALLBACK_DURATION_S = 10;
 const SHOPS = benchShops(10);
 
 // ---------------------------------------------------------------------------------------
@@ -378,6 +381,98 @@ async function benchE2e(engine: Engine, sandbox: SandboxClient) {
 }
 
 // ---------------------------------------------------------------------------------------
+// callbacks: Kaleyra status callbacks acknowledged, app versus baseline; and the time from
+// a callback to the state the merchant sees
+
+interface SentMessage {
+  id: string;
+  shopDomain: string;
+  kaleyraId: string;
+}
+
+async function sentMessages(db: SqlDatabase): Promise<SentMessage[]> {
+  await seedMessages(db, { shops: SHOPS, count: CALLBACK_MESSAGES, state: "sent", at: new Date() });
+  const rows = await db.query<{ id: string; shopDomain: string; kaleyraMessageId: string }>(
+    `SELECT "id", "shopDomain", "kaleyraMessageId" FROM "Message" WHERE "state" = 'sent'`,
+  );
+  return rows.map((row) => ({ id: row.id, shopDomain: row.shopDomain, kaleyraId: row.kaleyraMessageId }));
+}
+
+/** Callbacks for the messages in turn, each status of each message once (sent, then delivered, then read). */
+function callbacksFor(messages: SentMessage[], statuses: string[], postedAt?: Map<string, number>): () => SignedDelivery {
+  let i = 0;
+  return () => {
+    const message = messages[i % messages.length]!;
+    const status = statuses[Math.floor(i / messages.length) % statuses.length]!;
+    i += 1;
+    postedAt?.set(message.id, Date.now());
+    return statusCallbackDelivery(message.shopDomain, message, status);
+  };
+}
+
+async function callbackThroughput(engine: Engine, sandbox: SandboxClient, start: (url: string) => Promise<AppProcess>, label: string) {
+  return withDatabase(engine, `callbacks_${label}`, async (url, db) => {
+    const next = callbacksFor(await sentMessages(db), ["sent", "delivered", "read"]);
+    const server = await start(url);
+    try {
+      log(`callbacks: ${label} warm-up ${ACK_WARMUP_S} s`);
+      await measureThroughput(server.url, next, { connections: CONCURRENCY, durationS: ACK_WARMUP_S });
+      log(`callbacks: ${label} ${ACK_DURATION_S} s at concurrency ${CONCURRENCY}`);
+      return await measureThroughput(server.url, next, { connections: CONCURRENCY, durationS: ACK_DURATION_S });
+    } finally {
+      if (label === "app") await stopApp(engine, server, "callbacks");
+      else await server.stop();
+    }
+  });
+}
+
+/** Delivered callbacks at CALLBACK_RATE/s, the inbox processor in the app: post to the message's row showing it. */
+async function callbackToVisible(engine: Engine, sandbox: SandboxClient) {
+  return withDatabase(engine, "callbacks_visible", async (url, db) => {
+    const messages = (await sentMessages(db)).slice(0, CALLBACK_RATE * CALLBACK_DURATION_S);
+    const server = await startApp({ databaseUrl: url, kaleyraUrl: sandbox.url, runWorker: true });
+    const postedAt = new Map<string, number>();
+    let load;
+    try {
+      log(`callbacks: ${CALLBACK_RATE} delivered callbacks/s for ${CALLBACK_DURATION_S} s, the inbox processor in the app`);
+      const next = callbacksFor(messages, ["delivered"], postedAt);
+      load = await measurePaced(server.url, next, { rate: CALLBACK_RATE, durationS: CALLBACK_DURATION_S, connections: 10 });
+      await waitUntil(
+        async () => (await count(db, `SELECT COUNT(*) AS "n" FROM "Message" WHERE "deliveryState" = 'delivered'`)) >= messages.length,
+        60_000,
+      ).catch(() => undefined);
+    } finally {
+      await stopApp(engine, server, "callbacks");
+    }
+    const rows = await db.query<{ id: string; updatedAt: Date }>(`SELECT "id", "updatedAt" FROM "Message" WHERE "deliveryState" = 'delivered'`);
+    const delays = rows
+      .map((row) => new Date(row.updatedAt).getTime() - (postedAt.get(row.id) ?? Number.NaN))
+      .filter((delay) => Number.isFinite(delay))
+      .sort((a, b) => a - b);
+    return { rate: CALLBACK_RATE, callbacks: load.ok, applied: delays.length, p50_ms: percentile(delays, 50), p99_ms: percentile(delays, 99) };
+  });
+}
+
+async function benchCallbacks(engine: Engine, sandbox: SandboxClient) {
+  const app = await callbackThroughput(engine, sandbox, (url) => startApp({ databaseUrl: url, kaleyraUrl: sandbox.url, runWorker: false }), "app");
+  const baseline = await callbackThroughput(engine, sandbox, (url) => startBaseline(url), "baseline");
+  const visible = await callbackToVisible(engine, sandbox);
+  return {
+    concurrency: CONCURRENCY,
+    app_rps: app.rps,
+    app_p99_ms: app.p99_ms,
+    app_failures: app.failures,
+    baseline_rps: baseline.rps,
+    baseline_failures: baseline.failures,
+    ratio: round(app.rps / Math.max(1, baseline.rps), 3),
+    visible_rate: visible.rate,
+    visible_applied: visible.applied,
+    visible_p50_ms: visible.p50_ms,
+    visible_p99_ms: visible.p99_ms,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
 // growth: ack p99 and claim time, 1,000,000 rows in Message versus empty
 
 async function claimTimes(db: SqlDatabase, offset: number): Promise<{ median_ms: number; p90_ms: number }> {
@@ -458,6 +553,7 @@ function goalsOf(r: Results): Goal[] {
   return [
     { name: "ack.ratio", value: get("ack", "ratio"), goal: ">= 0.5", met: (v) => v >= 0.5 },
     { name: "ack p99 at half max (ms)", value: get("ack", "half_rate_p99_ms"), goal: "< 50", met: (v) => v < 50 },
+    { name: "callbacks.ratio", value: get("callbacks", "ratio"), goal: ">= 0.5", met: (v) => v >= 0.5 },
     { name: "drain.rate_0ms (msg/s)", value: get("drain", "rate_0ms"), goal: ">= 1000", met: (v) => v >= 1000 },
     { name: "drain.rate_200ms (msg/s)", value: get("drain", "rate_200ms"), goal: ">= 500", met: (v) => v >= 500 },
     { name: "pacing.ratio", value: get("pacing", "ratio"), goal: "0.95..1.0", met: (v) => v >= 0.95 && v <= 1.0 },
@@ -484,6 +580,11 @@ function printTable(engine: Engine, r: Results): void {
   const burst = r.burst as Record<string, number> | undefined;
   if (burst) rows.push(["burst 200s within 5 s (p50/p99 ms)", `${burst.within_5s} of ${burst.webhooks} (${burst.p50_ms}/${burst.p99_ms})`, "", ""]);
   if (e2e) rows.push(["e2e p50/p99 ms", `${e2e.p50_ms}/${e2e.p99_ms} at ${e2e.rate}/s`, "", ""]);
+  const callbacks = r.callbacks as Record<string, number> | undefined;
+  if (callbacks) {
+    rows.push(["callbacks app / baseline req/s", `${callbacks.app_rps} / ${callbacks.baseline_rps}`, "", ""]);
+    rows.push(["callback to visible p50/p99 ms", `${callbacks.visible_p50_ms}/${callbacks.visible_p99_ms} at ${callbacks.visible_rate}/s`, "", ""]);
+  }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) console.log(`  ${row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ")}`);
 }
@@ -536,6 +637,7 @@ async function main(): Promise<void> {
       await run("e2e", () => benchE2e(engine, sandbox));
       const ackRps = (results.ack as { app_rps?: number } | undefined)?.app_rps;
       await run("growth", () => benchGrowth(engine, sandbox, Math.max(20, Math.round((ackRps ?? 200) / 2))));
+      await run("callbacks", () => benchCallbacks(engine, sandbox));
       if (rssPeak[engine] > 0) {
         // Sections not run this time keep their earlier peaks; keys that name no section
         // (older files had one for a whole run) are dropped, so no stale peak outlives a rerun.

@@ -3,8 +3,10 @@
  * lifecycle fixture, about 8 KB), each with its own order id, name and shopper phone, signed
  * the way Shopify signs them.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
+import { kaleyraStatusCallback } from "../app/receipts/__fixtures__/callbacks";
+import { refFor } from "../app/receipts/kaleyra-callback";
 import { webhookHmac } from "../app/webhooks/hmac.server";
 
 /** Shops of the benchmark's merchant base, each with its own WhatsApp business number. */
@@ -14,6 +16,25 @@ export interface BenchShop {
 }
 
 export const BENCH_ACCOUNT = { sid: "HXBENCH00001IN", apiKey: "bench-api-key-000000000000000000" };
+
+/** The secret every bench shop's callback profile sends (X-Callback-Secret). */
+export const BENCH_CALLBACK_SECRET = "bench-callback-secret-0000000000";
+
+/** A shop's callback URL token: 43 URL-safe characters, like the app's, fixed per shop. */
+export function callbackTokenOf(shop: string): string {
+  return createHash("sha256").update(`bench:${shop}`).digest("base64url");
+}
+
+/** A Kaleyra status callback for one message, posted the way Kaleyra posts it to the shop's URL. */
+export function statusCallbackDelivery(shop: string, message: { id: string; kaleyraId: string }, status: string): SignedDelivery {
+  return {
+    path: `/kaleyra/callbacks/${callbackTokenOf(shop)}`,
+    headers: { "content-type": "application/json", "x-callback-secret": BENCH_CALLBACK_SECRET },
+    body: JSON.stringify(
+      kaleyraStatusCallback({ status, timestamp: String(Math.floor(Date.now() / 1000)), ref: refFor(message.id), kaleyraId: message.kaleyraId, ref2: shop }),
+    ),
+  };
+}
 
 export function benchShops(count: number): BenchShop[] {
   return Array.from({ length: count }, (_, i) => ({

@@ -160,8 +160,9 @@ function SendingStatus({ sending }: { sending: SendingState }) {
 
 export default function Home() {
   const { checklist, counts, banners, days, sending, delivery, callbacksArrive } = useLoaderData<typeof loader>();
-  // Until every step is done: delivery updates are worth setting up even once sending works.
-  const showChecklist = !sending.setupComplete || checklist.some((item) => !item.done);
+  // Once sending works the optional steps (templates reviewed, delivery updates) stay out of
+  // the way; the delivery card below still offers delivery updates until they arrive.
+  const showChecklist = !sending.setupComplete;
   return (
     <Page title="WhatsApp order updates">
       <Layout>
