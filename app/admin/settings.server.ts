@@ -28,6 +28,7 @@ import { testSendHelp } from "./test-send-help";
 import { isKeyUnreadable, shopStatus } from "./shop-status.server";
 import { sendingState, type SendingState } from "./sending-state";
 import { REFERENCE_ID_SOURCES, type ReferenceIdSourceName, type TestSendReport } from "./settings-options";
+import { CALLBACK_PATH_PREFIX } from "../receipts/kaleyra-callback";
 
 /** The reference id of test messages: valid for WhatsApp and never an order's id. */
 export const TEST_REFERENCE_ID = "test-message";
@@ -91,7 +92,7 @@ export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise
 
 /** Where Kaleyra posts a shop's status callbacks. */
 export function callbackUrl(appUrl: string, token: string): string {
-  return new URL(`/kaleyra/callbacks/${token}`, appUrl).toString();
+  return new URL(`${CALLBACK_PATH_PREFIX}${token}`, appUrl).toString();
 }
 
 export type SaveCallbacksResult = { ok: true; url: string } | { ok: false; errors: FieldErrors };

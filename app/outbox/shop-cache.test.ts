@@ -24,4 +24,22 @@ describe("the worker's shop cache", () => {
     expect(await cache.get("gone.myshopify.com")).toBeUndefined();
     expect(reads).toEqual(["a.myshopify.com", "a.myshopify.com", "gone.myshopify.com"]);
   });
+
+  it("GIVEN keys from outside (keepMisses false, at most 2) WHEN unknown keys come THEN none is kept, and the oldest known one goes first", async () => {
+    const reads: string[] = [];
+    const known = new Set(["t1", "t2", "t3"]);
+    const cache = new ShopCache(async (token) => (reads.push(token), known.has(token) ? { token } : undefined), 1000, () => 0, {
+      keepMisses: false,
+      maxEntries: 2,
+    });
+    expect(await cache.get("random")).toBeUndefined();
+    expect(await cache.get("random")).toBeUndefined();
+    await cache.get("t1");
+    await cache.get("t2");
+    await cache.get("t3");
+    await cache.get("t3");
+    await cache.get("t2");
+    await cache.get("t1");
+    expect(reads).toEqual(["random", "random", "t1", "t2", "t3", "t1"]);
+  });
 });

@@ -17,6 +17,9 @@ export const STATUS_CALLBACK_TOPIC = "kaleyra/status";
 /** The app's own message id in `extra_info.ref` of every request it sends. */
 export const REF_PREFIX = "msg:";
 
+/** Where Kaleyra posts a shop's status callbacks: this, then the shop's URL token. */
+export const CALLBACK_PATH_PREFIX = "/kaleyra/callbacks/";
+
 export function refFor(messageId: string): string {
   return `${REF_PREFIX}${messageId}`;
 }

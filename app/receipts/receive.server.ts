@@ -8,10 +8,28 @@ import { sql } from "../db/sql-instance.server";
 import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
 import { logger } from "../logger.server";
 import { announceInboxDeliveries } from "../outbox/notify.server";
+import { ShopCache } from "../outbox/shop-cache";
 import { acknowledge } from "../outbox/wake.server";
 import { REF_PREFIX, STATUS_CALLBACK_TOPIC } from "./kaleyra-callback";
 
 const log = logger.child({ module: "kaleyra-callbacks" });
+
+type CallbackShop = Awaited<ReturnType<typeof findShopByCallbackToken>>;
+const MAX_CACHED_SHOPS = 10_000;
+const shopCaches = new WeakMap<SqlDatabase, ShopCache<NonNullable<CallbackShop>>>();
+
+/**
+ * The shop a URL token names, read at most once a second per process (a busy shop's
+ * callbacks come many a second): a new secret takes effect within a second, a new token at once.
+ */
+function shopOfToken(db: SqlDatabase, token: string): Promise<CallbackShop> {
+  let cache = shopCaches.get(db);
+  if (!cache) {
+    cache = new ShopCache((key) => findShopByCallbackToken(db, key), undefined, undefined, { keepMisses: false, maxEntries: MAX_CACHED_SHOPS });
+    shopCaches.set(db, cache);
+  }
+  return cache.get(token);
+}
 
 /** The header Kaleyra's callback profile sends the shop's secret in (a custom static header). */
 export const CALLBACK_SECRET_HEADER = "x-callback-secret";
@@ -69,9 +87,9 @@ function laneOf(body: unknown): string {
 export async function answerStatusCallback(token: string, header: HeaderLookup, rawBytes: Uint8Array, db: SqlDatabase = sql()): Promise<number> {
   if (!TOKEN.test(token)) return 401;
   const secret = presentedSecret(header);
-  let shop: Awaited<ReturnType<typeof findShopByCallbackToken>>;
+  let shop: CallbackShop;
   try {
-    shop = await findShopByCallbackToken(db, token);
+    shop = await shopOfToken(db, token);
   } catch (error) {
     log.error({ err: error }, "callback not checked: the database is unreachable; Kaleyra will retry");
     return 503;

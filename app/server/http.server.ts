@@ -5,6 +5,8 @@ import type { AppConfig } from "../config.server";
 import { checkHealth } from "../health.server";
 import { acknowledge } from "../outbox/wake.server";
 import { answerDelivery } from "../webhooks/receive.server";
+import { CALLBACK_PATH_PREFIX } from "../receipts/kaleyra-callback";
+import { answerStatusCallback } from "../receipts/receive.server";
 import type { Logger } from "../logger.server";
 import { mountAdminPreview, type AdminPreviewOptions } from "../preview/routes.server";
 import { readBodyWithin, type BodyRead } from "./bounded-body.server";
@@ -76,6 +78,14 @@ export function createHttpApp({ build, clientDir, logger, appUrl, preview }: Htt
     acknowledge(async () => {
       const body = await boundedBody(req, res, logger);
       if (body) res.status(await answerDelivery((name) => req.get(name), body)).end();
+    }).catch(next);
+  });
+
+  // Kaleyra's status callbacks take the same short way (the route, app/routes/kaleyra.callbacks.$token.tsx, answers the same).
+  app.post(`${CALLBACK_PATH_PREFIX}:token`, (req, res, next) => {
+    acknowledge(async () => {
+      const body = await boundedBody(req, res, logger);
+      if (body) res.status(await answerStatusCallback(req.params.token ?? "", (name) => req.get(name), body)).end();
     }).catch(next);
   });
 

@@ -3,6 +3,7 @@
  * Every body is read up to its route's limit before anything parses it; past it the answer
  * is 413 and the rest is never read.
  */
+import { CALLBACK_PATH_PREFIX } from "../receipts/kaleyra-callback";
 
 /** Shopify sends webhooks well under this; a larger body is refused (413) before it is kept. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -25,7 +26,7 @@ export const MAX_OTHER_BYTES = 8 * 1024;
 export function bodyLimitFor(path: string): number {
   if (path === "/webhooks" || path.startsWith("/webhooks/")) return MAX_WEBHOOK_BYTES;
   if (path === "/app" || path.startsWith("/app/")) return MAX_FORM_BYTES;
-  if (path.startsWith("/kaleyra/callbacks/")) return MAX_CALLBACK_BYTES;
+  if (path.startsWith(CALLBACK_PATH_PREFIX)) return MAX_CALLBACK_BYTES;
   return MAX_OTHER_BYTES;
 }
 
