@@ -437,6 +437,32 @@ const ROUTE_CHECKS: Record<string, Check[]> = {
     ...adminPageChecks(`/app/messages/${encodeURIComponent("no-such-message")}`, "routes/app.messages.$id", 404).slice(0, 1),
   ],
 
+  "app.test-delivery.tsx": [
+    [
+      "GIVEN B's test message read and A's without callbacks WHEN A asks for the test's delivery with B's domain in the URL THEN A's (none), nothing of B",
+      async () => {
+        const read = JSON.stringify({ state: "read", readAt: "2026-12-02T10:00:00.000Z" });
+        await db.execute(`UPDATE "Shop" SET "testMessageId" = 'k-test-b', "testDelivery" = ? WHERE "domain" = ?`, [read, B]);
+        await db.execute(`UPDATE "Shop" SET "testMessageId" = NULL, "testDelivery" = NULL WHERE "domain" = ?`, [A]);
+        const response = await asA(dataUrl("/app/test-delivery", "routes/app.test-delivery", { shop: B }));
+        expect(response.status).toBe(200);
+        expect(JSON.parse(response.text)).toEqual({ delivery: null });
+        expectNothingOfB(response.text);
+      },
+    ],
+    [
+      "GIVEN B's session token forged without the app's secret WHEN the test's delivery is asked for THEN 401 and nothing of B",
+      async () => {
+        const response = await fetch(dataUrl("/app/test-delivery", "routes/app.test-delivery"), {
+          headers: { authorization: `Bearer ${forgedTokenOfB()}`, ...BROWSER },
+          redirect: "manual",
+        });
+        expect(response.status).toBe(401);
+        expectNothingOfB(await response.text());
+      },
+    ],
+  ],
+
   "auth.$.tsx": [
     [
       "GIVEN A's token and B's domain WHEN the auth paths are asked THEN nothing of B is answered and no cookie is set",

@@ -10,7 +10,10 @@ import { kaleyraNotSentCallback, kaleyraStatusCallback } from "../app/receipts/_
 import { refFor } from "../app/receipts/kaleyra-callback";
 import { CALLBACK_SECRET_HEADER, issueCallbackCredentials } from "../app/receipts/receive.server";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
+import { adminDeps } from "../app/admin/deps.server";
+import { loadTestDelivery, TEST_REFERENCE_ID } from "../app/admin/settings.server";
 import { DELIVERY_ERRORS } from "../app/receipts/delivery-errors";
+import { serializeRecord } from "../app/receipts/delivery-state";
 import { makeMessage, makeShop } from "./factories";
 import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
 import { waitFor } from "./helpers/process";
@@ -170,6 +173,26 @@ describe("status callbacks", () => {
     );
     expect(kept?.outcome).toBe("ignored");
     expect((await postCallback(JSON.stringify({ status: "read", pad: "x".repeat(300 * 1024) }))).status).toBe(413);
+  });
+});
+
+describe("the test message's callbacks", () => {
+  it("GIVEN an accepted test message WHEN its delivered and read come THEN Settings shows it read; a callback for an earlier test changes nothing", async () => {
+    await pipeline.db.execute(`UPDATE "Shop" SET "testMessageId" = ?, "testDelivery" = ? WHERE "domain" = ?`, [
+      "k-test-2",
+      serializeRecord({ state: "accepted" }),
+      SHOP,
+    ]);
+    await post(kaleyraStatusCallback({ status: "delivered", timestamp: seconds(31), kaleyraId: "k-test-2", ref: TEST_REFERENCE_ID }));
+    await post(kaleyraStatusCallback({ status: "read", timestamp: seconds(35), kaleyraId: "k-test-2", ref: TEST_REFERENCE_ID }));
+    await post(kaleyraStatusCallback({ status: "failed", timestamp: seconds(36), kaleyraId: "k-test-1", ref: TEST_REFERENCE_ID, errors: [{ code: 131026 }] }));
+    await pipeline.app.inboxSettled();
+    const shown = await loadTestDelivery(adminDeps({ sql: pipeline.db }), SHOP);
+    expect(shown).toMatchObject({ state: "read", label: "Read", failure: null });
+    expect(shown?.times).toEqual([
+      { label: "Delivered", at: at(31) },
+      { label: "Read", at: at(35) },
+    ]);
   });
 });
 

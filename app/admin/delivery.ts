@@ -3,7 +3,7 @@
  * for a failure what happened and what to do, from the table the app acts on. Pure.
  */
 import { ruleFor, type DeliveryError } from "../receipts/delivery-errors";
-import { isFailure, type DeliveryState } from "../receipts/delivery-state";
+import { isFailure, type DeliveryColumns, type DeliveryState } from "../receipts/delivery-state";
 import { DELIVERY_STATE_LABEL } from "./message-states";
 
 export interface ShownDelivery {
@@ -12,15 +12,6 @@ export interface ShownDelivery {
   /** Each reported status with its time (ISO), in the order they happen. */
   times: Array<{ label: string; at: string }>;
   failure: { code: string; explanation: string; fix: string; metaWords: string | null } | null;
-}
-
-interface DeliveryColumns {
-  deliveryState: string | null;
-  whatsappSentAt: Date | null;
-  deliveredAt: Date | null;
-  readAt: Date | null;
-  failedAt: Date | null;
-  failure: string | null;
 }
 
 function storedFailure(text: string | null): DeliveryError | undefined {

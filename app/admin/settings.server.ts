@@ -29,6 +29,8 @@ import { isKeyUnreadable, shopStatus } from "./shop-status.server";
 import { sendingState, type SendingState } from "./sending-state";
 import { REFERENCE_ID_SOURCES, type ReferenceIdSourceName, type TestSendReport } from "./settings-options";
 import { CALLBACK_PATH_PREFIX } from "../receipts/kaleyra-callback";
+import { columnsOf, parseRecord, serializeRecord } from "../receipts/delivery-state";
+import { shownDelivery, type ShownDelivery } from "./delivery";
 
 /** The reference id of test messages: valid for WhatsApp and never an order's id. */
 export const TEST_REFERENCE_ID = "test-message";
@@ -51,6 +53,8 @@ export interface SettingsView {
   apiKeyUnreadable: boolean;
   credentialsVerifiedAt: string | null;
   testMessageSentAt: string | null;
+  /** What Kaleyra's callbacks said of the latest accepted test message, if any came yet. */
+  testDelivery: ShownDelivery | null;
   /** What the worker recorded when Kaleyra refused the settings (sending waits for Resume sending). */
   configErrorDetail: string | null;
   sending: SendingState;
@@ -62,6 +66,16 @@ export { isKeyUnreadable } from "./shop-status.server";
 
 function referenceIdSourceName(value: string): ReferenceIdSourceName {
   return (REFERENCE_ID_SOURCES as readonly string[]).includes(value) ? (value as ReferenceIdSourceName) : "order_id";
+}
+
+function shownTestDelivery(stored: string | null): ShownDelivery | null {
+  const record = parseRecord(stored);
+  return record ? shownDelivery(columnsOf(record)) : null;
+}
+
+/** The latest test message's delivery alone: Settings asks again while it waits for WhatsApp's answer. */
+export async function loadTestDelivery(deps: AdminDeps, shopDomain: string): Promise<ShownDelivery | null> {
+  return shownTestDelivery((await readShop(deps.sql, shopDomain))?.testDelivery ?? null);
 }
 
 export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise<SettingsView> {
@@ -80,6 +94,7 @@ export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise
     apiKeyUnreadable: isKeyUnreadable(shop?.apiKeyCipher ?? null, deps.encryptionKey),
     credentialsVerifiedAt: shop?.credentialsVerifiedAt?.toISOString() ?? null,
     testMessageSentAt: shop?.testMessageSentAt?.toISOString() ?? null,
+    testDelivery: shownTestDelivery(shop?.testDelivery ?? null),
     configErrorDetail: shop?.pausedReason === "config_error" ? (shop.pausedDetail ?? "") : null,
     sending: sendingState(shopStatus(shop, deps.encryptionKey)),
     callbacks: {
@@ -275,7 +290,12 @@ export async function sendTestMessage(
   let resumed = 0;
   if (outcome.kind === "accepted") {
     resumed = await deps.sql.transaction(async (tx) => {
-      const marked = await recordTestSend(tx, used, { credentialsVerifiedAt: now, testMessageSentAt: now }, now);
+      const marked = await recordTestSend(
+        tx,
+        used,
+        { credentialsVerifiedAt: now, testMessageSentAt: now, testMessageId: outcome.messageId, testDelivery: serializeRecord({ state: "accepted" }) },
+        now,
+      );
       if (!marked) return 0;
       // Kaleyra just accepted these credentials: a configuration-error pause no longer holds.
       return (await readShop(tx, shopDomain))?.pausedReason === "config_error" ? resumeShop(tx, shopDomain, now) : 0;
@@ -285,7 +305,8 @@ export async function sendTestMessage(
     // Home's checklist shows the latest test, so a failed one undoes an earlier success;
     // a rejection of the SID or key also withdraws their verification.
     const refused = outcome.kind === "config_error" && outcome.reason === "credentials";
-    await recordTestSend(deps.sql, used, refused ? { credentialsVerifiedAt: null, testMessageSentAt: null } : { testMessageSentAt: null }, now);
+    const cleared = { testMessageSentAt: null, testMessageId: null, testDelivery: null };
+    await recordTestSend(deps.sql, used, refused ? { ...cleared, credentialsVerifiedAt: null } : cleared, now);
   }
 
   const help = testSendHelp(outcomeKey(outcome));

@@ -1,24 +1,14 @@
 import { lockMessage, lockMessageByKaleyraId, skipWaitingTo, updateMessage, type MessageRecord } from "../db/repositories/messages.server";
-import { noteFirstCallback } from "../db/repositories/shops.server";
+import { noteFirstCallback, readTestDelivery, saveTestDelivery } from "../db/repositories/shops.server";
 import type { SqlExecutor } from "../db/sql.server";
 import { MAX_ATTEMPTS, nextAttemptDelayMs } from "../outbox/backoff";
 import { pauseShop } from "../outbox/pause.server";
 import { DAILY_LIMIT_RETRY_MS } from "../outbox/record.server";
 import type { TopicResult } from "../webhooks/types";
 import { config } from "../config.server";
-import { ruleFor, unreachableSkipReason, type DeliveryError } from "./delivery-errors";
-import { applyReceipt, type DeliveryRecord, type DeliveryState } from "./delivery-state";
+import { ruleFor, unreachableSkipReason } from "./delivery-errors";
+import { applyReceipt, columnsOf, parseRecord, recordOfColumns, serializeRecord, type DeliveryRecord } from "./delivery-state";
 import { readStatusCallback, type CallbackReceipt } from "./kaleyra-callback";
-
-function recordOf(message: MessageRecord): DeliveryRecord {
-  const record: DeliveryRecord = { state: (message.deliveryState as DeliveryState | null) ?? "accepted" };
-  if (message.whatsappSentAt) record.sentAt = message.whatsappSentAt;
-  if (message.deliveredAt) record.deliveredAt = message.deliveredAt;
-  if (message.readAt) record.readAt = message.readAt;
-  if (message.failedAt) record.failedAt = message.failedAt;
-  if (message.failure) record.failure = JSON.parse(message.failure) as DeliveryError;
-  return record;
-}
 
 async function findMessage(tx: SqlExecutor, shop: string, receipt: CallbackReceipt): Promise<MessageRecord | undefined> {
   if (receipt.appMessageId) {
@@ -58,6 +48,15 @@ async function skipLaterMessagesTo(tx: SqlExecutor, shop: string, recipient: str
   await skipWaitingTo(tx, shop, recipient, unreachableSkipReason(failedAt, new Date(failedAt.getTime() + hours * 3_600_000)), now);
 }
 
+/** A receipt for the shop's latest test message (Settings shows its delivery), or undefined when it is not for that. */
+async function applyToTestMessage(tx: SqlExecutor, shop: string, receipt: CallbackReceipt, now: Date): Promise<ReceiptOutcome | undefined> {
+  const test = await readTestDelivery(tx, shop);
+  if (!test || test.testMessageId !== receipt.kaleyraMessageId) return undefined;
+  const applied = applyReceipt(parseRecord(test.testDelivery) ?? { state: "accepted" }, receipt);
+  if (applied.changed) await saveTestDelivery(tx, shop, test.testMessageId, serializeRecord(applied.record), now);
+  return { matched: true, requeued: false, words: `${receipt.status}: the test message, ${applied.changed ? "recorded" : "already known"}` };
+}
+
 /** What applying one receipt did: whether it found its message, and in a few words for the inbox's reason. */
 interface ReceiptOutcome {
   matched: boolean;
@@ -67,22 +66,18 @@ interface ReceiptOutcome {
 
 async function applyOne(tx: SqlExecutor, shop: string, receipt: CallbackReceipt, now: Date): Promise<ReceiptOutcome> {
   const message = await findMessage(tx, shop, receipt);
+  if (!message && receipt.kaleyraMessageId) {
+    const test = await applyToTestMessage(tx, shop, receipt, now);
+    if (test) return test;
+  }
   if (!message) {
     const names = [receipt.appMessageId && `ref ${receipt.appMessageId}`, receipt.kaleyraMessageId && `Kaleyra id ${receipt.kaleyraMessageId}`].filter(Boolean);
     return { matched: false, requeued: false, words: `${receipt.status}: no message of this shop has ${names.join(" or ") || "an id in this callback"}` };
   }
-  const applied = applyReceipt(recordOf(message), receipt);
+  const applied = applyReceipt(recordOfColumns(message), receipt);
   if (!applied.changed) return { matched: true, requeued: false, words: `${receipt.status}: already known` };
   const { record } = applied;
-  await updateMessage(tx, message.id, {
-    deliveryState: record.state,
-    whatsappSentAt: record.sentAt ?? null,
-    deliveredAt: record.deliveredAt ?? null,
-    readAt: record.readAt ?? null,
-    failedAt: record.failedAt ?? null,
-    failure: record.failure ? JSON.stringify(record.failure) : null,
-    updatedAt: now,
-  });
+  await updateMessage(tx, message.id, { ...columnsOf(record), updatedAt: now });
   if (!applied.nowFailed) return { matched: true, requeued: false, words: `${receipt.status}: recorded` };
   const action = await actOnFailure(tx, shop, message, record, now);
   return { matched: true, requeued: action === "queued again", words: `${receipt.status} ${record.failure?.code ?? ""}: ${action}` };

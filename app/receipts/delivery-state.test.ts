@@ -1,6 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyReceipt, RECEIPT_STATUSES, type DeliveryRecord, type Receipt, type ReceiptStatus } from "./delivery-state";
+import {
+  applyReceipt,
+  columnsOf,
+  parseRecord,
+  RECEIPT_STATUSES,
+  recordOfColumns,
+  serializeRecord,
+  type DeliveryRecord,
+  type Receipt,
+  type ReceiptStatus,
+} from "./delivery-state";
 
 const ACCEPTED: DeliveryRecord = { state: "accepted" };
 const at = (second: number) => new Date(Date.UTC(2026, 11, 2, 10, 0, second));
@@ -90,5 +100,38 @@ describe("a message's delivery state from its callbacks", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("a record stored", () => {
+  const record: DeliveryRecord = {
+    state: "failed",
+    sentAt: new Date("2026-12-02T10:00:01.000Z"),
+    failedAt: new Date("2026-12-02T10:00:03.000Z"),
+    failure: { code: "131047", title: "Re-engagement message" },
+  };
+
+  it("GIVEN a record WHEN stored in a message's columns and read back THEN it is the same", () => {
+    expect(columnsOf(record)).toEqual({
+      deliveryState: "failed",
+      whatsappSentAt: record.sentAt,
+      deliveredAt: null,
+      readAt: null,
+      failedAt: record.failedAt,
+      failure: '{"code":"131047","title":"Re-engagement message"}',
+    });
+    expect(recordOfColumns(columnsOf(record))).toEqual(record);
+  });
+
+  it("GIVEN a record WHEN stored as one text (the test message's) and read back THEN it is the same; unreadable text is no record", () => {
+    expect(parseRecord(serializeRecord(record))).toEqual(record);
+    expect(parseRecord(serializeRecord({ state: "accepted" }))).toEqual({ state: "accepted" });
+    expect(parseRecord("{")).toBeUndefined();
+    expect(parseRecord(null)).toBeUndefined();
+  });
+
+  it("GIVEN columns of a message Kaleyra never answered, or an unreadable failure THEN accepted, and no failure", () => {
+    const none = { deliveryState: null, whatsappSentAt: null, deliveredAt: null, readAt: null, failedAt: null, failure: "{" };
+    expect(recordOfColumns(none)).toEqual({ state: "accepted" });
   });
 });

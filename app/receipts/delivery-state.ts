@@ -80,3 +80,61 @@ export function applyReceipt(record: DeliveryRecord, receipt: Receipt): Applied 
     next.failure?.code !== record.failure?.code;
   return { record: next, changed, nowFailed: isFailure(next.state) && !isFailure(record.state) && RANK[record.state] < RANK[next.state] };
 }
+
+/** A record as the message table stores it: one column per time, the failure as JSON. */
+export interface DeliveryColumns {
+  deliveryState: string | null;
+  whatsappSentAt: Date | null;
+  deliveredAt: Date | null;
+  readAt: Date | null;
+  failedAt: Date | null;
+  failure: string | null;
+}
+
+export function columnsOf(record: DeliveryRecord): DeliveryColumns {
+  return {
+    deliveryState: record.state,
+    whatsappSentAt: record.sentAt ?? null,
+    deliveredAt: record.deliveredAt ?? null,
+    readAt: record.readAt ?? null,
+    failedAt: record.failedAt ?? null,
+    failure: record.failure ? JSON.stringify(record.failure) : null,
+  };
+}
+
+/** The record stored columns hold; a message Kaleyra never accepted counts as accepted. */
+export function recordOfColumns(columns: DeliveryColumns): DeliveryRecord {
+  const record: DeliveryRecord = { state: (columns.deliveryState as DeliveryState | null) ?? "accepted" };
+  if (columns.whatsappSentAt) record.sentAt = columns.whatsappSentAt;
+  if (columns.deliveredAt) record.deliveredAt = columns.deliveredAt;
+  if (columns.readAt) record.readAt = columns.readAt;
+  if (columns.failedAt) record.failedAt = columns.failedAt;
+  if (columns.failure) {
+    try {
+      record.failure = JSON.parse(columns.failure) as DeliveryError;
+    } catch {
+      // An unreadable failure is shown as "no reason given", never a crash.
+    }
+  }
+  return record;
+}
+
+/** The test message's record in one text column (Shop.testDelivery). */
+export function serializeRecord(record: DeliveryRecord): string {
+  return JSON.stringify(record);
+}
+
+export function parseRecord(text: string | null): DeliveryRecord | undefined {
+  if (!text) return undefined;
+  try {
+    const raw = JSON.parse(text) as Record<string, unknown>;
+    const record: DeliveryRecord = { state: raw.state as DeliveryState };
+    for (const key of ["sentAt", "deliveredAt", "readAt", "failedAt"] as const) {
+      if (typeof raw[key] === "string") record[key] = new Date(raw[key]);
+    }
+    if (raw.failure && typeof raw.failure === "object") record.failure = raw.failure as DeliveryError;
+    return record;
+  } catch {
+    return undefined;
+  }
+}

@@ -27,6 +27,7 @@ import { loadSettings, saveCallbackSettings, saveSettings, sendTestMessage, type
 import { DateTime } from "../components/DateTime";
 import { ResumedBanner, ResumeSendingForm, useRecheck } from "../components/ResumeSending";
 import { useFormErrors } from "../components/useFormErrors";
+import { TestDelivery } from "../components/TestDelivery";
 import { TestSendReportBanner } from "../components/TestSendReport";
 import { useQueuedSave } from "../components/useQueuedSave";
 import { useResetAfterSave } from "../components/useResetAfterSave";
@@ -363,6 +364,11 @@ function TestSend({ settings }: { settings: SettingsView }) {
               </Button>
             </InlineStack>
             {report && <TestSendReportBanner report={report} />}
+            <TestDelivery
+              key={settings.testMessageSentAt ?? "none"}
+              initial={settings.testDelivery}
+              callbacksSet={settings.callbacks.url !== null}
+            />
           </BlockStack>
         </fetcher.Form>
       </Card>

@@ -15,6 +15,7 @@
 import { describe, expect, it } from "vitest";
 import { decryptSecret, encryptSecret } from "../../app/crypto/secrets.server";
 import { testSendHelp } from "../../app/admin/test-send-help";
+import { issueCallbackCredentials } from "../../app/receipts/receive.server";
 import { OUTCOME_HELP } from "../../app/kaleyra/outcome";
 import { DEFAULT_TEMPLATES } from "../../app/templates/defaults";
 import { DELIVERY_ERRORS } from "../../app/receipts/delivery-errors";
@@ -134,9 +135,15 @@ describe("Settings", () => {
     await suite.waitForToast(view, "Settings saved");
   });
 
-  it("GIVEN saved credentials WHEN the merchant sends a test message THEN the sandbox gets it and the page shows WA202 and its meaning", async () => {
+  it("GIVEN saved credentials and delivery updates WHEN the merchant sends a test message THEN the sandbox gets it, the page shows WA202 and its meaning, then that WhatsApp delivered it and the shopper read it", async () => {
     const shop = "test-send-ok.myshopify.com";
     await makeShop(suite.pipeline.db, shop);
+    const { token, secret } = await issueCallbackCredentials(suite.pipeline.db, shop, new Date());
+    suite.pipeline.sandbox.setCallbackProfile(ACCOUNT.sid, {
+      url: `${suite.pipeline.app.url}/kaleyra/callbacks/${token}`,
+      headers: { "X-Callback-Secret": secret },
+      delaysMs: { sent: 300, delivered: 600, read: 900 },
+    });
     const view = await merchant(shop);
     await view.open("/app/settings");
     const { page } = view;
@@ -153,6 +160,14 @@ describe("Settings", () => {
     expect(row?.credentialsVerifiedAt).not.toBeNull();
     expect(row?.testMessageSentAt).not.toBeNull();
     await page.getByText("Credentials verified").waitFor();
+
+    // Kaleyra's callbacks come a moment later; the page asks for them without a reload.
+    try {
+      await page.getByText("Delivery of this test: Read").waitFor({ timeout: 30_000 });
+      await page.getByTestId("test-delivery").getByText(/^Delivered /).waitFor();
+    } finally {
+      suite.pipeline.sandbox.setCallbackProfile(ACCOUNT.sid, undefined);
+    }
   });
 
   it("GIVEN a wrong API key WHEN the merchant sends a test message THEN the page shows RBC001, what it means and what to do", async () => {

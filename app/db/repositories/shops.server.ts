@@ -117,7 +117,7 @@ export interface ShopCredentials {
 export async function recordTestSend(
   tx: SqlExecutor,
   used: ShopCredentials,
-  values: Pick<Updateable<Shop>, "credentialsVerifiedAt" | "testMessageSentAt">,
+  values: Pick<Updateable<Shop>, "credentialsVerifiedAt" | "testMessageSentAt" | "testMessageId" | "testDelivery">,
   now: Date,
 ): Promise<boolean> {
   const result = await queries(tx)
@@ -130,6 +130,22 @@ export async function recordTestSend(
     .where("businessNumber", "=", used.businessNumber)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** The shop's latest accepted test message: Kaleyra's id and what its callbacks said (JSON). */
+export async function readTestDelivery(db: SqlExecutor, domain: string): Promise<{ testMessageId: string; testDelivery: string | null } | undefined> {
+  const row = await queries(db).selectFrom("Shop").select(["testMessageId", "testDelivery"]).where("domain", "=", domain).executeTakeFirst();
+  return row?.testMessageId ? { testMessageId: row.testMessageId, testDelivery: row.testDelivery } : undefined;
+}
+
+/** Records what the test message's callbacks said, unless a newer test replaced it meanwhile. */
+export async function saveTestDelivery(db: SqlExecutor, domain: string, testMessageId: string, testDelivery: string, now: Date): Promise<void> {
+  await queries(db)
+    .updateTable("Shop")
+    .set({ testDelivery, updatedAt: now })
+    .where("domain", "=", domain)
+    .where("testMessageId", "=", testMessageId)
+    .execute();
 }
 
 /** Why sending stops: every pause column at once, or all of them cleared (`null`). */

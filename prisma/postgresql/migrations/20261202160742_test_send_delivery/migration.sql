@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Shop" ADD COLUMN     "testDelivery" TEXT,
+ADD COLUMN     "testMessageId" TEXT;
+
