@@ -11,6 +11,7 @@ import { refFor } from "../app/receipts/kaleyra-callback";
 import { CALLBACK_SECRET_HEADER, issueCallbackCredentials } from "../app/receipts/receive.server";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
 import { adminDeps } from "../app/admin/deps.server";
+import { shownDelivery } from "../app/admin/delivery";
 import { loadTestDelivery, TEST_REFERENCE_ID } from "../app/admin/settings.server";
 import { DELIVERY_ERRORS } from "../app/receipts/delivery-errors";
 import { serializeRecord } from "../app/receipts/delivery-state";
@@ -293,6 +294,31 @@ describe("what the app does with Meta's failures", () => {
     expect((await deliveryOf(message.id)).state).toBe("paused");
     const [shop] = await pipeline.db.query<{ pausedReason: string | null }>(`SELECT "pausedReason" FROM "Shop" WHERE "domain" = ?`, [SHOP]);
     expect(shop?.pausedReason).toBe("daily_limit");
+    await pipeline.db.execute(`UPDATE "Shop" SET "pausedReason" = NULL, "pausedCode" = NULL, "pausedDetail" = NULL, "pausedAt" = NULL, "resumeAt" = NULL WHERE "domain" = ?`, [SHOP]);
+  });
+});
+
+describe("every code of the table, and one it does not know", () => {
+  /** What each action leaves the message as (and the shop: WAV2101 pauses it). */
+  const STATE_AFTER = { failed: "failed", retry: "queued", skip_recipient: "failed", pause_shop: "paused" } as const;
+  const cases = [
+    ...Object.entries(DELIVERY_ERRORS).map(([code, rule]) => ({ code, state: STATE_AFTER[rule.action], explanation: rule.explanation })),
+    { code: "131099", state: "failed", explanation: "WhatsApp did not deliver it: Something new. Meta changed a rule" },
+  ];
+
+  it.each(cases)("GIVEN a failure with $code WHEN it comes THEN the message is $state, with the table's explanation", async ({ code, state, explanation }) => {
+    const message = await sentMessage();
+    const body = /^\d+$/.test(code)
+      ? kaleyraStatusCallback({ status: "failed", ref: refFor(message.id), errors: [{ code: Number(code), title: "Something new", message: "Meta changed a rule" }] })
+      : kaleyraNotSentCallback({ ref: refFor(message.id), code });
+    await post(body);
+    await pipeline.app.inboxSettled();
+    const row = await deliveryOf(message.id);
+    expect(row.state).toBe(state);
+    expect(JSON.parse(row.failure ?? "{}")).toMatchObject({ code });
+    const shown = shownDelivery({ ...row, whatsappSentAt: null, deliveredAt: null, readAt: null, failedAt: null });
+    expect(shown?.failure?.explanation).toBe(explanation);
+    // The daily-limit pause is the shop's: lifted again for the next case.
     await pipeline.db.execute(`UPDATE "Shop" SET "pausedReason" = NULL, "pausedCode" = NULL, "pausedDetail" = NULL, "pausedAt" = NULL, "resumeAt" = NULL WHERE "domain" = ?`, [SHOP]);
   });
 });
