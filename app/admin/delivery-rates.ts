@@ -4,7 +4,7 @@
  * (a setup problem the merchant should hear about at once, e.g. 131047 for every shopper).
  * Pure: the counts and the latest outcomes come from the message table.
  */
-import { ruleFor, type DeliveryError } from "../receipts/delivery-errors";
+import { parseFailure, ruleFor, type DeliveryError } from "../receipts/delivery-errors";
 
 export interface DeliveryRates {
   /** Messages WhatsApp (or Kaleyra) answered for: delivered, read, failed or not sent. */
@@ -53,15 +53,6 @@ export interface FailureSpike {
   fix: string;
 }
 
-function parsedFailure(text: string | null): DeliveryError | undefined {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as DeliveryError;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A spike: more than half of the latest answered messages (newest first, at most
  * SPIKE_WINDOW) failed, and at least SPIKE_MIN_FAILURES did, so one unlucky message among
@@ -73,7 +64,7 @@ export function failureSpike(latest: ReadonlyArray<{ deliveryState: string; fail
   if (failures.length < SPIKE_MIN_FAILURES || failures.length * 2 <= window.length) return null;
   const byCode = new Map<string, { n: number; error: DeliveryError | undefined }>();
   for (const message of failures) {
-    const error = parsedFailure(message.failure);
+    const error = parseFailure(message.failure);
     const key = error?.code ?? "";
     const seen = byCode.get(key);
     byCode.set(key, { n: (seen?.n ?? 0) + 1, error: seen?.error ?? error });

@@ -2,7 +2,7 @@
  * A message's delivery as the log shows it: the state in words, the time of each status, and
  * for a failure what happened and what to do, from the table the app acts on. Pure.
  */
-import { ruleFor, type DeliveryError } from "../receipts/delivery-errors";
+import { parseFailure, ruleFor } from "../receipts/delivery-errors";
 import { isFailure, type DeliveryColumns, type DeliveryState } from "../receipts/delivery-state";
 import { DELIVERY_STATE_LABEL } from "./message-states";
 
@@ -14,19 +14,10 @@ export interface ShownDelivery {
   failure: { code: string; explanation: string; fix: string; metaWords: string | null } | null;
 }
 
-function storedFailure(text: string | null): DeliveryError | undefined {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as DeliveryError;
-  } catch {
-    return undefined;
-  }
-}
-
 export function shownDelivery(row: DeliveryColumns): ShownDelivery | null {
   if (!row.deliveryState) return null;
   const state = row.deliveryState as DeliveryState;
-  const failure = storedFailure(row.failure);
+  const failure = parseFailure(row.failure);
   const times = (
     [
       ["Sent to WhatsApp", row.whatsappSentAt],

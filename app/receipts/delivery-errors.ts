@@ -116,6 +116,16 @@ export interface DeliveryError {
   details?: string;
 }
 
+/** A failure as stored (JSON), or undefined when there is none or it cannot be read. */
+export function parseFailure(text: string | null): DeliveryError | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as DeliveryError;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The rule for a failure: from the table, or Meta's own words for a code it does not know. */
 export function ruleFor(error: DeliveryError | undefined): DeliveryErrorRule {
   const known = error ? DELIVERY_ERRORS[error.code] : undefined;

@@ -11,7 +11,7 @@
  * 3. The failure kept is the earliest reported (the smaller code on a tie), for the same reason.
  * 4. A receipt that changes nothing (a duplicate) says so: nothing is written for it.
  */
-import type { DeliveryError } from "./delivery-errors";
+import { parseFailure, type DeliveryError } from "./delivery-errors";
 
 export const RECEIPT_STATUSES = ["sent", "failed", "not_sent", "delivered", "read"] as const;
 export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
@@ -109,13 +109,9 @@ export function recordOfColumns(columns: DeliveryColumns): DeliveryRecord {
   if (columns.deliveredAt) record.deliveredAt = columns.deliveredAt;
   if (columns.readAt) record.readAt = columns.readAt;
   if (columns.failedAt) record.failedAt = columns.failedAt;
-  if (columns.failure) {
-    try {
-      record.failure = JSON.parse(columns.failure) as DeliveryError;
-    } catch {
-      // An unreadable failure is shown as "no reason given", never a crash.
-    }
-  }
+  // An unreadable failure is shown as "no reason given", never a crash.
+  const failure = parseFailure(columns.failure);
+  if (failure) record.failure = failure;
   return record;
 }
 

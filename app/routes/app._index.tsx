@@ -103,22 +103,21 @@ function Delivery({ delivery, callbacksArrive, days }: { delivery: DeliveryRates
         ) : (
           <>
             <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
-              <BlockStack gap="100">
-                <Text as="p" tone="subdued">
-                  Delivered
-                </Text>
-                <Text as="p" variant="heading2xl">
-                  <span data-testid="rate-delivered">{shown(delivery.deliveredPercent)}</span>
-                </Text>
-              </BlockStack>
-              <BlockStack gap="100">
-                <Text as="p" tone="subdued">
-                  Read
-                </Text>
-                <Text as="p" variant="heading2xl">
-                  <span data-testid="rate-read">{shown(delivery.readPercent)}</span>
-                </Text>
-              </BlockStack>
+              {(
+                [
+                  ["Delivered", "rate-delivered", delivery.deliveredPercent],
+                  ["Read", "rate-read", delivery.readPercent],
+                ] as const
+              ).map(([label, testId, percent]) => (
+                <BlockStack gap="100" key={testId}>
+                  <Text as="p" tone="subdued">
+                    {label}
+                  </Text>
+                  <Text as="p" variant="heading2xl">
+                    <span data-testid={testId}>{shown(percent)}</span>
+                  </Text>
+                </BlockStack>
+              ))}
             </InlineGrid>
             <Text as="p" tone="subdued">
               <span data-testid="rate-basis">
