@@ -3,7 +3,7 @@ import { config } from "../config.server";
 import { decryptSecret, encryptSecret } from "../crypto/secrets.server";
 import { arrivalOrderedId } from "../db/ids";
 import { findShopByCallbackToken, saveCallbackCredentials } from "../db/repositories/shops.server";
-import { keepDelivery } from "../db/repositories/webhook-events.server";
+import { keepShopDelivery } from "../db/repositories/webhook-events.server";
 import { sql } from "../db/sql-instance.server";
 import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
 import { logger } from "../logger.server";
@@ -119,27 +119,25 @@ export async function answerStatusCallback(token: string, header: HeaderLookup, 
   const hash = createHash("sha256").update(rawBytes).digest("hex");
   const malformed = body === undefined ? "the callback body is not valid JSON" : undefined;
   try {
-    const kept = await keepDelivery(db, {
-      event: {
-        id: arrivalOrderedId(now.getTime()),
-        shopDomain: shop.domain,
-        source: "kaleyra",
-        // The same body twice is the same callback: Kaleyra sends some twice.
-        eventKey: `callback:${hash}`,
-        webhookId: `callback:${shop.domain}:${hash}`,
-        topic: STATUS_CALLBACK_TOPIC,
-        lane: laneOf(body),
-        receivedAt: now,
-        outcome: malformed ? "ignored" : "received",
-        reason: malformed ?? null,
-        body: malformed ? null : rawBody,
-        processedAt: malformed ? now : null,
-      },
-      body: { hash, topic: STATUS_CALLBACK_TOPIC },
+    // No body claim (WebhookBody): the URL token and the secret bind a callback to its shop.
+    const kept = await keepShopDelivery(db, {
+      id: arrivalOrderedId(now.getTime()),
+      shopDomain: shop.domain,
+      source: "kaleyra",
+      // The same body twice is the same callback: Kaleyra sends some twice.
+      eventKey: `callback:${hash}`,
+      webhookId: `callback:${shop.domain}:${hash}`,
+      topic: STATUS_CALLBACK_TOPIC,
+      lane: laneOf(body),
+      receivedAt: now,
+      outcome: malformed ? "ignored" : "received",
+      reason: malformed ?? null,
+      body: malformed ? null : rawBody,
+      processedAt: malformed ? now : null,
     });
     if (kept === "kept" && !malformed) announceInboxDeliveries(db, log);
     log.debug({ shop: shop.domain, kept }, "status callback kept");
-    return kept === "replay" ? 401 : 200;
+    return 200;
   } catch (error) {
     log.error({ err: error, shop: shop.domain }, "status callback not stored; Kaleyra will retry");
     return 503;

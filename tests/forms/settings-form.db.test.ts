@@ -451,10 +451,14 @@ describe("the test-send form", () => {
     const result = await post([["intent", "test"], ["to", SCRIPT], ["to", "+91 98123-45678"]]);
     expect(result.body).toMatchObject({ intent: "test", ok: true, report: { ok: true } });
     expect(sandbox.received).toHaveLength(1);
-    const { credentialsVerifiedAt, testMessageSentAt, updatedAt, ...rest } = result.after.shop ?? {};
-    const { credentialsVerifiedAt: _v, testMessageSentAt: _t, updatedAt: _u, ...restBefore } = result.before.shop ?? {};
+    const { credentialsVerifiedAt, testMessageSentAt, testMessageId, testDelivery, updatedAt, ...rest } = result.after.shop ?? {};
+    const { credentialsVerifiedAt: _v, testMessageSentAt: _t, testMessageId: _i, testDelivery: _d, updatedAt: _u, ...restBefore } =
+      result.before.shop ?? {};
     expect(rest).toStrictEqual(restBefore);
     expect([credentialsVerifiedAt, testMessageSentAt, updatedAt].every((value) => value instanceof Date)).toBe(true);
+    // The test's own record, for its delivery updates: Kaleyra's id and "accepted".
+    expect(testMessageId).toBe(sandbox.received[0]?.messageId);
+    expect(JSON.parse(String(testDelivery))).toEqual({ state: "accepted" });
   });
 });
 

@@ -26,6 +26,16 @@ export interface DeliveryToKeep {
 export type KeepResult = "kept" | "duplicate" | "replay";
 
 /**
+ * Keeps a delivery that has no body to bind to a shop and topic: a Kaleyra callback, whose
+ * URL token and secret already name its one shop, and whose event key is its body's hash.
+ * One insert, durable once it resolves.
+ */
+export async function keepShopDelivery(db: SqlDatabase, event: DeliveryToKeep["event"]): Promise<Exclude<KeepResult, "replay">> {
+  const inserted = await db.transaction((tx) => insertUnlessKeyTaken(tx, "WebhookEvent", event, ["shopDomain", "eventKey"]), { durable: true });
+  return inserted ? "kept" : "duplicate";
+}
+
+/**
  * Keeps a delivery in the inbox unless it is a replay: its webhook id already delivered for
  * another shop, or its body already claimed for another shop or topic (claimBody). Nothing
  * is written for a replay. Durable once it resolves.
