@@ -100,7 +100,8 @@ describe("a decision that throws", () => {
     expect(again.stdout).toContain("inbox:replay: 0 failed deliveries put back in the inbox");
     await pipeline.settle();
     expect(pipeline.statusesFor(bad.id)).toEqual(["processing", "cancelled"]);
-  });
+    // Two starts of the command (npm, then tsx) and a 30 s wait: on a loaded machine over 20 s.
+  }, 120_000);
 
   it("GIVEN no --failed WHEN the command runs THEN it explains itself and changes nothing", async () => {
     await expect(
