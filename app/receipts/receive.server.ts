@@ -31,6 +31,18 @@ function shopOfToken(db: SqlDatabase, token: string): Promise<CallbackShop> {
   return cache.get(token);
 }
 
+const secrets = new Map<string, string>();
+
+/** A stored secret decrypted, remembered by its cipher text (each one is a fresh encryption); throws if unreadable. */
+function callbackSecret(cipher: string): string {
+  const known = secrets.get(cipher);
+  if (known !== undefined) return known;
+  const plain = decryptSecret(cipher, config().ENCRYPTION_KEY);
+  secrets.set(cipher, plain);
+  if (secrets.size > MAX_CACHED_SHOPS) secrets.delete(secrets.keys().next().value!);
+  return plain;
+}
+
 /** The header Kaleyra's callback profile sends the shop's secret in (a custom static header). */
 export const CALLBACK_SECRET_HEADER = "x-callback-secret";
 
@@ -96,7 +108,7 @@ export async function answerStatusCallback(token: string, header: HeaderLookup, 
   }
   let stored = "";
   try {
-    if (shop) stored = decryptSecret(shop.callbackSecretCipher, config().ENCRYPTION_KEY);
+    if (shop) stored = callbackSecret(shop.callbackSecretCipher);
   } catch (error) {
     // The key that wrote it left ENCRYPTION_KEY: refuse (Kaleyra retries) until it is back
     // or the merchant sets a new secret.

@@ -31,7 +31,9 @@ export type KeepResult = "kept" | "duplicate" | "replay";
  * One insert, durable once it resolves.
  */
 export async function keepShopDelivery(db: SqlDatabase, event: DeliveryToKeep["event"]): Promise<Exclude<KeepResult, "replay">> {
-  const inserted = await db.transaction((tx) => insertUnlessKeyTaken(tx, "WebhookEvent", event, ["shopDomain", "eventKey"]), { durable: true });
+  const insert = (executor: SqlExecutor) => insertUnlessKeyTaken(executor, "WebhookEvent", event, ["shopDomain", "eventKey"]);
+  // PostgreSQL commits a lone statement durably, in one round trip (BEGIN/COMMIT would be three).
+  const inserted = db.provider === "postgresql" ? await insert(db) : await db.transaction(insert, { durable: true });
   return inserted ? "kept" : "duplicate";
 }
 
