@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readStatusCallback } from "../app/receipts/kaleyra-callback";
 import { planCallbacks, type AcceptedMessage } from "./callbacks";
+import { controlClient } from "./control-client";
 import { startKaleyraSandbox, type KaleyraSandbox } from "./kaleyra-sandbox";
 
 const ACCOUNT = { sid: "HXSBX0002IN", apiKey: "SandboxKey0000000000000000000002", numbers: ["+919876543210"] };
@@ -92,14 +93,7 @@ describe("the sandbox posts status callbacks like Kaleyra", () => {
     await new Promise((resolve) => receiver.close(resolve));
   });
 
-  const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sandbox.url}/__sandbox/${path}`, {
-      method,
-      headers: { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-  };
+  const control = controlClient(() => sandbox.url);
 
   async function send(to = "+919812345678", ref = "msg:1"): Promise<string> {
     const res = await fetch(`${sandbox.url}/v2/${ACCOUNT.sid}/whatsapp/${encodeURIComponent(ACCOUNT.numbers[0]!)}/messages`, {

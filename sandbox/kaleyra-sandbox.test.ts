@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import seed from "../app/kaleyra/__fixtures__/seed-responses.json";
 import { atLimit, SCRIPT_SAMPLES, type ScriptName } from "../app/kaleyra/__fixtures__/scripts";
+import { controlClient } from "./control-client";
 import { startKaleyraSandbox, type KaleyraSandbox } from "./kaleyra-sandbox";
 
 const ACCOUNT = { sid: "HXSBX0001IN", apiKey: "SandboxKey0000000000000000000001", numbers: ["+919876543210"] };
@@ -47,14 +48,7 @@ async function post(
   return { status: res.status, text: await res.text(), headers: res.headers };
 }
 
-const control = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${sandbox.url}/__sandbox/${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-};
+const control = controlClient(() => sandbox.url);
 
 describe("Given a valid order_status request", () => {
   it("When posted, Then 202 with the seed's WA202 body and a fresh message id each time", async () => {
