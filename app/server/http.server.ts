@@ -151,13 +151,19 @@ async function boundedBody(req: ExpressRequest, res: ExpressResponse, logger: Lo
   logger.warn({ path: req.path, method: req.method, limit, length: req.headers["content-length"] }, "request body over the size limit");
   // Closing at once while the client still sends would reset the connection, and most
   // clients then lose the answer: what follows the answer is discarded (never kept), up to
-  // LINGER_BYTES, then the connection is cut. A body that never ends meets requestTimeout.
+  // LINGER_BYTES; then reading stops (the client's writes wait) and the connection is cut
+  // LINGER_MS later. Cutting it at once lost the answer for a client slow to read it: a reset
+  // drops what its side had received and not yet read. A body that never ends meets requestTimeout.
   res.once("finish", () => {
     let discarded = 0;
-    req.on("data", (chunk: Buffer) => {
+    const discard = (chunk: Buffer) => {
       discarded += chunk.length;
-      if (discarded > LINGER_BYTES) req.socket.destroy();
-    });
+      if (discarded <= LINGER_BYTES) return;
+      req.off("data", discard);
+      req.pause();
+      setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+    };
+    req.on("data", discard);
     req.resume();
   });
   res.status(413).type("text/plain").send("Payload Too Large");
@@ -166,6 +172,8 @@ async function boundedBody(req: ExpressRequest, res: ExpressResponse, logger: Lo
 
 /** What the server discards after a 413 before it cuts the connection. */
 const LINGER_BYTES = 8 * 1024 * 1024;
+/** How long the client then has to read the answer before the connection is cut. */
+const LINGER_MS = 2_000;
 
 /** The webhook routes' URL paths: resource routes under /webhooks/ with an action and no parameters. */
 export function webhookPaths(build: ServerBuild): Set<string> {
