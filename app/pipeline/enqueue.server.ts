@@ -22,9 +22,8 @@ export interface EnqueueResult {
 async function unreachable(tx: SqlExecutor, shop: string, recipient: string, now: Date): Promise<string | null> {
   const hours = config().UNREACHABLE_SKIP_HOURS;
   if (hours === 0) return null;
-  const windowMs = hours * 3_600_000;
-  const failedAt = await lastFailureTo(tx, shop, recipient, SKIP_RECIPIENT_CODES, new Date(now.getTime() - windowMs));
-  return failedAt ? unreachableSkipReason(failedAt, new Date(failedAt.getTime() + windowMs)) : null;
+  const failedAt = await lastFailureTo(tx, shop, recipient, SKIP_RECIPIENT_CODES, new Date(now.getTime() - hours * 3_600_000));
+  return failedAt ? unreachableSkipReason(failedAt, hours) : null;
 }
 
 /**

@@ -45,7 +45,7 @@ async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecor
 async function skipLaterMessagesTo(tx: SqlExecutor, shop: string, recipient: string, failedAt: Date, now: Date): Promise<void> {
   const hours = config().UNREACHABLE_SKIP_HOURS;
   if (hours === 0) return;
-  await skipWaitingTo(tx, shop, recipient, unreachableSkipReason(failedAt, new Date(failedAt.getTime() + hours * 3_600_000)), now);
+  await skipWaitingTo(tx, shop, recipient, unreachableSkipReason(failedAt, hours), now);
 }
 
 /** A receipt for the shop's latest test message (Settings shows its delivery), or undefined when it is not for that. */

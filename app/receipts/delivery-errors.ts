@@ -148,7 +148,8 @@ export const SKIP_RECIPIENT_CODES: readonly string[] = Object.entries(DELIVERY_E
 
 const day = (at: Date) => at.toISOString().slice(0, 10);
 
-/** Why a message to a number WhatsApp could not reach is skipped, and until when. */
-export function unreachableSkipReason(failedAt: Date, until: Date): string {
+/** Why a message to a number WhatsApp could not reach (at `failedAt`) is skipped, and until when (`hours` later). */
+export function unreachableSkipReason(failedAt: Date, hours: number): string {
+  const until = new Date(failedAt.getTime() + hours * 3_600_000);
   return `WhatsApp could not deliver to this number on ${day(failedAt)} (error 131026: not on WhatsApp, or too old a WhatsApp version); messages to it are skipped until ${day(until)}`;
 }
