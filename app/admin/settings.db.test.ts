@@ -261,12 +261,12 @@ describe("sendTestMessage", () => {
   it("GIVEN the credentials changed while the test was out WHEN Kaleyra accepts THEN the new credentials are not marked verified", async () => {
     await makeAdminShop(t.deps, shop);
     const racing: KaleyraClient = {
-      async sendOrderStatus(creds, message) {
+      async send(creds, message) {
         await t.prisma.shop.update({
           where: { domain: shop },
           data: { apiKeyCipher: encryptSecret("Anew-key-1111", TEST_ENCRYPTION_KEY) },
         });
-        return kaleyra.sendOrderStatus(creds, message);
+        return kaleyra.send(creds, message);
       },
       close: async () => {},
     };

@@ -263,7 +263,7 @@ export async function sendTestMessage(
   const client = kaleyra ?? createKaleyraClient({ baseUrlOverride: config().KALEYRA_BASE_URL });
   let outcome;
   try {
-    ({ outcome } = await client.sendOrderStatus(
+    ({ outcome } = await client.send(
       { sid: shop.kaleyraSid, apiKey, businessNumber: shop.businessNumber, pod: shop.pod },
       {
         to: parsed.data.to,

@@ -1,8 +1,8 @@
 /**
- * Sends order_status messages to Kaleyra over a pooled keep-alive connection and turns
+ * Sends messages (the seed's order_status, templates, texts) to Kaleyra over a pooled keep-alive connection and turns
  * every ending (answer, network failure, timeout, bad input) into a `KaleyraOutcome`.
  *
- * `sendOrderStatus` never throws and never retries: the worker decides from the outcome.
+ * `send` never throws and never retries: the worker decides from the outcome.
  * Invalid input comes back as `{ kind: "invalid" }` without any request being made.
  * The API key is only ever placed in the request header: results, log lines and error
  * texts are scrubbed of it in case a server or library echoes it back.
@@ -12,13 +12,8 @@ import { logger as rootLogger, type Logger } from "../logger.server";
 import { KALEYRA_DEADLINE_MS } from "./deadline";
 import { classifyNetworkError, classifyResponse, explainOutcome, outcomeKey, type KaleyraOutcome } from "./outcome";
 import { kaleyraBaseUrl } from "./pods";
-import {
-  checkOrderStatusInput,
-  renderOrderStatusRequest,
-  type KaleyraCredentialsInput,
-  type OrderStatusMessageInput,
-  type OrderStatusRequestBody,
-} from "./request";
+import { prepareRequest, type KaleyraRequestBody, type MessageContent } from "./forms";
+import type { KaleyraCredentialsInput } from "./request";
 import { encodedForms } from "./secret-forms";
 
 export interface KaleyraClientOptions {
@@ -35,7 +30,7 @@ export interface SentRequest {
   url: string;
   /** As sent, with the api-key value masked. */
   headers: Record<string, string>;
-  body: OrderStatusRequestBody;
+  body: KaleyraRequestBody;
 }
 
 export interface SendResult {
@@ -48,7 +43,8 @@ export interface SendResult {
 export interface KaleyraClient {
   /** The most one send may take; the worker keeps that much of a lease in hand before sending. */
   readonly timeoutMs?: number;
-  sendOrderStatus(creds: KaleyraCredentialsInput, message: OrderStatusMessageInput): Promise<SendResult>;
+  /** Any form: the seed's interactive message, a template or a text (./forms.ts). */
+  send(creds: KaleyraCredentialsInput, message: MessageContent): Promise<SendResult>;
   close(): Promise<void>;
 }
 
@@ -84,7 +80,7 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
   const log = (options.logger ?? rootLogger).child({ module: "kaleyra" });
   const agent = new Agent({ connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
 
-  async function send(creds: KaleyraCredentialsInput, message: OrderStatusMessageInput): Promise<SendResult> {
+  async function send(creds: KaleyraCredentialsInput, message: MessageContent): Promise<SendResult> {
     const started = performance.now();
     const apiKey = typeof creds?.apiKey === "string" ? creds.apiKey : "";
     const elapsed = () => Math.round(performance.now() - started);
@@ -101,7 +97,8 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
         detail: "detail" in o ? o.detail : undefined,
         sid: typeof creds?.sid === "string" ? scrub(creds.sid, apiKey) : undefined,
         to: typeof message?.to === "string" ? maskPhone(message.to) : undefined,
-        referenceId: typeof message?.referenceId === "string" ? scrub(message.referenceId, apiKey) : undefined,
+        form: message?.form ?? "interactive",
+        referenceId: message && "referenceId" in message && typeof message.referenceId === "string" ? scrub(message.referenceId, apiKey) : undefined,
         durationMs: result.durationMs,
       };
       if (o.kind === "accepted") log.debug(line, "kaleyra send accepted");
@@ -109,7 +106,7 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
       return result;
     };
 
-    const checked = checkOrderStatusInput(creds, message);
+    const checked = prepareRequest(creds, message, { baseUrl: baseUrlOverride });
     if (!checked.ok) {
       const detail = checked.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
       return finish({ kind: "invalid", issues: checked.issues, detail }, null);
@@ -123,7 +120,7 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
       controller.abort();
     }, timeoutMs);
     try {
-      const req = renderOrderStatusRequest(checked.creds, checked.message, { baseUrl: baseUrlOverride });
+      const req = checked.request;
       sent = { url: req.url, headers: { ...req.headers, "api-key": REDACTED }, body: req.body };
       const res = await undiciRequest(req.url, {
         method: "POST",
@@ -150,17 +147,19 @@ export function createKaleyraClient(options: KaleyraClientOptions = {}): Kaleyra
     }
   }
 
+  async function sendSafely(creds: KaleyraCredentialsInput, message: MessageContent): Promise<SendResult> {
+    try {
+      return await send(creds, message);
+    } catch (err) {
+      // Only a bug (or a logger failure) lands here; still hand back an outcome, scrubbed.
+      const apiKey = typeof creds?.apiKey === "string" ? creds.apiKey : "";
+      return scrub({ outcome: classifyNetworkError(err), request: null, durationMs: 0 }, apiKey);
+    }
+  }
+
   return {
     timeoutMs,
-    async sendOrderStatus(creds, message) {
-      try {
-        return await send(creds, message);
-      } catch (err) {
-        // Only a bug (or a logger failure) lands here; still hand back an outcome, scrubbed.
-        const apiKey = typeof creds?.apiKey === "string" ? creds.apiKey : "";
-        return scrub({ outcome: classifyNetworkError(err), request: null, durationMs: 0 }, apiKey);
-      }
-    },
+    send: sendSafely,
     close: () => agent.close(),
   };
 }

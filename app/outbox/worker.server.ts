@@ -129,7 +129,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   const sender = createSender(
     {
       ...sqlSenderPorts(db, id, options.retryDelay),
-      send: (creds, content) => kaleyra.sendOrderStatus(creds, content),
+      send: (creds, content) => kaleyra.send(creds, content),
       forgetShop,
       nowMs: clock.nowMs,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -108,9 +108,9 @@ async function runChild(options: WorkerProcessOptions): Promise<void> {
   const kaleyra: KaleyraClient = {
     timeoutMs: client.timeoutMs,
     close: () => client.close(),
-    sendOrderStatus(creds, message) {
-      process.stdout.write(`${JSON.stringify({ sent: message.referenceId, at: Date.now() })}\n`);
-      return client.sendOrderStatus(creds, message);
+    send(creds, message) {
+      process.stdout.write(`${JSON.stringify({ sent: "referenceId" in message ? message.referenceId : message.to, at: Date.now() })}\n`);
+      return client.send(creds, message);
     },
   };
   const worker = startDeliveryWorker({

@@ -67,8 +67,8 @@ export async function startFaultRig(
       let timedOut = 0;
       const kaleyra: KaleyraClient = {
         timeoutMs: client.timeoutMs,
-        async sendOrderStatus(creds, message) {
-          const result = await client.sendOrderStatus(creds, message);
+        async send(creds, message) {
+          const result = await client.send(creds, message);
           if (result.outcome.kind === "retry" && result.outcome.reason === "timeout") timedOut += 1;
           return result;
         },
