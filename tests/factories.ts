@@ -5,7 +5,7 @@
  * passes in, on either engine.
  */
 import { randomUUID } from "node:crypto";
-import type { Message, Shop, Template } from "@prisma/client";
+import type { Message, Shop, Template, WhatsAppTemplate } from "@prisma/client";
 import { encryptSecret, lastFour } from "../app/crypto/secrets.server";
 import type { SqlExecutor } from "../app/db/sql.server";
 import { applyOrder, type OrderKnowledge } from "../app/orders/knowledge";
@@ -58,6 +58,9 @@ export async function makeShop(db: SqlExecutor, domain: string, overrides: ShopO
     businessNumber: ACCOUNT.number,
     sendProcessingOnCreate: true,
     referenceIdSource: "order_id",
+    // The seed's message always, as before message forms: tests of templates and the window
+    // set "auto" (the column's default for real shops).
+    messageForm: "interactive",
     createdAt: now,
     updatedAt: now,
     ...columns,
@@ -114,6 +117,32 @@ export async function makeTemplate(db: SqlExecutor, shopDomain: string, status: 
     updatedAt: new Date(),
     ...overrides,
   });
+}
+
+export type WhatsAppTemplateOverrides = Partial<Omit<WhatsAppTemplate, "shopDomain">>;
+
+/**
+ * An approved utility template for `shipped` in English, as a merchant maps it: the
+ * shopper's first name, the order name and the tracking link's number on the button.
+ * Returns its id.
+ */
+export async function makeWhatsAppTemplate(db: SqlExecutor, shopDomain: string, overrides: WhatsAppTemplateOverrides = {}): Promise<string> {
+  const id = overrides.id ?? randomUUID();
+  await insertRow(db, "WhatsAppTemplate", {
+    id,
+    shopDomain,
+    kind: "utility",
+    status: "shipped",
+    language: "en",
+    name: "order_shipped",
+    body: "Hi {{1}}, your order {{2}} has shipped.",
+    bodyParams: JSON.stringify(["customer_first_name", "order_name"]),
+    headerParam: null,
+    buttonParam: null,
+    updatedAt: new Date(),
+    ...overrides,
+  });
+  return id;
 }
 
 /**
