@@ -22,6 +22,10 @@ export const callbackProfileSchema = z.strictObject({
 });
 export type CallbackProfile = z.infer<typeof callbackProfileSchema>;
 
+/** A number's "Incoming URL": where the shoppers' own messages are posted, with the same authentication. */
+export const incomingProfileSchema = callbackProfileSchema.omit({ delaysMs: true });
+export type IncomingProfile = z.infer<typeof incomingProfileSchema>;
+
 const failureSchema = z.strictObject({
   /** Meta's code (131047, 131026, …) or Kaleyra's not-sent code (WAV2101). */
   code: z.union([z.number().int(), z.string().min(1)]),
@@ -52,6 +56,10 @@ const META_ERRORS: Record<string, { title: string; message: string }> = {
   "131056": { title: "(Business Account, Consumer Account) pair rate limit hit", message: "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time." },
   "130429": { title: "Rate limit hit", message: "Cloud API message throughput has been reached." },
   "131051": { title: "Unsupported message type", message: "Message type is not currently supported." },
+  "132000": { title: "Number of parameters does not match the expected number of params", message: "The number of parameters provided does not match the expected number of parameters." },
+  "132001": { title: "Template name does not exist in the translation", message: "The template does not exist in the specified language or the template has not been approved." },
+  "132015": { title: "Template is paused", message: "Template is paused due to low quality so it cannot be sent in a template message." },
+  "132016": { title: "Template is disabled", message: "Template has been paused too many times due to low quality and is now permanently disabled." },
 };
 
 export interface AcceptedMessage {
@@ -151,7 +159,7 @@ const ATTEMPTS = 3;
 const RETRY_AFTER_MS = 500;
 const MAX_LOG = 10_000;
 
-function headersFor(profile: CallbackProfile): Record<string, string> {
+function headersFor(profile: IncomingProfile): Record<string, string> {
   const headers: Record<string, string> = { "content-type": "application/json", ...profile.headers };
   if (profile.basicAuth) {
     const { username, password } = profile.basicAuth;
@@ -160,29 +168,44 @@ function headersFor(profile: CallbackProfile): Record<string, string> {
   return headers;
 }
 
-/** Posts callbacks; an answer other than 2xx, or no answer, is tried again twice, as a webhook sender would. */
+export interface PostOutcome {
+  /** The app's last answer, or the last network error. */
+  httpStatus?: number;
+  error?: string;
+  attempts: number;
+}
+
+/** One webhook post; an answer other than 2xx, or no answer, is tried again twice, as a webhook sender would. */
+export async function postWithRetries(profile: IncomingProfile, body: Record<string, unknown>): Promise<PostOutcome> {
+  const outcome: PostOutcome = { attempts: 0 };
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+    outcome.attempts = attempt;
+    try {
+      const response = await fetch(profile.url, { method: "POST", headers: headersFor(profile), body: JSON.stringify(body) });
+      await response.arrayBuffer();
+      outcome.httpStatus = response.status;
+      delete outcome.error;
+      if (response.ok) break;
+    } catch (error) {
+      outcome.error = error instanceof Error ? error.message : String(error);
+    }
+    if (attempt < ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS * attempt));
+  }
+  return outcome;
+}
+
+/** Posts status callbacks with `postWithRetries`, and logs each. */
 export function startCallbackPoster(): CallbackPoster {
   const timers = new Set<NodeJS.Timeout>();
   const log: PostedCallback[] = [];
   let inFlight = 0;
 
   async function post(profile: CallbackProfile, messageId: string, status: string, body: Record<string, unknown>): Promise<PostedCallback> {
-    const entry: PostedCallback = { messageId, status, attempts: 0, postedAt: new Date().toISOString() };
+    const postedAt = new Date().toISOString();
     inFlight += 1;
+    let entry: PostedCallback;
     try {
-      for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-        entry.attempts = attempt;
-        try {
-          const response = await fetch(profile.url, { method: "POST", headers: headersFor(profile), body: JSON.stringify(body) });
-          await response.arrayBuffer();
-          entry.httpStatus = response.status;
-          delete entry.error;
-          if (response.ok) break;
-        } catch (error) {
-          entry.error = error instanceof Error ? error.message : String(error);
-        }
-        if (attempt < ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS * attempt));
-      }
+      entry = { messageId, status, ...(await postWithRetries(profile, body)), postedAt };
     } finally {
       inFlight -= 1;
     }

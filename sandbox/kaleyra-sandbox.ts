@@ -1,11 +1,11 @@
 /**
- * A local stand-in for Kaleyra's "send order_status" endpoint, answering with the bodies of
- * Kaleyra's document, plus fault injection for tests and benchmarks.
+ * A local stand-in for Kaleyra's WhatsApp messages endpoint (the seed's order_status message,
+ * templates and text), answering with the bodies of Kaleyra's document, plus fault injection
+ * for tests and benchmarks. Opt-in per account, it also judges templates and the 24-hour
+ * window as Meta does, and posts shoppers' messages to the number's Incoming URL.
  *
- * The payload check is written here by hand rather than reusing app/kaleyra/request.ts, so
- * a bug in the app's request builder is caught instead of mirrored. Only the limits
- * themselves (lengths, reference-id pattern, wire statuses) are shared, as the single
- * source of truth.
+ * The payload check (payload.ts) is written by hand, so a bug in the app's request builders
+ * is caught instead of mirrored.
  *
  * Built for throughput: no sync I/O and no logging per request.
  */
@@ -13,41 +13,28 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
-import { LIMITS, REFERENCE_ID_PATTERN } from "../app/kaleyra/limits";
-import { WIRE_STATUS } from "../app/kaleyra/statuses";
+import { LIMITS } from "../app/kaleyra/limits";
 import {
   callbackFaultsSchema,
   callbackProfileSchema,
+  incomingProfileSchema,
   planCallbacks,
+  postWithRetries,
   startCallbackPoster,
   type AcceptedMessage,
   type CallbackFailure,
   type CallbackProfile,
+  type IncomingProfile,
   type PostedCallback,
 } from "./callbacks";
+import { inboundBody, inboundRequestSchema, type InboundPost, type InboundRequest } from "./inbound";
+import { isObject, payloadProblem, strictCount, summarize, WA_SOURCES, type Json, type MessageSummary } from "./payload";
+import { OUTSIDE_WINDOW, sandboxTemplateSchema, templateVerdict, windowOpen } from "./verdicts";
 
-// ---------------------------------------------------------------------------------------
-// Lengths, counted the strict way: Kaleyra's document says "characters" without saying
-// which, so the sandbox refuses a text over the limit in graphemes, code points OR UTF-16
-// units. Counted here independently of the app's kaleyra/limits.ts.
-
-const graphemeCounter = new Intl.Segmenter("en", { granularity: "grapheme" });
-
-/** The largest of the three counts and the name of the first (coarsest) reading that reaches it. */
-export function strictCount(text: string): { count: number; unit: string } {
-  const counts: Array<[string, number]> = [
-    ["graphemes", Array.from(graphemeCounter.segment(text)).length],
-    ["code points", Array.from(text).length],
-    ["UTF-16 units", text.length],
-  ];
-  const [unit, count] = counts.reduce((a, b) => (b[1] > a[1] ? b : a));
-  return { count, unit };
-}
-
-function overLimit(field: string, text: string, limit: number): string | undefined {
-  const { count, unit } = strictCount(text);
-  return count > limit ? `${field}: over ${limit} characters (${count} ${unit})` : undefined;
-}
+export { payloadProblem, strictCount } from "./payload";
+export type { InboundPost, InboundRequest } from "./inbound";
+export type { MessageSummary } from "./payload";
+export type { SandboxTemplate } from "./verdicts";
 
 // ---------------------------------------------------------------------------------------
 // Kaleyra's answers
@@ -127,6 +114,12 @@ export const sandboxAccountSchema = z.strictObject({
   v1Numbers: z.array(z.string()).optional(),
   /** The callback profile of the account's numbers: status callbacks for accepted messages go there. */
   callback: callbackProfileSchema.optional(),
+  /** Approved templates: when set, template sends are judged against it (132001/132000/132015/132016). Absent = any template goes. */
+  templates: z.array(sandboxTemplateSchema).optional(),
+  /** Interactive and text messages need the shopper to have written in the last 24 hours (else 131047). */
+  enforceWindow: z.boolean().optional(),
+  /** The numbers' Incoming URL: shoppers' messages (the control API's inbound) are posted there. */
+  incoming: incomingProfileSchema.optional(),
 });
 export type SandboxAccount = z.infer<typeof sandboxAccountSchema>;
 
@@ -169,6 +162,10 @@ export interface ReceivedMessage {
   refTruncated: boolean;
   /** wa_source as Kaleyra would record it (unknown values become "api"). */
   waSource: string;
+  /** The form and what it carried: template name, language and parameters, or the text. */
+  summary: MessageSummary;
+  /** Meta's code when the sandbox judged the message undeliverable (template or window); sent in a failed callback. */
+  refusedWith?: number;
 }
 
 export interface SandboxStats {
@@ -215,98 +212,13 @@ export interface KaleyraSandbox {
   callbacks(): { pending: number; posted: PostedCallback[] };
   /** Posts one status callback for an accepted message now. */
   postCallback(request: OnDemandCallback): Promise<PostedCallback>;
+  /** Sets or removes (undefined) the Incoming URL profile of an account. */
+  setIncomingProfile(sid: string, profile: IncomingProfile | undefined): void;
+  /** A shopper writes: opens the window and posts to the Incoming URL (if any), retrying like callbacks. */
+  postInbound(request: InboundRequest): Promise<InboundPost>;
+  /** Inbound messages posted so far. */
+  inbound(): InboundPost[];
   close(): Promise<void>;
-}
-
-// ---------------------------------------------------------------------------------------
-// Payload check
-
-const E164 = /^\+[1-9]\d{6,14}$/;
-const WIRE_STATUSES = new Set(Object.values(WIRE_STATUS));
-const WA_SOURCES = new Set([
-  "api", "clevertap", "zoho", "webengage", "shopify", "leadsquared", "responsys",
-  "braze", "hubspot", "salesforce", "zapier", "eloqua", "moengage",
-]);
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** First unknown or missing key of `obj`, as a failure reason. */
-function keyProblem(obj: Json, path: string, allowed: readonly string[], required: readonly string[]): string | null {
-  for (const key of Object.keys(obj)) if (!allowed.includes(key)) return `${path}${key}: unknown field`;
-  for (const key of required) if (!(key in obj)) return `${path}${key}: required`;
-  return null;
-}
-
-/** Returns why the payload breaks Kaleyra's rules (a field path first), or null if it is fine. */
-export function payloadProblem(payload: unknown): string | null {
-  if (!isObject(payload)) return "(body): not a JSON object";
-  const top = keyProblem(payload, "", ["messaging_object", "extra_info"], ["messaging_object"]);
-  if (top) return top;
-
-  const mo = payload.messaging_object;
-  if (!isObject(mo)) return "messaging_object: not an object";
-  const p = "messaging_object.";
-  const moKeys = keyProblem(mo, p, ["messaging_product", "recipient_type", "to", "type", "interactive"], [
-    "messaging_product", "to", "interactive",
-  ]);
-  if (moKeys) return moKeys;
-  if (mo.messaging_product !== "whatsapp") return `${p}messaging_product: must be "whatsapp"`;
-  if ("recipient_type" in mo && mo.recipient_type !== "individual") return `${p}recipient_type: must be "individual"`;
-  if (typeof mo.to !== "string" || !E164.test(mo.to)) return `${p}to: not an E.164 number`;
-  // `type` defaults to "text", which cannot carry an interactive object, so it is required here.
-  if (mo.type !== "interactive") return `${p}type: must be "interactive"`;
-
-  const it = mo.interactive;
-  const pi = `${p}interactive.`;
-  if (!isObject(it)) return `${p}interactive: not an object`;
-  const itKeys = keyProblem(it, pi, ["type", "body", "action"], ["type", "body", "action"]);
-  if (itKeys) return itKeys;
-  if (it.type !== "order_status") return `${pi}type: must be "order_status"`;
-
-  if (!isObject(it.body)) return `${pi}body: not an object`;
-  const bodyKeys = keyProblem(it.body, `${pi}body.`, ["text"], ["text"]);
-  if (bodyKeys) return bodyKeys;
-  const text = it.body.text;
-  if (typeof text !== "string" || text.length === 0) return `${pi}body.text: must be non-empty text`;
-  const longBody = overLimit(`${pi}body.text`, text, LIMITS.bodyText);
-  if (longBody) return longBody;
-
-  const action = it.action;
-  if (!isObject(action)) return `${pi}action: not an object`;
-  const actionKeys = keyProblem(action, `${pi}action.`, ["name", "parameters"], ["name", "parameters"]);
-  if (actionKeys) return actionKeys;
-  if (action.name !== "review_order") return `${pi}action.name: must be "review_order"`;
-
-  const pp = `${pi}action.parameters.`;
-  const params = action.parameters;
-  if (!isObject(params)) return `${pi}action.parameters: not an object`;
-  const paramKeys = keyProblem(params, pp, ["reference_id", "order"], ["reference_id", "order"]);
-  if (paramKeys) return paramKeys;
-  if (typeof params.reference_id !== "string" || !REFERENCE_ID_PATTERN.test(params.reference_id)) {
-    return `${pp}reference_id: not 1-${LIMITS.referenceId} letters, digits, _, - or .`;
-  }
-  const order = params.order;
-  if (!isObject(order)) return `${pp}order: not an object`;
-  const orderKeys = keyProblem(order, `${pp}order.`, ["status", "description"], ["status"]);
-  if (orderKeys) return orderKeys;
-  if (typeof order.status !== "string" || !WIRE_STATUSES.has(order.status)) return `${pp}order.status: unknown status`;
-  if ("description" in order) {
-    if (typeof order.description !== "string") return `${pp}order.description: must be text`;
-    const longDescription = overLimit(`${pp}order.description`, order.description, LIMITS.description);
-    if (longDescription) return longDescription;
-  }
-
-  if ("extra_info" in payload) {
-    const extra = payload.extra_info;
-    if (!isObject(extra)) return "extra_info: not an object";
-    const extraKeys = keyProblem(extra, "extra_info.", ["ref", "ref1", "ref2", "wa_source"], []);
-    if (extraKeys) return extraKeys;
-    for (const key of ["ref", "ref1", "ref2", "wa_source"]) {
-      if (key in extra && typeof extra[key] !== "string") return `extra_info.${key}: must be text`;
-    }
-  }
-  return null;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -317,7 +229,11 @@ interface AccountState extends SandboxAccount {
   v1Set: Set<string>;
   day: number;
   sentToday: number;
+  /** Last inbound time (ms) per "business number shopper" pair. */
+  lastInbound: Map<string, number>;
 }
+
+const windowKey = (businessNumber: string, shopper: string) => `${businessNumber} ${shopper}`;
 
 function toState(account: SandboxAccount): AccountState {
   return {
@@ -326,6 +242,7 @@ function toState(account: SandboxAccount): AccountState {
     v1Set: new Set(account.v1Numbers ?? []),
     day: 0,
     sentToday: 0,
+    lastInbound: new Map(),
   };
 }
 
@@ -373,7 +290,7 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
-function maskedProfile(profile: CallbackProfile): Record<string, unknown> {
+function maskedProfile(profile: IncomingProfile): Record<string, unknown> {
   return {
     ...profile,
     headers: Object.fromEntries(Object.keys(profile.headers ?? {}).map((name) => [name, "***"])),
@@ -394,6 +311,7 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
   const initialAccounts = (options.accounts ?? []).map((a) => sandboxAccountSchema.parse(a));
   const accounts = new Map<string, AccountState>();
   const received: ReceivedMessage[] = [];
+  const inboundLog: InboundPost[] = [];
   const stats: SandboxStats = { requests: 0, accepted: 0, connections: 0 };
   let faults: SandboxFaults = {};
   let random: () => number = Math.random;
@@ -411,21 +329,26 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
     accounts.clear();
     for (const a of initialAccounts) accounts.set(a.sid, toState(a));
     received.length = 0;
+    inboundLog.length = 0;
     stats.requests = 0;
     stats.accepted = 0;
     stats.connections = 0;
     poster.clear();
     setFaults({});
   };
-  const setBalance = (sid: string, balance: number | undefined) => {
+  const accountOf = (sid: string) => {
     const account = accounts.get(sid);
     if (!account) throw new Error(`unknown sandbox account ${sid}`);
-    account.balance = balance;
+    return account;
+  };
+  const setBalance = (sid: string, balance: number | undefined) => {
+    accountOf(sid).balance = balance;
   };
   const setCallbackProfile = (sid: string, profile: CallbackProfile | undefined) => {
-    const account = accounts.get(sid);
-    if (!account) throw new Error(`unknown sandbox account ${sid}`);
-    account.callback = profile === undefined ? undefined : callbackProfileSchema.parse(profile);
+    accountOf(sid).callback = profile === undefined ? undefined : callbackProfileSchema.parse(profile);
+  };
+  const setIncomingProfile = (sid: string, profile: IncomingProfile | undefined) => {
+    accountOf(sid).incoming = profile === undefined ? undefined : incomingProfileSchema.parse(profile);
   };
   reset();
 
@@ -448,11 +371,48 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
     return { messageId: message.messageId, to: String(mo.to), extraInfo: isObject(extra) ? extra : {}, acceptedAtMs: Date.now() };
   }
 
-  function scheduleCallbacks(account: AccountState, message: ReceivedMessage): void {
+  /** Meta's refusal of an accepted message: a template it does not know, or free-form outside the window. */
+  function verdictFor(account: AccountState, businessNumber: string, payload: Json, summary: MessageSummary): CallbackFailure | undefined {
+    if (summary.form === "template") {
+      return account.templates ? templateVerdict(account.templates, (payload.messaging_object as Json).template) : undefined;
+    }
+    if (!account.enforceWindow) return undefined;
+    const open = windowOpen(account.lastInbound.get(windowKey(businessNumber, summary.to)), Date.now());
+    return open ? undefined : OUTSIDE_WINDOW;
+  }
+
+  function scheduleCallbacks(account: AccountState, message: ReceivedMessage, verdict: CallbackFailure | undefined): void {
     if (!account.callback) return;
     const accepted = acceptedOf(message);
     const cf = faults.callbacks ?? {};
-    poster.schedule(account.callback, message.messageId, planCallbacks(accepted, account.callback.delaysMs, failureFor(accepted.to), cf));
+    const failure = verdict ?? failureFor(accepted.to);
+    poster.schedule(account.callback, message.messageId, planCallbacks(accepted, account.callback.delaysMs, failure, cf));
+  }
+
+  /** The account and business number an inbound message is written to. */
+  function inboundTarget(sid: string | undefined, number: string | undefined): { account: AccountState; businessNumber: string } {
+    const account = sid !== undefined ? accountOf(sid) : [...accounts.values()].find((a) => a.numberSet.has(number!));
+    if (!account) throw new Error(`no sandbox account has the number ${number}`);
+    const businessNumber = number ?? account.numbers[0];
+    if (businessNumber === undefined || !account.numberSet.has(businessNumber)) {
+      throw new Error(`account ${account.sid} has no number ${businessNumber ?? "at all"}`);
+    }
+    return { account, businessNumber };
+  }
+
+  async function postInbound(request: InboundRequest): Promise<InboundPost> {
+    const { sid, number, from, text, at, name } = inboundRequestSchema.parse(request);
+    const { account, businessNumber } = inboundTarget(sid, number);
+    const atMs = at === undefined ? Date.now() : Date.parse(at);
+    const key = windowKey(businessNumber, from);
+    account.lastInbound.set(key, Math.max(atMs, account.lastInbound.get(key) ?? -Infinity));
+    const body = inboundBody({ sid: account.sid, businessNumber, from, text, atMs, ...(name ? { name } : {}) });
+    const postedAt = new Date().toISOString();
+    const outcome = account.incoming ? await postWithRetries(account.incoming, body) : { attempts: 0 };
+    const entry: InboundPost = { sid: account.sid, businessNumber, from, at: new Date(atMs).toISOString(), body, ...outcome, postedAt };
+    inboundLog.push(entry);
+    if (inboundLog.length > maxReceived) inboundLog.splice(0, inboundLog.length - Math.floor(maxReceived / 2));
+    return entry;
   }
 
   async function postCallback(request: OnDemandCallback): Promise<PostedCallback> {
@@ -562,6 +522,8 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
     const extra = isObject((payload as Json).extra_info) ? ((payload as Json).extra_info as Json) : {};
     const refs = [extra.ref, extra.ref1, extra.ref2].filter((v): v is string => typeof v === "string");
     const source = typeof extra.wa_source === "string" ? extra.wa_source : "api";
+    const summary = summarize(payload as Json);
+    const verdict = verdictFor(account, phone, payload as Json, summary);
     const message: ReceivedMessage = {
       sid: account.sid,
       businessNumber: phone,
@@ -570,11 +532,13 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
       messageId,
       refTruncated: refs.some((r) => strictCount(r).count > LIMITS.ref),
       waSource: WA_SOURCES.has(source) ? source : "api",
+      summary,
+      ...(verdict ? { refusedWith: Number(verdict.code) } : {}),
     };
     received.push(message);
     if (received.length > maxReceived) received.splice(0, received.length - Math.floor(maxReceived / 2));
     reply(res, 202, acceptedBody(messageId));
-    scheduleCallbacks(account, message);
+    scheduleCallbacks(account, message, verdict);
   }
 
   async function handleControl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -600,10 +564,11 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
           // The lookup sets stay internal; the key and the callback's secrets are never echoed.
           return json(
             200,
-            [...accounts.values()].map(({ numberSet: _numbers, v1Set: _v1, apiKey: _key, callback, ...a }) => ({
+            [...accounts.values()].map(({ numberSet: _numbers, v1Set: _v1, lastInbound: _in, apiKey: _key, callback, incoming, ...a }) => ({
               ...a,
               apiKey: "***",
               ...(callback ? { callback: maskedProfile(callback) } : {}),
+              ...(incoming ? { incoming: maskedProfile(incoming) } : {}),
             })),
           );
         case "POST /__sandbox/accounts":
@@ -614,6 +579,15 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
           setCallbackProfile(sid, callback ?? undefined);
           return json(200, { ok: true });
         }
+        case "POST /__sandbox/incoming-profile": {
+          const { sid, incoming } = z.strictObject({ sid: z.string(), incoming: incomingProfileSchema.nullable() }).parse(input());
+          setIncomingProfile(sid, incoming ?? undefined);
+          return json(200, { ok: true });
+        }
+        case "POST /__sandbox/inbound":
+          return json(200, await postInbound(input() as InboundRequest));
+        case "GET /__sandbox/inbound":
+          return json(200, { posted: inboundLog });
         case "GET /__sandbox/callbacks":
           return json(200, { pending: poster.pending(), posted: poster.log });
         case "POST /__sandbox/callbacks":
@@ -676,6 +650,9 @@ export async function startKaleyraSandbox(options: SandboxOptions = {}): Promise
     setCallbackProfile,
     callbacks: () => ({ pending: poster.pending(), posted: [...poster.log] }),
     postCallback,
+    setIncomingProfile,
+    postInbound,
+    inbound: () => [...inboundLog],
     close: () =>
       new Promise<void>((resolve, reject) => {
         poster.clear();
