@@ -64,7 +64,7 @@ describe("applyOrder", () => {
       orderPhone: null,
       phoneChangedAt: null,
     });
-    expect(k.sale).toEqual({ sourceName: "web", shipsToCustomer: true, deliveryMethod: "shipping" });
+    expect(k.sale).toEqual({ sourceName: "web", shipsToCustomer: true, deliveryMethod: "shipping", customerLocale: "en" });
     // Plain JSON: survives a round trip unchanged.
     expect(JSON.parse(JSON.stringify(k))).toEqual(k);
   });
@@ -130,7 +130,7 @@ describe("contact changes and the sale", () => {
 
   it("GIVEN a POS sale without a shipping address or lines WHEN applied THEN it does not ship to the customer", () => {
     const k = applyOrder(undefined, order(orderPayload({ source_name: "pos", shipping_address: null, shipping_lines: [] })));
-    expect(k.sale).toEqual({ sourceName: "pos", shipsToCustomer: false, deliveryMethod: null });
+    expect(k.sale).toEqual({ sourceName: "pos", shipsToCustomer: false, deliveryMethod: null, customerLocale: "en" });
   });
 
   it("GIVEN a payload trimmed of source_name and shipping lines WHEN applied THEN what was known stays", () => {
@@ -138,7 +138,7 @@ describe("contact changes and the sale", () => {
     const trimmed = orderUpdatedPayload(5, { shipping_address: null });
     delete trimmed.source_name;
     delete trimmed.shipping_lines;
-    expect(applyOrder(k, order(trimmed)).sale).toEqual({ sourceName: "pos", shipsToCustomer: false, deliveryMethod: null });
+    expect(applyOrder(k, order(trimmed)).sale).toEqual({ sourceName: "pos", shipsToCustomer: false, deliveryMethod: null, customerLocale: "en" });
   });
 });
 

@@ -89,6 +89,8 @@ export interface OrderKnowledge {
 export interface SaleFacts {
   /** `source_name`: web, pos, shopify_draft_order, an app's id, ... */
   sourceName: string | null;
+  /** `customer_locale` (en, pt-BR): the template language (absent before it was kept). */
+  customerLocale?: string | null;
   /** False when the order has no shipping address and no shipping line (a counter sale). */
   shipsToCustomer: boolean;
   /** From the shipping lines: pickup, local delivery or shipping; null while unknown. */
@@ -261,6 +263,7 @@ function saleOf(order: OrderPayload, known: SaleFacts | undefined): SaleFacts {
   const lines = order.shipping_lines;
   return {
     sourceName: order.source_name ?? known?.sourceName ?? null,
+    customerLocale: order.customer_locale ?? known?.customerLocale ?? null,
     shipsToCustomer: order.shipping_address !== null || (lines !== null && lines.length > 0),
     deliveryMethod: lines === null || lines.length === 0 ? (known?.deliveryMethod ?? null) : deliveryMethodOf(lines),
   };

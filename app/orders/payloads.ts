@@ -253,6 +253,8 @@ const orderSchema = z.object({
   billing_address: addressSchema.optional().transform((a) => a ?? null),
   order_status_url: text,
   source_name: token,
+  // The shopper's language at checkout (en, pt-BR): which template language they get.
+  customer_locale: token,
   // null when the payload does not carry the field (include_fields), [] when the order has none.
   shipping_lines: lenient((value) => (Array.isArray(value) ? listOfValue(shippingLineSchema, value) : null)),
   note_attributes: listOf(noteAttributeSchema),
