@@ -38,6 +38,7 @@ export default function App() {
         </Link>
         <Link to="/app/settings">Settings</Link>
         <Link to="/app/templates">Templates</Link>
+        <Link to="/app/whatsapp-templates">WhatsApp templates</Link>
         <Link to="/app/messages">Messages</Link>
       </NavMenu>
       <NavigationLoading />
