@@ -27,6 +27,8 @@ export const PLANNED_PARTS = {
   description: "order description",
   recipient: "recipient",
   referenceId: "order reference",
+  form: "message form",
+  templateName: "template",
 } as const;
 export type PlannedPart = keyof typeof PLANNED_PARTS;
 
@@ -59,7 +61,7 @@ async function replan(tx: SqlExecutor, message: MessageRecord, shop: ShopRow | u
     return { ok: true, state: "skipped", skipReason: reason, changed: [] };
   }
   const audience = message.audience === "gift_recipient" ? "gift_recipient" : "buyer";
-  const content = await planMessageContent(tx, shop, knowledge, message.orderStatus, message.fulfillmentId ?? undefined, audience);
+  const content = await planMessageContent(tx, shop, knowledge, message.orderStatus, message.fulfillmentId ?? undefined, audience, now);
   const { skipReason, ...columns } = content;
   const changed = changedParts(message, content);
   const planned = { ...columns, updatedAt: now };

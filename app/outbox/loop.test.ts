@@ -20,6 +20,10 @@ function message(id: string): ClaimedMessage {
     bodyText: "Your order is confirmed.",
     description: null,
     attempts: 0,
+    form: "interactive",
+    templateName: null,
+    templateLanguage: null,
+    templateParams: null,
   };
 }
 

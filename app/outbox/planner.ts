@@ -5,11 +5,11 @@
  * their shopper's turn (pacing.ts), and those that get neither wait. plan-batch.ts carries the
  * decisions out.
  */
-import type { KaleyraCredentialsInput, OrderStatusMessageInput } from "../kaleyra/request";
-import { isOrderStatus } from "../kaleyra/statuses";
-import { refFor } from "../receipts/kaleyra-callback";
+import type { MessageContent } from "../kaleyra/forms";
+import type { KaleyraCredentialsInput } from "../kaleyra/request";
 import type { ClaimedMessage } from "./claim.server";
 import { turnEnd, type ShopperTurn } from "./pacing";
+import { messageContentOf } from "./message-content";
 import { KEY_UNREADABLE_DETAIL } from "./pause.server";
 
 /** What of a shop decides whether its messages go. */
@@ -30,7 +30,7 @@ export type ReadKey = (cipher: string) => { key: string } | { unreadable: boolea
 export interface Ready {
   message: ClaimedMessage;
   creds: KaleyraCredentialsInput;
-  content: OrderStatusMessageInput;
+  content: MessageContent;
 }
 
 /** A ready message with its rate slot, and its shopper's turn running from that slot. */
@@ -55,30 +55,14 @@ export const NOT_CONFIGURED = "Kaleyra SID, API key or WhatsApp business number 
 export function checkMessage(message: ClaimedMessage, shop: ShopState | undefined, readKey: ReadKey): Verdict {
   if (!shop || !shop.installed || !shop.enabled) return { kind: "finish", state: "skipped", reason: SWITCHED_OFF };
   if (shop.pausedReason) return { kind: "park" };
-  const { recipient, bodyText, referenceId, orderStatus } = message;
-  if (!recipient || !bodyText || !referenceId || !isOrderStatus(orderStatus)) {
-    return { kind: "finish", state: "failed", reason: INCOMPLETE };
-  }
+  const content = messageContentOf(message);
+  if (!content) return { kind: "finish", state: "failed", reason: INCOMPLETE };
   if (!shop.kaleyraSid || !shop.apiKeyCipher || !shop.businessNumber) return { kind: "pause-shop", detail: NOT_CONFIGURED };
   const read = readKey(shop.apiKeyCipher);
   if (!("key" in read)) return { kind: "pause-shop", detail: read.unreadable ? KEY_UNREADABLE_DETAIL : NOT_CONFIGURED };
   return {
     kind: "ready",
-    ready: {
-      message,
-      creds: { sid: shop.kaleyraSid, apiKey: read.key, businessNumber: shop.businessNumber, pod: shop.pod },
-      content: {
-        to: recipient,
-        bodyText,
-        referenceId,
-        status: orderStatus,
-        description: message.description,
-        // Kaleyra returns these in its status callbacks: `ref` names the message (app/receipts).
-        ref: refFor(message.id),
-        ref1: message.orderId,
-        ref2: message.shopDomain,
-      },
-    },
+    ready: { message, creds: { sid: shop.kaleyraSid, apiKey: read.key, businessNumber: shop.businessNumber, pod: shop.pod }, content },
   };
 }
 

@@ -6,14 +6,15 @@
  */
 import { doublingDelayMs } from "../backoff";
 import type { SendResult } from "../kaleyra/client.server";
-import type { KaleyraCredentialsInput, OrderStatusMessageInput } from "../kaleyra/request";
+import type { MessageContent } from "../kaleyra/forms";
+import type { KaleyraCredentialsInput } from "../kaleyra/request";
 import type { Logger } from "../logger.server";
 import { LATE_SLOT_TRIES, lateSlotLeadMs, SEND_TOLERANCE_MS, turnEnd, type Shopper } from "./pacing";
 import type { Slotted } from "./planner";
 import type { RecordedOutcome } from "./record.server";
 
 export interface SenderPorts {
-  send(creds: KaleyraCredentialsInput, content: OrderStatusMessageInput): Promise<SendResult>;
+  send(creds: KaleyraCredentialsInput, content: MessageContent): Promise<SendResult>;
   /** Writes a send's outcome (throws when the database cannot be written). */
   record(message: Slotted["message"], result: SendResult, now: Date): Promise<RecordedOutcome>;
   release(id: string, notBefore: Date, now: Date): Promise<void>;

@@ -61,7 +61,7 @@ export async function planAndEnqueue(
   let skipped = 0;
   for (const [index, planned] of decision.messages.entries()) {
     const audience = planned.audience ?? "buyer";
-    const drafted = await planMessageContent(tx, shop, knowledge, planned.status, planned.fulfillmentId, audience);
+    const drafted = await planMessageContent(tx, shop, knowledge, planned.status, planned.fulfillmentId, audience, now);
     const content =
       drafted.skipReason || !drafted.recipient ? drafted : { ...drafted, skipReason: await unreachable(tx, shop.domain, drafted.recipient, now) };
     const state = content.skipReason ? "skipped" : shop.pausedReason ? "paused" : "queued";

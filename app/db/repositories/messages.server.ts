@@ -17,6 +17,10 @@ const CLAIMED_COLUMNS = [
   "bodyText",
   "description",
   "attempts",
+  "form",
+  "templateName",
+  "templateLanguage",
+  "templateParams",
 ] as const;
 
 /** A claimed message, as the worker needs it to send. */
@@ -234,6 +238,12 @@ export async function skipWaitingTo(db: SqlExecutor, shop: string, recipient: st
     .where("state", "in", ["queued", "paused"])
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** customers/redact: messages about no order (the replies to a STOP) to these numbers go. */
+export async function deleteRepliesTo(tx: SqlExecutor, shop: string, phones: readonly string[]): Promise<void> {
+  if (phones.length === 0) return;
+  await queries(tx).deleteFrom("Message").where("shopDomain", "=", shop).where("orderId", "=", "").where("recipient", "in", [...phones]).execute();
 }
 
 /** What the app has already queued for an order: the order status and fulfillment of each message. */

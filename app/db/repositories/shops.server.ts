@@ -22,6 +22,10 @@ const STATE_COLUMNS = [
   "giftRecipients",
   "pausedReason",
   "resumeAt",
+  "messageForm",
+  "consentPolicy",
+  "checkoutConsent",
+  "templateLanguage",
 ] as const;
 
 /** The columns of a shop that the pipeline and the worker read. */
@@ -260,4 +264,13 @@ export async function replaceShopSecret(db: SqlExecutor, column: ShopSecretColum
     .where(column, "=", expected)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** What a shopper's inbound message needs of the shop: its number, name and consent keywords. */
+export async function findConsentSettings(db: SqlExecutor, domain: string) {
+  return queries(db)
+    .selectFrom("Shop")
+    .select(["domain", "name", "businessNumber", "installed", "enabled", "pausedReason", "optOutKeywords", "optInKeywords", "optOutConfirmation"])
+    .where("domain", "=", domain)
+    .executeTakeFirst();
 }

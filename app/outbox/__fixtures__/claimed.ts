@@ -21,6 +21,10 @@ export function claimedMessage(shopDomain: string, overrides: Partial<ClaimedMes
     bodyText: "Hi Jane, your order #1001 has shipped.",
     description: null,
     attempts: 0,
+    form: "interactive",
+    templateName: null,
+    templateLanguage: null,
+    templateParams: null,
     ...overrides,
   };
 }
