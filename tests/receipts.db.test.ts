@@ -300,7 +300,7 @@ describe("what the app does with Meta's failures", () => {
 
 describe("every code of the table, and one it does not know", () => {
   /** What each action leaves the message as (and the shop: WAV2101 pauses it). */
-  const STATE_AFTER = { failed: "failed", retry: "queued", skip_recipient: "failed", pause_shop: "paused" } as const;
+  const STATE_AFTER = { failed: "failed", retry: "queued", skip_recipient: "failed", pause_shop: "paused", template_fallback: "failed" } as const;
   const cases = [
     ...Object.entries(DELIVERY_ERRORS).map(([code, rule]) => ({ code, state: STATE_AFTER[rule.action], explanation: rule.explanation })),
     { code: "131099", state: "failed", explanation: "WhatsApp did not deliver it: Something new. Meta changed a rule" },

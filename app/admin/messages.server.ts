@@ -2,6 +2,7 @@
  * The message log: one shop's outbox rows, newest first, and one row in detail. Every query
  * is scoped by the shop of the session; a message id of another shop reads as "not found".
  */
+import { OPT_OUT_REPLY_STATUS } from "../consent/inbound.server";
 import { readMessage, shopMessageLog } from "../db/repositories/messages.server";
 import { readKnowledgeText } from "../db/repositories/order-states.server";
 import { isOrderStatus, STATUS_LABEL } from "../kaleyra/statuses";
@@ -47,6 +48,7 @@ export interface MessagePage {
 }
 
 function statusLabel(status: string): string {
+  if (status === OPT_OUT_REPLY_STATUS) return "Opt-out confirmation";
   return isOrderStatus(status) ? STATUS_LABEL[status] : status;
 }
 

@@ -7,6 +7,7 @@ import { DAILY_LIMIT_RETRY_MS } from "../outbox/record.server";
 import type { TopicResult } from "../webhooks/types";
 import { config } from "../config.server";
 import { ruleFor, unreachableSkipReason } from "./delivery-errors";
+import { queueTemplateFallback } from "./fallback.server";
 import { applyReceipt, columnsOf, parseRecord, recordOfColumns, serializeRecord, type DeliveryRecord } from "./delivery-state";
 import { readStatusCallback, type CallbackReceipt } from "./kaleyra-callback";
 
@@ -18,7 +19,7 @@ async function findMessage(tx: SqlExecutor, shop: string, receipt: CallbackRecei
   return receipt.kaleyraMessageId ? lockMessageByKaleyraId(tx, shop, receipt.kaleyraMessageId) : undefined;
 }
 
-type Action = "queued again" | "shop paused" | "failed";
+type Action = "queued again" | "shop paused" | "failed" | "failed, sent as template" | `failed, no template: ${string}`;
 
 /** What Meta's (or Kaleyra's) failure asks of the app, beyond recording it (delivery-errors.ts). */
 async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecord, record: DeliveryRecord, now: Date): Promise<Action> {
@@ -38,6 +39,10 @@ async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecor
   }
   await updateMessage(tx, message.id, { state: "failed", ...common }, ["sent"]);
   if (rule.action === "skip_recipient" && message.recipient) await skipLaterMessagesTo(tx, shop, message.recipient, record.failedAt ?? now, now);
+  if (rule.action === "template_fallback" && message.state === "sent") {
+    const fallback = await queueTemplateFallback(tx, message, now);
+    return fallback.queued ? "failed, sent as template" : `failed, no template: ${fallback.why}`;
+  }
   return "failed";
 }
 
@@ -80,7 +85,7 @@ async function applyOne(tx: SqlExecutor, shop: string, receipt: CallbackReceipt,
   await updateMessage(tx, message.id, { ...columnsOf(record), updatedAt: now });
   if (!applied.nowFailed) return { matched: true, requeued: false, words: `${receipt.status}: recorded` };
   const action = await actOnFailure(tx, shop, message, record, now);
-  return { matched: true, requeued: action === "queued again", words: `${receipt.status} ${record.failure?.code ?? ""}: ${action}` };
+  return { matched: true, requeued: action === "queued again" || action === "failed, sent as template", words: `${receipt.status} ${record.failure?.code ?? ""}: ${action}` };
 }
 
 /**

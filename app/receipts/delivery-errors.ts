@@ -14,8 +14,10 @@
  *   for a while (it is not reachable on WhatsApp).
  * - `pause_shop`: failed for the shop as a whole (the daily limit): the shop pauses as it
  *   does on the synchronous answer, and the message waits with the others.
+ * - `template_fallback`: failed, and an interactive message is sent once more as the shop's
+ *   approved template (./fallback.server.ts), which WhatsApp delivers outside the window.
  */
-export type DeliveryErrorAction = "failed" | "retry" | "skip_recipient" | "pause_shop";
+export type DeliveryErrorAction = "failed" | "retry" | "skip_recipient" | "pause_shop" | "template_fallback";
 
 export interface DeliveryErrorRule {
   /** What happened, in the merchant's words. */
@@ -25,13 +27,13 @@ export interface DeliveryErrorRule {
   action: DeliveryErrorAction;
 }
 
-const TEMPLATE_FIX = "Check the template in your WhatsApp Manager and in the app's Templates page.";
+const TEMPLATE_FIX = "Check the template in your WhatsApp Manager (approved, active, in this language) and its parameters in the app's WhatsApp templates page.";
 
 export const DELIVERY_ERRORS: Readonly<Record<string, DeliveryErrorRule>> = {
   "131047": {
     explanation: "WhatsApp refused it: the shopper has not written to your number in the last 24 hours, and outside that window only approved templates reach them.",
-    fix: "Send order updates as an approved template for shoppers who have not messaged you recently.",
-    action: "failed",
+    fix: "The app sends the update once more as your approved template for this status, if you have added one in WhatsApp templates.",
+    action: "template_fallback",
   },
   "131026": {
     explanation: "WhatsApp could not deliver it: the number is not on WhatsApp, has not accepted WhatsApp's latest terms, or uses a WhatsApp version too old for this message.",
@@ -65,8 +67,8 @@ export const DELIVERY_ERRORS: Readonly<Record<string, DeliveryErrorRule>> = {
   },
   "2040": {
     explanation: "WhatsApp does not support order-status messages for this shopper (WhatsApp Pay is not available to them).",
-    fix: "Use an approved template for orders that were not placed in WhatsApp.",
-    action: "failed",
+    fix: "The app sends the update once more as your approved template for this status, if you have added one in WhatsApp templates.",
+    action: "template_fallback",
   },
   "2046": {
     explanation: "WhatsApp refused this order-status change: the order cannot move from its last status to this one.",

@@ -10,6 +10,7 @@ import { logger } from "../logger.server";
 import { announceInboxDeliveries } from "../outbox/notify.server";
 import { ShopCache } from "../outbox/shop-cache";
 import { acknowledge } from "../outbox/wake.server";
+import { INBOUND_TOPIC, readInbound } from "../consent/kaleyra-inbound";
 import { REF_PREFIX, STATUS_CALLBACK_TOPIC } from "./kaleyra-callback";
 
 const log = logger.child({ module: "kaleyra-callbacks" });
@@ -91,12 +92,33 @@ function laneOf(body: unknown): string {
   return typeof id === "string" || typeof id === "number" ? `receipt:k:${String(id).slice(0, 64)}` : "";
 }
 
+/** The lane of an inbound message: its shopper, so that a STOP and a START are applied in the order they came. */
+function inboundLaneOf(body: unknown): string {
+  const read = readInbound(body, new Date());
+  return read.ok ? `inbound:${read.messages[0]!.from}` : "";
+}
+
+/** What Kaleyra posts to the app: status callbacks (the callback profile) and inbound messages (the number's Incoming URL). */
+export type KaleyraPost = "status" | "inbound";
+
+const POSTS: Record<KaleyraPost, { topic: string; key: string; lane: (body: unknown) => string; words: string }> = {
+  status: { topic: STATUS_CALLBACK_TOPIC, key: "callback", lane: laneOf, words: "status callback" },
+  inbound: { topic: INBOUND_TOPIC, key: "inbound", lane: inboundLaneOf, words: "inbound message" },
+};
+
+/** A status callback's answer (answerKaleyraPost). */
+export function answerStatusCallback(token: string, header: HeaderLookup, rawBytes: Uint8Array, db: SqlDatabase = sql()): Promise<number> {
+  return answerKaleyraPost("status", token, header, rawBytes, db);
+}
+
 /**
- * A status callback's answer: 401 unless the URL token and the secret are the shop's (both
- * compared in constant time; nothing is stored then), 200 once the callback is kept in the
- * inbox, 503 if it could not be (Kaleyra tries again). The inbox processor applies it.
+ * A Kaleyra post's answer: 401 unless the URL token and the secret are the shop's (both
+ * compared in constant time; nothing is stored then), 200 once it is kept in the inbox, 503
+ * if it could not be (Kaleyra tries again). The inbox processor applies it. Status callbacks
+ * and inbound messages share the shop's token and secret.
  */
-export async function answerStatusCallback(token: string, header: HeaderLookup, rawBytes: Uint8Array, db: SqlDatabase = sql()): Promise<number> {
+export async function answerKaleyraPost(kind: KaleyraPost, token: string, header: HeaderLookup, rawBytes: Uint8Array, db: SqlDatabase = sql()): Promise<number> {
+  const post = POSTS[kind];
   if (!TOKEN.test(token)) return 401;
   const secret = presentedSecret(header);
   let shop: CallbackShop;
@@ -117,7 +139,7 @@ export async function answerStatusCallback(token: string, header: HeaderLookup, 
   }
   const tokenMatches = shop ? timingSafeEqual(Buffer.from(shop.callbackToken), Buffer.from(token)) : false;
   if (!shop || !tokenMatches || secret === undefined || !sameSecret(secret, stored)) {
-    log.warn({ known: Boolean(shop), secretGiven: secret !== undefined }, "status callback refused: wrong URL token or secret");
+    log.warn({ known: Boolean(shop), secretGiven: secret !== undefined, kind }, `${post.words} refused: wrong URL token or secret`);
     return 401;
   }
   const rawBody = new TextDecoder().decode(rawBytes);
@@ -129,7 +151,7 @@ export async function answerStatusCallback(token: string, header: HeaderLookup, 
   }
   const now = new Date();
   const hash = createHash("sha256").update(rawBytes).digest("hex");
-  const malformed = body === undefined ? "the callback body is not valid JSON" : undefined;
+  const malformed = body === undefined ? `the ${post.words} body is not valid JSON` : undefined;
   try {
     // No body claim (WebhookBody): the URL token and the secret bind a callback to its shop.
     const kept = await keepShopDelivery(db, {
@@ -137,10 +159,10 @@ export async function answerStatusCallback(token: string, header: HeaderLookup, 
       shopDomain: shop.domain,
       source: "kaleyra",
       // The same body twice is the same callback: Kaleyra sends some twice.
-      eventKey: `callback:${hash}`,
-      webhookId: `callback:${shop.domain}:${hash}`,
-      topic: STATUS_CALLBACK_TOPIC,
-      lane: laneOf(body),
+      eventKey: `${post.key}:${hash}`,
+      webhookId: `${post.key}:${shop.domain}:${hash}`,
+      topic: post.topic,
+      lane: post.lane(body),
       receivedAt: now,
       outcome: malformed ? "ignored" : "received",
       reason: malformed ?? null,
@@ -148,19 +170,19 @@ export async function answerStatusCallback(token: string, header: HeaderLookup, 
       processedAt: malformed ? now : null,
     });
     if (kept === "kept" && !malformed) announceInboxDeliveries(db, log);
-    log.debug({ shop: shop.domain, kept }, "status callback kept");
+    log.debug({ shop: shop.domain, kept }, `${post.words} kept`);
     return 200;
   } catch (error) {
-    log.error({ err: error, shop: shop.domain }, "status callback not stored; Kaleyra will retry");
+    log.error({ err: error, shop: shop.domain }, `${post.words} not stored; Kaleyra will retry`);
     return 503;
   }
 }
 
-/** The route's action: the body was read within MAX_CALLBACK_BYTES by the server before Remix. */
-export function receiveStatusCallback(request: Request, token: string): Promise<Response> {
+/** The routes' action: the body was read within MAX_CALLBACK_BYTES by the server before Remix. */
+export function receiveKaleyraPost(kind: KaleyraPost, request: Request, token: string): Promise<Response> {
   return acknowledge(async () => {
     if (request.method !== "POST") return new Response(null, { status: 405, headers: { allow: "POST" } });
     const bytes = new Uint8Array(await request.arrayBuffer());
-    return new Response(null, { status: await answerStatusCallback(token, (name) => request.headers.get(name), bytes) });
+    return new Response(null, { status: await answerKaleyraPost(kind, token, (name) => request.headers.get(name), bytes) });
   });
 }

@@ -6,7 +6,8 @@ import { checkHealth } from "../health.server";
 import { acknowledge } from "../outbox/wake.server";
 import { answerDelivery } from "../webhooks/receive.server";
 import { CALLBACK_PATH_PREFIX } from "../receipts/kaleyra-callback";
-import { answerStatusCallback } from "../receipts/receive.server";
+import { answerKaleyraPost } from "../receipts/receive.server";
+import { INBOUND_PATH_PREFIX } from "../consent/kaleyra-inbound";
 import type { Logger } from "../logger.server";
 import { mountAdminPreview, type AdminPreviewOptions } from "../preview/routes.server";
 import { readBodyWithin, type BodyRead } from "./bounded-body.server";
@@ -81,13 +82,16 @@ export function createHttpApp({ build, clientDir, logger, appUrl, preview }: Htt
     }).catch(next);
   });
 
-  // Kaleyra's status callbacks take the same short way (the route, app/routes/kaleyra.callbacks.$token.tsx, answers the same).
-  app.post(`${CALLBACK_PATH_PREFIX}:token`, (req, res, next) => {
-    acknowledge(async () => {
-      const body = await boundedBody(req, res, logger);
-      if (body) res.status(await answerStatusCallback(req.params.token ?? "", (name) => req.get(name), body)).end();
-    }).catch(next);
-  });
+  // Kaleyra's status callbacks and inbound messages take the same short way (the routes,
+  // app/routes/kaleyra.*.$token.tsx, answer the same).
+  for (const [prefix, kind] of [[CALLBACK_PATH_PREFIX, "status"], [INBOUND_PATH_PREFIX, "inbound"]] as const) {
+    app.post(`${prefix}:token`, (req, res, next) => {
+      acknowledge(async () => {
+        const body = await boundedBody(req, res, logger);
+        if (body) res.status(await answerKaleyraPost(kind, req.params.token ?? "", (name) => req.get(name), body)).end();
+      }).catch(next);
+    });
+  }
 
   if (preview) mountAdminPreview(app, { ...preview, logger });
 

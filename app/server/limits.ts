@@ -3,12 +3,13 @@
  * Every body is read up to its route's limit before anything parses it; past it the answer
  * is 413 and the rest is never read.
  */
+import { INBOUND_PATH_PREFIX } from "../consent/kaleyra-inbound";
 import { CALLBACK_PATH_PREFIX } from "../receipts/kaleyra-callback";
 
 /** Shopify sends webhooks well under this; a larger body is refused (413) before it is kept. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
-/** Kaleyra's status callbacks: one status is about 1 KB; a body naming a few hundred fits. */
+/** Kaleyra's status callbacks and inbound messages: one status is about 1 KB; a body naming a few hundred fits. */
 export const MAX_CALLBACK_BYTES = 256 * 1024;
 
 /**
@@ -26,7 +27,7 @@ export const MAX_OTHER_BYTES = 8 * 1024;
 export function bodyLimitFor(path: string): number {
   if (path === "/webhooks" || path.startsWith("/webhooks/")) return MAX_WEBHOOK_BYTES;
   if (path === "/app" || path.startsWith("/app/")) return MAX_FORM_BYTES;
-  if (path.startsWith(CALLBACK_PATH_PREFIX)) return MAX_CALLBACK_BYTES;
+  if (path.startsWith(CALLBACK_PATH_PREFIX) || path.startsWith(INBOUND_PATH_PREFIX)) return MAX_CALLBACK_BYTES;
   return MAX_OTHER_BYTES;
 }
 

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { addDataRequest, deleteDataRequest, shopDataRequests } from "../db/repositories/data-requests.server";
-import { blankOrderMessages, orderMessagesForReport, orderRecipients } from "../db/repositories/messages.server";
+import { blankOrderMessages, deleteRepliesTo, orderMessagesForReport, orderRecipients } from "../db/repositories/messages.server";
 import { deleteOrderState } from "../db/repositories/order-states.server";
 import { deleteRecipientTurns } from "../db/repositories/recipient-paces.server";
 import { deleteAllShopData } from "../db/repositories/shop-data.server";
 import { dropCallbackBodiesNaming, dropOrderBodies } from "../db/repositories/webhook-events.server";
+import { deleteShoppers } from "../db/repositories/shoppers.server";
 import type { SqlExecutor } from "../db/sql.server";
 import type { TopicResult, WebhookDelivery } from "./types";
 import type { ComplianceTopic } from "./topics";
@@ -99,6 +100,9 @@ async function redactCustomer(tx: SqlExecutor, shop: string, payload: z.infer<ty
   for (const phone of phones) {
     await deleteRecipientTurns(tx, shop, phone);
   }
+  // The shopper's window and consent, and the replies to their STOP (about no order) go too.
+  await deleteShoppers(tx, shop, [...phones]);
+  await deleteRepliesTo(tx, shop, [...phones]);
   const needles = new Set(phones);
   if (payload.customer?.phone) needles.add(payload.customer.phone);
   const reports = await deleteDataRequestsAbout(tx, shop, payload.customer ?? undefined, needles);

@@ -1,3 +1,5 @@
+import { handleInbound } from "../consent/inbound.server";
+import { INBOUND_TOPIC } from "../consent/kaleyra-inbound";
 import type { SqlExecutor } from "../db/sql.server";
 import { handleOrderTopic } from "../pipeline/order-events.server";
 import { handleStatusCallback } from "../receipts/apply.server";
@@ -10,10 +12,14 @@ import type { TopicResult, WebhookDelivery } from "./types";
 /**
  * The decision for one delivery taken from the inbox, inside the processor's transaction:
  * what the topic's handler does with it (order facts, queued messages, shop state, redaction),
- * or, for Kaleyra's status callbacks, the delivery state of the messages they name.
+ * or, for Kaleyra's status callbacks, the delivery state of the messages they name, and for
+ * inbound messages, the shopper's window and consent.
  */
 export async function handleTopic(tx: SqlExecutor, delivery: WebhookDelivery, now: Date): Promise<TopicResult> {
   if (delivery.malformed) return { outcome: "ignored", reason: delivery.malformed, enqueued: 0 };
+  if (delivery.source === "kaleyra" && delivery.rawTopic === INBOUND_TOPIC) {
+    return handleInbound(tx, delivery.shop, delivery.rawBody, delivery.receivedAt ?? now, now);
+  }
   if (delivery.source === "kaleyra") {
     return handleStatusCallback(tx, delivery.shop, delivery.rawBody, delivery.receivedAt ?? now, now);
   }
