@@ -40,7 +40,7 @@ async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecor
   await updateMessage(tx, message.id, { state: "failed", ...common }, ["sent"]);
   if (rule.action === "skip_recipient" && message.recipient) await skipLaterMessagesTo(tx, shop, message.recipient, record.failedAt ?? now, now);
   if (rule.action === "template_fallback" && message.state === "sent") {
-    const fallback = await queueTemplateFallback(tx, message, now);
+    const fallback = await queueTemplateFallback(tx, message, failure?.code ?? "", now);
     return fallback.queued ? "failed, sent as template" : `failed, no template: ${fallback.why}`;
   }
   return "failed";

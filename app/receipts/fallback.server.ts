@@ -16,7 +16,7 @@ import type { OrderKnowledge } from "../orders/knowledge";
 
 export type FallbackResult = { queued: true; id: string } | { queued: false; why: string };
 
-export async function queueTemplateFallback(tx: SqlExecutor, message: MessageRecord, now: Date): Promise<FallbackResult> {
+export async function queueTemplateFallback(tx: SqlExecutor, message: MessageRecord, code: string, now: Date): Promise<FallbackResult> {
   if (message.form !== "interactive") return { queued: false, why: "only an interactive message falls back to a template" };
   const shop = await findShop(tx, message.shopDomain);
   const text = await readKnowledgeText(tx, message.shopDomain, message.orderId);
@@ -36,7 +36,7 @@ export async function queueTemplateFallback(tx: SqlExecutor, message: MessageRec
     state: shop.pausedReason ? "paused" : "queued",
     rank: message.rank,
     ...content,
-    formReason: "WhatsApp refused the interactive message outside the 24-hour window: sent as the approved template",
+    formReason: `WhatsApp refused the interactive message (${code}): sent once more as the approved template`,
     fallbackOf: message.id,
     audience,
     nextAttemptAt: now,

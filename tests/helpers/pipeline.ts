@@ -13,7 +13,7 @@ import { sql } from "../../app/db/sql-instance.server";
 import type { SqlDatabase } from "../../app/db/sql.server";
 import type { FetchOrder } from "../../app/pipeline/order-lookup.server";
 import { startDeliveryWorker, type DeliveryWorker } from "../../app/outbox/worker.server";
-import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
+import { startKaleyraSandbox, type KaleyraSandbox, type SandboxAccount } from "../../sandbox/kaleyra-sandbox";
 import { ACCOUNT, makeShop, type ShopOverrides } from "../factories";
 import { startTestApp, type TestApp, type TestAppOptions } from "./app";
 import { waitFor } from "./process";
@@ -31,7 +31,7 @@ export interface Pipeline {
   accept(topic: string, body: unknown, extra?: Partial<SignedWebhook>): Promise<void>;
   /** Waits until no message is queued or in flight and no order lookup is due (paused ones wait for the merchant). */
   settle(timeoutMs?: number): Promise<void>;
-  /** The sandbox's received messages as [status, to, reference_id]. */
+  /** The sandbox's received interactive messages as [status, to, reference_id]. */
   received(): Array<[string, string, string]>;
   /** The statuses the sandbox received for one order (its reference id), in order. */
   statusesFor(orderId: string): string[];
@@ -47,10 +47,12 @@ export async function startPipeline(
     shop?: ShopOverrides;
     /** The inbox processor's options (a failing decision, a short retry schedule). */
     inbox?: TestAppOptions["inbox"];
+    /** More of the sandbox account: approved templates, the window, profiles. */
+    account?: Partial<SandboxAccount>;
   } = {},
 ): Promise<Pipeline> {
   const sandbox = await startKaleyraSandbox({
-    accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number] }],
+    accounts: [{ sid: ACCOUNT.sid, apiKey: ACCOUNT.apiKey, numbers: [ACCOUNT.number], ...options.account }],
   });
   const app = await startTestApp({ KALEYRA_BASE_URL: sandbox.url }, { inbox: options.inbox });
   const db = sql();
@@ -65,7 +67,7 @@ export async function startPipeline(
 
   const post: Pipeline["post"] = (topic, body, extra = {}) => postWebhook(app.url, { topic, shop: SHOP, body, ...extra });
   const received: Pipeline["received"] = () =>
-    sandbox.received.map((message) => {
+    sandbox.received.filter((message) => (message.body as { messaging_object?: { type?: string } }).messaging_object?.type === "interactive").map((message) => {
       const body = message.body as {
         messaging_object: { to: string; interactive: { action: { parameters: { reference_id: string; order: { status: string } } } } };
       };
