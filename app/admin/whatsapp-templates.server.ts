@@ -1,8 +1,10 @@
 /**
  * The WhatsApp templates page's server side: the shop's approved templates and how each is
- * filled, saving one mapping (validated), deleting one, and sending one as a test with the
+ * filled, saving one mapping (validated by the form's zod schema, which lives here to keep
+ * zod out of the page's browser bundle), deleting one, and sending one as a test with the
  * sample order, through the shop's saved credentials as the Settings test send does.
  */
+import { z } from "zod";
 import { config } from "../config.server";
 import { decryptSecret, SecretDecryptionError } from "../crypto/secrets.server";
 import { readShop, type ShopRecord } from "../db/repositories/shops.server";
@@ -14,19 +16,23 @@ import {
   type WhatsAppTemplateRecord,
 } from "../db/repositories/whatsapp-templates.server";
 import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
+import { fits } from "../kaleyra/limits";
 import { outcomeKey, type KaleyraOutcome, type OutcomeKey } from "../kaleyra/outcome";
 import type { KaleyraCredentialsInput } from "../kaleyra/request";
-import { isOrderStatus } from "../kaleyra/statuses";
+import { isOrderStatus, ORDER_STATUSES, type OrderStatus } from "../kaleyra/statuses";
+import { LANGUAGE_CODE_PATTERN, TEMPLATE_LIMITS, TEMPLATE_NAME_PATTERN } from "../kaleyra/template-limits";
 import type { TemplateMessageInput } from "../kaleyra/template-request";
 import { shopDisplayName } from "../shops/domain";
-import { SAMPLE_VALUES, type TemplateValues } from "../templates/variables";
+import { parseBodyParams, templateParamsFor } from "../templates/approved";
+import { isTemplateVariable, SAMPLE_VALUES, type TemplateValues } from "../templates/variables";
 import type { AdminDeps } from "./deps.server";
-import { fieldErrorsOf, type FieldErrors } from "./form-data";
+import { controlCharacterIn, fieldErrorsOf, type FieldErrors } from "./form-data";
 import { testSendFormSchema } from "./settings";
 import type { TestSendReport } from "./settings-options";
 import { TEST_REFERENCE_ID } from "./settings.server";
 import { testSendHelp } from "./test-send-help";
-import { inUseFor, parseBodyParams, parseWhatsAppTemplateForm, templateParamsFor } from "./whatsapp-templates";
+import { normaliseLineBreaks } from "./template-editing";
+import { inUseFor, placeholderProblem, placeholdersIn, TEMPLATE_BODY_LIMIT, TEMPLATE_KINDS, type TemplateKind } from "./whatsapp-templates";
 
 export interface WhatsAppTemplateView {
   id: string;
@@ -60,6 +66,103 @@ export async function loadWhatsAppTemplates(deps: AdminDeps, shopDomain: string)
     templates: rows.map((row) => viewOf(row, rows)),
     shopName: shopDisplayName({ domain: shopDomain, name: shop?.name ?? null }),
   };
+}
+
+/** The form as posted: one approved template's mapping, every problem reported at once. */
+const variableChoice = z
+  .string()
+  .optional()
+  .transform((value) => value?.trim() || null)
+  .refine((value) => value === null || isTemplateVariable(value), { error: "Choose one of the app's variables." });
+
+const formSchema = z
+  .object({
+    id: z
+      .string()
+      .optional()
+      .transform((value) => value?.trim() || undefined),
+    status: z.enum(ORDER_STATUSES, { error: "Choose the order status this template is for." }),
+    kind: z.enum(TEMPLATE_KINDS, { error: "Choose the template's kind." }),
+    language: z
+      .string({ error: "Enter the template's language code." })
+      .trim()
+      .regex(LANGUAGE_CODE_PATTERN, "Enter the language code as WhatsApp Manager shows it, such as en, en_US or pt_BR."),
+    name: z
+      .string({ error: "Enter the template's name." })
+      .trim()
+      .min(1, "Enter the template's name as approved in WhatsApp Manager.")
+      .max(TEMPLATE_LIMITS.name, `Use at most ${TEMPLATE_LIMITS.name} characters.`)
+      .regex(TEMPLATE_NAME_PATTERN, "Use the approved name: lower-case letters, digits and _ only."),
+    body: z
+      .string({ error: "Paste the template's body as approved." })
+      .transform((value) => normaliseLineBreaks(value).trim())
+      .pipe(
+        z
+          .string()
+          .min(1, "Paste the template's body as approved.")
+          .refine((value) => fits(value, TEMPLATE_BODY_LIMIT), `The body is longer than WhatsApp's ${TEMPLATE_BODY_LIMIT.toLocaleString("en")} characters.`)
+          .refine((value) => controlCharacterIn(value) === undefined, "Remove the invisible control characters from the body.")
+          .superRefine((value, ctx) => {
+            const problem = placeholderProblem(value);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+          }),
+      ),
+    bodyParams: z.array(z.string().optional()),
+    headerParam: variableChoice,
+    buttonParam: variableChoice,
+  })
+  .superRefine(
+    (form, ctx) => {
+      if (typeof form.body === "string" && !placeholderProblem(form.body)) checkBodyParams(form.body, form.bodyParams, ctx);
+      if (form.kind === "order_status" && form.buttonParam) {
+        ctx.addIssue({ code: "custom", path: ["buttonParam"], message: "Leave it empty: the order-status template's button carries the order itself." });
+      }
+    },
+    // Also when another field failed, so that every problem is reported at once.
+    { when: () => true },
+  )
+  .transform((form) => ({ ...form, bodyParams: placeholdersIn(form.body).map((n) => form.bodyParams[n - 1]?.trim() ?? "") }));
+
+/** One choice per placeholder, each an app variable. */
+function checkBodyParams(body: string, params: Array<string | undefined>, ctx: z.RefinementCtx): void {
+  placeholdersIn(body).forEach((n) => {
+    const chosen = params[n - 1]?.trim() ?? "";
+    const path = ["bodyParams", String(n)];
+    if (chosen === "") ctx.addIssue({ code: "custom", path, message: `Choose what fills {{${n}}}.` });
+    else if (!isTemplateVariable(chosen)) ctx.addIssue({ code: "custom", path, message: "Choose one of the app's variables." });
+  });
+}
+
+/** The posted `bodyParams.1`, `bodyParams.2` ... as a list, {{1}} first (at most 999 are read). */
+function postedBodyParams(raw: Record<string, unknown>): Array<string | undefined> {
+  const params: Array<string | undefined> = [];
+  for (const [name, value] of Object.entries(raw)) {
+    const match = /^bodyParams\.([1-9]\d{0,2})$/.exec(name);
+    if (match && typeof value === "string") params[Number(match[1]) - 1] = value;
+  }
+  // Holes (a placeholder nobody mapped) become undefined, which the schema reports.
+  return Array.from(params, (value) => value);
+}
+
+export interface WhatsAppTemplateForm {
+  /** The template being edited; absent when one is added. */
+  id?: string;
+  kind: TemplateKind;
+  status: OrderStatus;
+  language: string;
+  name: string;
+  body: string;
+  bodyParams: string[];
+  headerParam: string | null;
+  buttonParam: string | null;
+}
+
+export type ParsedWhatsAppTemplate = { ok: true; template: WhatsAppTemplateForm } | { ok: false; errors: FieldErrors };
+
+export function parseWhatsAppTemplateForm(raw: Record<string, unknown>): ParsedWhatsAppTemplate {
+  const parsed = formSchema.safeParse({ ...raw, bodyParams: postedBodyParams(raw) });
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
+  return { ok: true, template: parsed.data };
 }
 
 export type SaveWhatsAppTemplateResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };

@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SAMPLE_VALUES } from "../templates/variables";
-import {
-  inUseFor,
-  parseBodyParams,
-  parseWhatsAppTemplateForm,
-  placeholderProblem,
-  placeholdersIn,
-  previewTemplate,
-  templateParamsFor,
-} from "./whatsapp-templates";
+import { inUseFor, placeholderProblem, placeholdersIn } from "./whatsapp-templates";
+import { parseWhatsAppTemplateForm } from "./whatsapp-templates.server";
 
 /** A utility template for Shipped with two placeholders, as the page posts it. */
 function posted(changes: Record<string, string> = {}): Record<string, string> {
@@ -117,34 +109,6 @@ describe("placeholders", () => {
   it("GIVEN a body starting at {{2}} or using a named placeholder WHEN checked THEN each is explained", () => {
     expect(placeholderProblem("Hi {{2}}")).toBe("Placeholders must run from {{1}} to {{1}} without gaps: {{1}} is missing.");
     expect(placeholderProblem("Hi {{order_name}}")).toContain("{{order_name}} is not one");
-  });
-});
-
-describe("parseBodyParams", () => {
-  it("GIVEN stored JSON that is broken, not a list or not of names WHEN read THEN none, without throwing", () => {
-    expect(parseBodyParams({ bodyParams: '["order_name","shop_name"]' })).toEqual(["order_name", "shop_name"]);
-    for (const stored of ["{not json", '{"a":1}', "[1,2]", "null", ""]) expect(parseBodyParams({ bodyParams: stored })).toEqual([]);
-  });
-});
-
-describe("templateParamsFor", () => {
-  it("GIVEN values with a blank, a missing and a multi-line one WHEN filled THEN blanks are '-' and lines are folded", () => {
-    const record = { bodyParams: '["customer_first_name","order_name","shop_name","nope"]', headerParam: "order_name", buttonParam: "tracking_number" };
-    expect(templateParamsFor(record, { customer_first_name: "  ", order_name: "#1001", shop_name: "Sunrise\nCeramics" })).toEqual({
-      body: ["-", "#1001", "Sunrise Ceramics", "-"],
-      header: "#1001",
-      button: "-",
-    });
-  });
-
-  it("GIVEN no header or button and broken stored params WHEN filled THEN only an empty body", () => {
-    expect(templateParamsFor({ bodyParams: "oops", headerParam: null, buttonParam: null }, SAMPLE_VALUES)).toEqual({ body: [] });
-  });
-});
-
-describe("previewTemplate", () => {
-  it("GIVEN mapped and unmapped placeholders WHEN previewed THEN mapped ones show the sample values and the rest stay as typed", () => {
-    expect(previewTemplate("Hi {{1}}, order {{2}} ({{3}})", ["customer_first_name", "order_name"], SAMPLE_VALUES)).toBe("Hi Priya, order #1001 ({{3}})");
   });
 });
 

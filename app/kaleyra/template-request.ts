@@ -19,32 +19,9 @@ import {
   type ValidationIssue,
 } from "./request";
 import { ORDER_STATUSES, WIRE_STATUS, type OrderStatus } from "./statuses";
+import { LANGUAGE_CODE_PATTERN, TEMPLATE_LIMITS, TEMPLATE_NAME_PATTERN, type TemplateParameters } from "./template-limits";
 
-/** WhatsApp's limits for what a template is filled with. */
-export const TEMPLATE_LIMITS = {
-  /** A template's name as Meta stores it. */
-  name: 512,
-  /** One body parameter, and the body as sent (Meta: 1,024 characters). */
-  bodyParameter: 1024,
-  /** The header's text, parameter included (Meta: 60 characters). */
-  headerParameter: 60,
-  /** The dynamic part of a URL button (Meta: the URL is at most 2,000 characters). */
-  buttonParameter: 2000,
-  /** WhatsApp's text message body. */
-  text: 4096,
-} as const;
-
-/** Meta's template names: lower-case letters, digits and underscores. */
-export const TEMPLATE_NAME_PATTERN = /^[a-z0-9_]{1,512}$/;
-/** Meta's language codes: `en`, `en_US`, `pt_BR`, `zh_HK`. */
-export const LANGUAGE_CODE_PATTERN = /^[a-z]{2,3}(_[A-Z]{2})?$/;
-
-/** The filled parameters of one template message, as planned and kept in the log (Message.templateParams). */
-export interface TemplateParameters {
-  body: string[];
-  header?: string;
-  button?: string;
-}
+export { foldParameter, LANGUAGE_CODE_PATTERN, TEMPLATE_LIMITS, TEMPLATE_NAME_PATTERN, type TemplateParameters } from "./template-limits";
 
 export interface TemplateMessageInput {
   form: "template" | "order_status_template";
@@ -108,14 +85,6 @@ export interface TextRequestBody {
     text: { preview_url: false; body: string };
   };
   extra_info: Refs;
-}
-
-/**
- * Meta refuses a parameter with a new line, a tab or more than four spaces in a row (132000):
- * those are folded into one space rather than failing the message.
- */
-export function foldParameter(text: string): string {
-  return text.replace(/[\r\n\t]+/g, " ").replace(/ {5,}/g, "    ").trim();
 }
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, { error: "must be a phone number with country code" });

@@ -4,7 +4,7 @@
  * parameters when it is one. The pipeline plans a message this way when it queues it, and
  * the admin's Retry plans a skipped or failed one again the same way.
  */
-import { parseBodyParams, previewTemplate, templateParamsFor } from "../admin/whatsapp-templates";
+import { parseBodyParams, previewTemplate, templateParamsFor } from "../templates/approved";
 import { findShopper, saveConsentIfNone, type ShopperRecord } from "../db/repositories/shoppers.server";
 import { findTemplate } from "../db/repositories/templates.server";
 import { whatsAppTemplatesFor, type WhatsAppTemplateRecord } from "../db/repositories/whatsapp-templates.server";

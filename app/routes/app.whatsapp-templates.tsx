@@ -8,7 +8,6 @@ import {
   bodyParamField,
   placeholderProblem,
   placeholdersIn,
-  previewTemplate,
   TEMPLATE_BODY_LIMIT,
   TEMPLATE_KIND_LABEL,
   TEMPLATE_KINDS,
@@ -26,6 +25,7 @@ import { useFormErrors } from "../components/useFormErrors";
 import { useToast } from "../components/useToast";
 import { WhatsAppPreview } from "../components/WhatsAppPreview";
 import { isOrderStatus, ORDER_STATUSES, STATUS_LABEL, type OrderStatus } from "../kaleyra/statuses";
+import { previewTemplate } from "../templates/approved";
 import { SAMPLE_VALUES, TEMPLATE_VARIABLES } from "../templates/variables";
 import { authenticate } from "../shopify.server";
 
