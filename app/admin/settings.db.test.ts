@@ -26,6 +26,17 @@ const FORM = {
   sendProcessingOnCreate: "true",
 };
 
+/** The "Reaching shoppers" section as the page posts it. */
+const REACHING = {
+  messageForm: "template",
+  consentPolicy: "opted_in",
+  checkoutConsent: "true",
+  optOutKeywords: " halt,NO  MORE, Halt, रोको,",
+  optInKeywords: "yes please",
+  optOutConfirmation: "false",
+  templateLanguage: "pt-br",
+};
+
 beforeAll(async () => {
   t = await openAdminTestDatabase();
   sandbox = await startKaleyraSandbox({
@@ -152,6 +163,91 @@ describe("saveSettings", () => {
     await saveSettings(t.deps, shop, { ...FORM, giftRecipients: "also" });
     expect(await saveSettings(t.deps, shop, { ...FORM, sendProcessingOnCreate: "false" })).toMatchObject({ ok: true });
     expect((await rawShop(shop))?.giftRecipients).toBe("also");
+  });
+
+  it("GIVEN a shop saved without the Reaching shoppers fields WHEN loaded THEN the defaults: decided per message, everyone, built-in keywords only, a confirmation, en", async () => {
+    expect(await saveSettings(t.deps, shop, FORM)).toMatchObject({ ok: true });
+    expect(await loadSettings(t.deps, shop)).toMatchObject({
+      messageForm: "auto",
+      consentPolicy: "everyone",
+      checkoutConsent: false,
+      optOutKeywords: "",
+      optInKeywords: "",
+      optOutConfirmation: true,
+      templateLanguage: "en",
+    });
+    expect((await loadSettings(t.deps, "never-opened.myshopify.com")).callbacks).toMatchObject({ url: null, inboundUrl: null });
+  });
+
+  it("GIVEN the Reaching shoppers fields WHEN saved THEN each column holds them, the keywords tidied, and the page shows them again", async () => {
+    await makeAdminShop(t.deps, shop);
+    const result = await saveSettings(t.deps, shop, { ...FORM, ...REACHING });
+    expect(result).toMatchObject({ ok: true });
+    const row = await rawShop(shop);
+    expect(row).toMatchObject({
+      messageForm: "template",
+      consentPolicy: "opted_in",
+      optOutKeywords: "halt, NO MORE, रोको",
+      optInKeywords: "yes please",
+      templateLanguage: "pt_BR",
+    });
+    expect(Boolean(row?.checkoutConsent)).toBe(true);
+    expect(Boolean(row?.optOutConfirmation)).toBe(false);
+    expect(await loadSettings(t.deps, shop)).toMatchObject({
+      messageForm: "template",
+      consentPolicy: "opted_in",
+      checkoutConsent: true,
+      optOutKeywords: "halt, NO MORE, रोको",
+      optInKeywords: "yes please",
+      optOutConfirmation: false,
+      templateLanguage: "pt_BR",
+    });
+  });
+
+  it("GIVEN stored Reaching shoppers choices WHEN a form without those fields is saved THEN every one is kept, not reset", async () => {
+    await makeAdminShop(t.deps, shop);
+    await saveSettings(t.deps, shop, { ...FORM, ...REACHING });
+    const before = await rawShop(shop);
+    expect(await saveSettings(t.deps, shop, { ...FORM, sendProcessingOnCreate: "false" })).toMatchObject({ ok: true });
+    const after = await rawShop(shop);
+    for (const column of ["messageForm", "consentPolicy", "checkoutConsent", "optOutKeywords", "optInKeywords", "optOutConfirmation", "templateLanguage"]) {
+      expect(after?.[column], column).toEqual(before?.[column]);
+    }
+    expect(Boolean(after?.sendProcessingOnCreate)).toBe(false);
+  });
+
+  it("GIVEN stored keywords and ticked boxes WHEN the page saves them emptied and cleared THEN the keywords are none and the boxes off", async () => {
+    await makeAdminShop(t.deps, shop);
+    await saveSettings(t.deps, shop, { ...FORM, ...REACHING, optOutConfirmation: "true" });
+    const result = await saveSettings(t.deps, shop, {
+      ...FORM,
+      ...REACHING,
+      checkoutConsent: "false",
+      optOutConfirmation: "false",
+      optOutKeywords: " , ",
+      optInKeywords: "",
+    });
+    expect(result).toMatchObject({ ok: true });
+    const row = await rawShop(shop);
+    expect(row).toMatchObject({ optOutKeywords: null, optInKeywords: null });
+    expect(Boolean(row?.checkoutConsent)).toBe(false);
+    expect(Boolean(row?.optOutConfirmation)).toBe(false);
+    expect(await loadSettings(t.deps, shop)).toMatchObject({ optOutKeywords: "", optInKeywords: "" });
+  });
+
+  it("GIVEN a bad language code and a bad keyword WHEN saved THEN both are reported and nothing changes", async () => {
+    await makeAdminShop(t.deps, shop);
+    await saveSettings(t.deps, shop, { ...FORM, ...REACHING });
+    const before = await rawShop(shop);
+    const result = await saveSettings(t.deps, shop, { ...FORM, ...REACHING, consentPolicy: "everyone", templateLanguage: "english", optInKeywords: "go!" });
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        templateLanguage: "Use a WhatsApp language code such as en, es, en_US or pt_BR.",
+        optInKeywords: "Use only letters, digits and spaces in a keyword (not “go!”), and commas between keywords.",
+      },
+    });
+    expect(await rawShop(shop)).toEqual(before);
   });
 
   it("GIVEN a shop paused for a configuration error WHEN only the switches change THEN it stays paused", async () => {
@@ -291,12 +387,23 @@ describe("saveCallbackSettings", () => {
     await makeAdminShop(t.deps, shop);
     const secret = "a-secret-the-merchant-chose-1234";
     const saved = await saveCallbackSettings(t.deps, shop, { intent: "callbacks", callbackSecret: secret });
-    expect(saved).toEqual({ ok: true, url: expect.stringMatching(/^https:\/\/order-status\.example\/kaleyra\/callbacks\/[A-Za-z0-9_-]{43}$/) });
+    expect(saved).toEqual({
+      ok: true,
+      url: expect.stringMatching(/^https:\/\/order-status\.example\/kaleyra\/callbacks\/[A-Za-z0-9_-]{43}$/),
+      inboundUrl: expect.stringMatching(/^https:\/\/order-status\.example\/kaleyra\/inbound\/[A-Za-z0-9_-]{43}$/),
+    });
+    // The number's Incoming URL carries the same token as the callbacks (and the same secret authenticates it).
+    expect(saved.ok && saved.inboundUrl.split("/").pop()).toBe(saved.ok && saved.url.split("/").pop());
     const row = await rawShop(shop);
     expect(JSON.stringify(row)).not.toContain(secret);
     expect(decryptSecret(String(row?.callbackSecretCipher), TEST_ENCRYPTION_KEY)).toBe(secret);
     const view = await loadSettings(t.deps, shop);
-    expect(view.callbacks).toEqual({ url: saved.ok ? saved.url : "", header: "x-callback-secret", firstCallbackAt: null });
+    expect(view.callbacks).toEqual({
+      url: saved.ok ? saved.url : "",
+      inboundUrl: saved.ok ? saved.inboundUrl : "",
+      header: "x-callback-secret",
+      firstCallbackAt: null,
+    });
     expect(JSON.stringify(view)).not.toContain(secret);
   });
 
@@ -307,7 +414,8 @@ describe("saveCallbackSettings", () => {
     const fresh = await saveCallbackSettings(t.deps, shop, { callbackSecret: "third-secret-0123456789", newUrl: "on" });
     expect(first.ok && same.ok && fresh.ok).toBe(true);
     expect(same).toEqual(first);
-    expect(fresh).not.toEqual(first);
+    expect(fresh.ok && fresh.url).not.toBe(first.ok && first.url);
+    expect(fresh.ok && fresh.inboundUrl).not.toBe(first.ok && first.inboundUrl);
   });
 
   it.each([

@@ -5,6 +5,7 @@
  * The API key is write-only: it is encrypted before it is stored, only its last four
  * characters ever leave this module, and an empty key field keeps the stored key.
  */
+import { INBOUND_PATH_PREFIX } from "../consent/kaleyra-inbound";
 import { config } from "../config.server";
 import { decryptSecret, encryptSecret, lastFour, SecretDecryptionError } from "../crypto/secrets.server";
 import { lockShop, readShop, recordTestSend, saveCallbackCredentials, saveShop, type ShopRecord } from "../db/repositories/shops.server";
@@ -17,6 +18,7 @@ import { KEY_UNREADABLE_DETAIL, resumeShop } from "../outbox/pause.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
 import { logger } from "../logger.server";
 import { giftRecipientsPref, type GiftRecipientsPref } from "../orders/gift-recipients";
+import { consentPolicyOf, forcedFormOf } from "../messages/form-decision";
 import { shopDisplayName } from "../shops/domain";
 import { DEFAULT_TEMPLATES } from "../templates/defaults";
 import { renderMessage } from "../templates/render";
@@ -27,7 +29,7 @@ import { callbackFormSchema, settingsFormSchema, testSendFormSchema } from "./se
 import { testSendHelp } from "./test-send-help";
 import { isKeyUnreadable, shopStatus } from "./shop-status.server";
 import { sendingState, type SendingState } from "./sending-state";
-import { REFERENCE_ID_SOURCES, type ReferenceIdSourceName, type TestSendReport } from "./settings-options";
+import { REFERENCE_ID_SOURCES, type ReachingShoppersValues, type ReferenceIdSourceName, type TestSendReport } from "./settings-options";
 import { CALLBACK_PATH_PREFIX } from "../receipts/kaleyra-callback";
 import { columnsOf, parseRecord, serializeRecord } from "../receipts/delivery-state";
 import { shownDelivery, type ShownDelivery } from "./delivery";
@@ -35,7 +37,9 @@ import { shownDelivery, type ShownDelivery } from "./delivery";
 /** The reference id of test messages: valid for WhatsApp and never an order's id. */
 export const TEST_REFERENCE_ID = "test-message";
 
-export interface SettingsView {
+/** Where Kaleyra posts the messages shoppers send to the shop's number: this, then the shop's callback token. */
+
+export interface SettingsView extends ReachingShoppersValues {
   kaleyraSid: string;
   pod: Pod;
   businessNumber: string;
@@ -58,8 +62,11 @@ export interface SettingsView {
   /** What the worker recorded when Kaleyra refused the settings (sending waits for Resume sending). */
   configErrorDetail: string | null;
   sending: SendingState;
-  /** Kaleyra's status callbacks: where to send them (the secret is write-only) and whether any came. */
-  callbacks: { url: string | null; header: string; firstCallbackAt: string | null };
+  /**
+   * Kaleyra's status callbacks: where to send them (the secret is write-only) and whether any
+   * came; and the number's Incoming URL for shoppers' messages, with the same token and secret.
+   */
+  callbacks: { url: string | null; inboundUrl: string | null; header: string; firstCallbackAt: string | null };
 }
 
 export { isKeyUnreadable } from "./shop-status.server";
@@ -80,6 +87,8 @@ export async function loadTestDelivery(deps: AdminDeps, shopDomain: string): Pro
 
 export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise<SettingsView> {
   const shop = await readShop(deps.sql, shopDomain);
+  // A token without a stored secret is not set up: nothing could authenticate to its URLs.
+  const token = shop?.callbackToken && shop.callbackSecretCipher ? shop.callbackToken : null;
   return {
     kaleyraSid: shop?.kaleyraSid ?? "",
     pod: shop && isPod(shop.pod) ? shop.pod : "IN",
@@ -90,6 +99,13 @@ export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise
     sendProcessingOnCreate: shop?.sendProcessingOnCreate ?? true,
     thankInPersonSales: shop?.inPersonSales === "completed",
     giftRecipients: giftRecipientsPref(shop?.giftRecipients),
+    messageForm: forcedFormOf(shop?.messageForm),
+    consentPolicy: consentPolicyOf(shop?.consentPolicy),
+    checkoutConsent: shop?.checkoutConsent ?? false,
+    optOutKeywords: shop?.optOutKeywords ?? "",
+    optInKeywords: shop?.optInKeywords ?? "",
+    optOutConfirmation: shop?.optOutConfirmation ?? true,
+    templateLanguage: shop?.templateLanguage ?? "en",
     apiKeyLast4: shop?.apiKeyCipher ? (shop.apiKeyLast4 ?? "") : null,
     apiKeyUnreadable: isKeyUnreadable(shop?.apiKeyCipher ?? null, deps.encryptionKey),
     credentialsVerifiedAt: shop?.credentialsVerifiedAt?.toISOString() ?? null,
@@ -98,7 +114,8 @@ export async function loadSettings(deps: AdminDeps, shopDomain: string): Promise
     configErrorDetail: shop?.pausedReason === "config_error" ? (shop.pausedDetail ?? "") : null,
     sending: sendingState(shopStatus(shop, deps.encryptionKey)),
     callbacks: {
-      url: shop?.callbackToken && shop.callbackSecretCipher ? callbackUrl(deps.appUrl, shop.callbackToken) : null,
+      url: token ? callbackUrl(deps.appUrl, token) : null,
+      inboundUrl: token ? inboundUrl(deps.appUrl, token) : null,
       header: CALLBACK_SECRET_HEADER,
       firstCallbackAt: shop?.firstCallbackAt?.toISOString() ?? null,
     },
@@ -110,7 +127,15 @@ export function callbackUrl(appUrl: string, token: string): string {
   return new URL(`${CALLBACK_PATH_PREFIX}${token}`, appUrl).toString();
 }
 
-export type SaveCallbacksResult = { ok: true; url: string } | { ok: false; errors: FieldErrors };
+/**
+ * The Incoming URL the merchant sets on the Kaleyra number: shoppers' messages, which open the
+ * 24-hour window and carry STOP and START. The callbacks' token and secret authenticate it too.
+ */
+export function inboundUrl(appUrl: string, token: string): string {
+  return new URL(`${INBOUND_PATH_PREFIX}${token}`, appUrl).toString();
+}
+
+export type SaveCallbacksResult = { ok: true; url: string; inboundUrl: string } | { ok: false; errors: FieldErrors };
 
 /**
  * Stores the secret the merchant chose (encrypted; it never comes back to the page) and keeps
@@ -123,12 +148,17 @@ export async function saveCallbackSettings(deps: AdminDeps, shopDomain: string, 
   if (!shop) return { ok: false, errors: { form: "Save your Kaleyra settings first." } };
   const token = shop.callbackToken && !parsed.data.newUrl ? shop.callbackToken : newCallbackToken();
   await saveCallbackCredentials(deps.sql, shopDomain, token, encryptSecret(parsed.data.callbackSecret, deps.encryptionKey), deps.now());
-  return { ok: true, url: callbackUrl(deps.appUrl, token) };
+  return { ok: true, url: callbackUrl(deps.appUrl, token), inboundUrl: inboundUrl(deps.appUrl, token) };
 }
 
 export type SaveSettingsResult =
   | { ok: true; credentialsChanged: boolean; resumedMessages: number }
   | { ok: false; errors: FieldErrors };
+
+/** The shop's own keywords as stored: comma separated, or null for none. */
+export function keywordsColumn(keywords: readonly string[]): string | null {
+  return keywords.length > 0 ? keywords.join(", ") : null;
+}
 
 /** Why an empty or missing key field cannot be saved, given what is stored; undefined when it can. */
 function apiKeyProblem(typedKey: string, storedCipher: string | null, encryptionKey: string): string | undefined {
@@ -197,6 +227,14 @@ export async function saveSettings(
     };
     // A form without the choice (an older page) leaves it as stored rather than resetting it.
     if (form.giftRecipients !== undefined) values.giftRecipients = form.giftRecipients;
+    // The same for every field of "Reaching shoppers".
+    if (form.messageForm !== undefined) values.messageForm = form.messageForm;
+    if (form.consentPolicy !== undefined) values.consentPolicy = form.consentPolicy;
+    if (form.checkoutConsent !== undefined) values.checkoutConsent = form.checkoutConsent;
+    if (form.optOutKeywords !== undefined) values.optOutKeywords = keywordsColumn(form.optOutKeywords);
+    if (form.optInKeywords !== undefined) values.optInKeywords = keywordsColumn(form.optInKeywords);
+    if (form.optOutConfirmation !== undefined) values.optOutConfirmation = form.optOutConfirmation;
+    if (form.templateLanguage !== undefined) values.templateLanguage = form.templateLanguage;
     if (last4 !== null) values.apiKeyLast4 = last4;
     // Verification belongs to the credentials it was made with.
     if (credentialsChanged) values.credentialsVerifiedAt = null;

@@ -22,9 +22,16 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { adminDeps } from "../admin/deps.server";
 import { RECHECK_ADVICE } from "../admin/dashboard";
 import { formToObject, keepEditsMadeDuringSave, readForm, UNREADABLE_FORM, type FieldErrors } from "../admin/form-data";
-import { POD_OPTIONS, REFERENCE_ID_SOURCE_LABEL, REFERENCE_ID_SOURCES, type ReferenceIdSourceName } from "../admin/settings-options";
+import {
+  POD_OPTIONS,
+  REFERENCE_ID_SOURCE_LABEL,
+  REFERENCE_ID_SOURCES,
+  type ReachingShoppersValues,
+  type ReferenceIdSourceName,
+} from "../admin/settings-options";
 import { loadSettings, saveCallbackSettings, saveSettings, sendTestMessage, type SettingsView } from "../admin/settings.server";
 import { DateTime } from "../components/DateTime";
+import { ReachingShoppers } from "../components/ReachingShoppers";
 import { ResumedBanner, ResumeSendingForm, useRecheck } from "../components/ResumeSending";
 import { useFormErrors } from "../components/useFormErrors";
 import { TestDelivery } from "../components/TestDelivery";
@@ -59,7 +66,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (form.intent === "callbacks") {
     const result = await saveCallbackSettings(deps, session.shop, form);
     if (!result.ok) return json({ intent: "callbacks" as const, ok: false as const, errors: result.errors });
-    return json({ intent: "callbacks" as const, ok: true as const, url: result.url });
+    return json({ intent: "callbacks" as const, ok: true as const, url: result.url, inboundUrl: result.inboundUrl });
   }
   if (form.intent === "save") {
     const result = await saveSettings(deps, session.shop, form);
@@ -71,7 +78,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return json({ intent: "unknown" as const, ok: false as const, errors: { form: "Unknown action." } as FieldErrors }, { status: 400 });
 };
 
-interface FormValues {
+interface FormValues extends ReachingShoppersValues {
   kaleyraSid: string;
   apiKey: string;
   pod: Pod;
@@ -96,6 +103,13 @@ const FIELD_ORDER: ReadonlyArray<keyof FormValues> = [
   "giftRecipients",
   "referenceIdSource",
   "referenceIdAttribute",
+  "messageForm",
+  "consentPolicy",
+  "checkoutConsent",
+  "optOutKeywords",
+  "optInKeywords",
+  "optOutConfirmation",
+  "templateLanguage",
 ];
 
 const fieldId = (field: string) => (field === "form" ? "settings-form-errors" : `settings-${field}`);
@@ -114,6 +128,13 @@ function valuesOf(settings: SettingsView): FormValues {
     sendProcessingOnCreate: settings.sendProcessingOnCreate,
     thankInPersonSales: settings.thankInPersonSales,
     giftRecipients: settings.giftRecipients,
+    messageForm: settings.messageForm,
+    consentPolicy: settings.consentPolicy,
+    checkoutConsent: settings.checkoutConsent,
+    optOutKeywords: settings.optOutKeywords,
+    optInKeywords: settings.optInKeywords,
+    optOutConfirmation: settings.optOutConfirmation,
+    templateLanguage: settings.templateLanguage,
   };
 }
 
@@ -156,6 +177,10 @@ function SettingsForm({
       clearError(key);
       setValues((v) => ({ ...v, [key]: value }));
     };
+  const change = (changes: Partial<FormValues>) => {
+    for (const key of Object.keys(changes)) clearError(key);
+    setValues((v) => ({ ...v, ...changes }));
+  };
   const dirty = JSON.stringify(values) !== JSON.stringify(initial);
   // Saving unchanged values while Kaleyra's refusal holds is allowed: the answer points to Resume sending.
   const canSave = dirty || settings.sending.id === "paused_settings";
@@ -309,6 +334,7 @@ function SettingsForm({
           </Form>
         </Card>
       </Layout.AnnotatedSection>
+      <ReachingShoppers values={values} onChange={change} errors={errors} fieldId={fieldId} onSubmit={save} />
       <Layout.Section>
         <InlineStack align="end">
           <Button variant="primary" onClick={save} loading={saving && !editedDuringSave} disabled={!canSave}>
@@ -389,6 +415,7 @@ function DeliveryUpdates({ settings }: { settings: SettingsView }) {
   const data = fetcher.state === "idle" && fetcher.data?.intent === "callbacks" ? fetcher.data : undefined;
   const errors: FieldErrors = data && !data.ok ? data.errors : {};
   const url = data?.ok ? data.url : settings.callbacks.url;
+  const inbound = data?.ok ? data.inboundUrl : settings.callbacks.inboundUrl;
   return (
     <Layout.AnnotatedSection
       id="delivery-updates"
@@ -412,6 +439,15 @@ function DeliveryUpdates({ settings }: { settings: SettingsView }) {
             {url && (
               <TextField label="Callback URL" value={url} readOnly autoComplete="off" helpText="Paste it into the callback profile for status callbacks." />
             )}
+            {inbound && (
+              <TextField
+                label="Incoming URL"
+                value={inbound}
+                readOnly
+                autoComplete="off"
+                helpText="Set it as the Incoming URL of your WhatsApp number in Kaleyra's console, with the same header or Basic auth. Shoppers' messages open WhatsApp's 24-hour window and carry their STOP and START."
+              />
+            )}
             <TextField
               label={`Secret (sent by Kaleyra in the header ${settings.callbacks.header})`}
               name="callbackSecret"
@@ -432,8 +468,9 @@ function DeliveryUpdates({ settings }: { settings: SettingsView }) {
             {data?.ok && (
               <Banner tone="success" title="Saved">
                 <p>
-                  In Kaleyra&apos;s console, set this URL and the header {settings.callbacks.header} with the secret you entered.
-                  Basic auth with any user name and the secret as its password works too.
+                  In Kaleyra&apos;s console, set the callback URL and the Incoming URL, each with the header{" "}
+                  {settings.callbacks.header} and the secret you entered. Basic auth with any user name and the secret as its
+                  password works too.
                 </p>
               </Banner>
             )}
