@@ -89,11 +89,12 @@ describe("npm run shop", { timeout: 120_000 }, () => {
 
   it("GIVEN valid settings and the key on stdin WHEN configure --enable THEN stored with the key encrypted, and the shop's next order is sent", async () => {
     const { code, output } = await shopCommand(
-      [SHOP, "configure", "--sid", ACCOUNT.sid, "--number", ACCOUNT.number, "--pod", "IN", "--enable"],
+      // The seed's interactive message always: the shop has no approved templates in this test.
+      [SHOP, "configure", "--sid", ACCOUNT.sid, "--number", ACCOUNT.number, "--pod", "IN", "--enable", "--form", "interactive"],
       `${ACCOUNT.apiKey}\n`,
     );
     expect(code).toBe(0);
-    expect(output).toContain(`${SHOP}: saved (API key …${ACCOUNT.apiKey.slice(-4)}, sending on)`);
+    expect(output).toContain(`${SHOP}: saved (API key …${ACCOUNT.apiKey.slice(-4)}, sending on, message form interactive)`);
     const row = await shopRow();
     expect(row).toMatchObject({ kaleyraSid: ACCOUNT.sid, businessNumber: ACCOUNT.number, pod: "IN" });
     expect(String(row?.apiKeyCipher)).not.toContain(ACCOUNT.apiKey);

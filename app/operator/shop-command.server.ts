@@ -6,7 +6,7 @@
 import { shopStateCounts } from "../db/repositories/messages.server";
 import { readShop } from "../db/repositories/shops.server";
 import type { AdminDeps } from "../admin/deps.server";
-import { callbackUrl, loadSettings, saveSettings, sendTestMessage } from "../admin/settings.server";
+import { callbackUrl, inboundUrl, loadSettings, saveSettings, sendTestMessage } from "../admin/settings.server";
 import type { KaleyraClient } from "../kaleyra/client.server";
 import { logger } from "../logger.server";
 import { announceQueuedMessages } from "../outbox/notify.server";
@@ -57,6 +57,7 @@ async function callbacks(deps: AdminDeps, shop: string, io: ShopCommandIo): Prom
   io.print(`  URL      ${callbackUrl(deps.appUrl, token)}`);
   io.print(`  header   ${CALLBACK_SECRET_HEADER}: ${secret}`);
   io.print("  (or Basic auth with any user name and the secret as its password)");
+  io.print(`  and set the number's Incoming URL to ${inboundUrl(deps.appUrl, token)} with the same header`);
   return 0;
 }
 
@@ -95,6 +96,7 @@ async function configure(deps: AdminDeps, command: Extract<ShopCommand, { kind: 
     referenceIdSource: current.referenceIdSource,
     referenceIdAttribute: current.referenceIdAttribute,
     sendProcessingOnCreate: String(current.sendProcessingOnCreate),
+    messageForm: command.form ?? current.messageForm,
   };
   const result = await saveSettings(deps, command.shop, form);
   if (!result.ok) {
@@ -103,7 +105,7 @@ async function configure(deps: AdminDeps, command: Extract<ShopCommand, { kind: 
     return 1;
   }
   const saved = await loadSettings(deps, command.shop);
-  io.print(`${command.shop}: saved (API key …${saved.apiKeyLast4}, sending ${saved.enabled ? "on" : "off"})`);
+  io.print(`${command.shop}: saved (API key …${saved.apiKeyLast4}, sending ${saved.enabled ? "on" : "off"}, message form ${saved.messageForm})`);
   if (result.resumedMessages > 0) io.print(`  ${result.resumedMessages} paused messages queued again`);
   return 0;
 }

@@ -5,19 +5,21 @@
  */
 import { parseArgs } from "node:util";
 import { isPod, PODS, type Pod } from "../kaleyra/pods";
+import { FORCED_FORMS, type ForcedForm } from "../messages/form-decision";
 import { SHOP_DOMAIN } from "../shops/domain";
 
 export type ShopCommand =
   | { kind: "status"; shop: string }
-  | { kind: "configure"; shop: string; sid: string; number: string; pod: Pod; enabled?: boolean }
+  | { kind: "configure"; shop: string; sid: string; number: string; pod: Pod; enabled?: boolean; form?: ForcedForm }
   | { kind: "resume"; shop: string }
   | { kind: "test-send"; shop: string; to: string }
   | { kind: "callbacks"; shop: string };
 
 export const SHOP_COMMAND_USAGE = `Usage: npm run shop -- <shop>.myshopify.com <command>
   status                                  the shop's settings (the key only by its last 4 characters), pause and queue
-  configure --sid <SID> --number <+E.164> --pod <${PODS.join("|")}> [--enable | --disable]
+  configure --sid <SID> --number <+E.164> --pod <${PODS.join("|")}> [--enable | --disable] [--form <${FORCED_FORMS.join("|")}>]
                                           saves the Kaleyra settings as the admin's Settings page does;
+                                          --form: decide per message, or always the interactive message or a template;
                                           the API key is read from stdin (empty keeps the stored key)
   resume                                  lifts the shop's pause and queues its paused messages again
   test-send <+E.164>                      sends the test message with the saved settings
@@ -40,6 +42,7 @@ export function parseShopCommand(argv: string[]): ParsedShopCommand {
         pod: { type: "string" },
         enable: { type: "boolean" },
         disable: { type: "boolean" },
+        form: { type: "string" },
       },
     });
   } catch (error) {
@@ -49,7 +52,7 @@ export function parseShopCommand(argv: string[]): ParsedShopCommand {
   const [shop, name, ...rest] = positionals;
   if (!shop) return fail("Name the shop.");
   if (!SHOP_DOMAIN.test(shop)) return fail(`"${shop}" is not a shop domain (<shop>.myshopify.com).`);
-  const flags = ["sid", "number", "pod", "enable", "disable"].filter((flag) => values[flag as keyof typeof values] !== undefined);
+  const flags = ["sid", "number", "pod", "enable", "disable", "form"].filter((flag) => values[flag as keyof typeof values] !== undefined);
   if (name !== "configure" && flags.length > 0) return fail(`--${flags[0]} belongs to configure.`);
   const extra = name === "test-send" ? rest.slice(1) : rest;
   if (extra.length > 0) return fail(`Unexpected "${extra[0]}".`);
@@ -69,7 +72,9 @@ export function parseShopCommand(argv: string[]): ParsedShopCommand {
       if (!isPod(pod)) return fail(`--pod must be one of ${PODS.join(", ")}.`);
       if (values.enable && values.disable) return fail("Choose --enable or --disable, not both.");
       const enabled = values.enable ? true : values.disable ? false : undefined;
-      return { ok: true, command: { kind: "configure", shop, sid: values.sid!, number: values.number!, pod, enabled } };
+      const form = values.form;
+      if (form !== undefined && !(FORCED_FORMS as readonly string[]).includes(form)) return fail(`--form must be one of ${FORCED_FORMS.join(", ")}.`);
+      return { ok: true, command: { kind: "configure", shop, sid: values.sid!, number: values.number!, pod, enabled, form: form as ForcedForm | undefined } };
     }
     case undefined:
       return fail("Name a command.");
