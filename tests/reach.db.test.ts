@@ -6,6 +6,8 @@
  * to the app like Kaleyra.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminDeps } from "../app/admin/deps.server";
+import { getMessage } from "../app/admin/messages.server";
 import { CALLBACK_SECRET_HEADER, issueCallbackCredentials } from "../app/receipts/receive.server";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
 import { makeShop, makeWhatsAppTemplate, ACCOUNT } from "./factories";
@@ -168,6 +170,9 @@ describe("WhatsApp's refusal outside the window (131047)", () => {
     expect(rows[0]).toMatchObject({ form: "interactive", state: "failed" });
     expect(rows[1]).toMatchObject({ form: "template", templateName: "order_confirmed", fallbackOf: rows[0]!.id, formReason: expect.stringContaining("131047") });
     expect(receivedBy(to).map((m) => m.form)).toEqual(["interactive", "template"]);
+    // The log links the two, both ways.
+    expect((await getMessage(adminDeps(), shop.domain, rows[0]!.id))?.fallback).toEqual({ of: null, by: rows[1]!.id });
+    expect((await getMessage(adminDeps(), shop.domain, rows[1]!.id))).toMatchObject({ fallback: { of: rows[0]!.id, by: null }, form: { label: "Approved template", template: "order_confirmed (en)" } });
     // A second 131047 for the same message changes nothing: the fallback is sent once.
     await pipeline.sandbox.postCallback({ messageId: pipeline.sandbox.received.find((m) => m.summary.to === to)!.messageId, status: "failed", code: 131047 });
     await pipeline.app.inboxSettled();

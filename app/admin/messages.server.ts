@@ -3,7 +3,8 @@
  * is scoped by the shop of the session; a message id of another shop reads as "not found".
  */
 import { OPT_OUT_REPLY_STATUS } from "../consent/inbound.server";
-import { readMessage, shopMessageLog } from "../db/repositories/messages.server";
+import { FORM_LABEL, isMessageForm } from "../kaleyra/forms";
+import { findFallbackOf, readMessage, shopMessageLog } from "../db/repositories/messages.server";
 import { readKnowledgeText } from "../db/repositories/order-states.server";
 import { isOrderStatus, STATUS_LABEL } from "../kaleyra/statuses";
 import type { OutcomeHelp } from "../kaleyra/outcome";
@@ -114,6 +115,10 @@ export interface MessageDetail {
   fix: Fix | null;
   /** What Kaleyra's status callbacks said, once it took the message. */
   delivery: ShownDelivery | null;
+  /** How it is sent (interactive, template, text) and why that form; the template by name and language. */
+  form: { label: string; reason: string | null; template: string | null };
+  /** The interactive message this template replaces after WhatsApp's 131047, or the template that replaced this one. */
+  fallback: { of: string | null; by: string | null };
 }
 
 /** Advice for a message that has no Kaleyra answer to explain it. */
@@ -219,5 +224,11 @@ export async function getMessage(deps: AdminDeps, shopDomain: string, id: string
     retry: retryProgress(row.state, row.attempts, MAX_ATTEMPTS, row.nextAttemptAt.toISOString()),
     fix: row.state === "failed" && !delivery?.failure ? fixFor(storedOutcomeKey(stored), row.orderStatus) : null,
     delivery,
+    form: {
+      label: isMessageForm(row.form) ? FORM_LABEL[row.form] : row.form,
+      reason: row.formReason,
+      template: row.templateName ? `${row.templateName} (${row.templateLanguage ?? "?"})` : null,
+    },
+    fallback: { of: row.fallbackOf, by: (await findFallbackOf(deps.sql, shopDomain, row.id)) ?? null },
   };
 }

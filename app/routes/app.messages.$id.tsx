@@ -219,6 +219,20 @@ export default function MessageDetail() {
               <Field label="Recipient">
                 {message.recipient.why ? `${message.recipient.text}: ${message.recipient.why}` : message.recipient.text}
               </Field>
+              <Field label="Sent as">
+                {message.form.template ? `${message.form.label}: ${message.form.template}` : message.form.label}
+                {message.form.reason && <Text as="p" tone="subdued">{message.form.reason}</Text>}
+              </Field>
+              {message.fallback.of && (
+                <Field label="Replaces">
+                  <Link url={`/app/messages/${message.fallback.of}`}>the interactive message WhatsApp refused</Link>
+                </Field>
+              )}
+              {message.fallback.by && (
+                <Field label="Sent again as">
+                  <Link url={`/app/messages/${message.fallback.by}`}>the approved template</Link>
+                </Field>
+              )}
               <Field label="Reference id">{message.referenceId ?? "—"}</Field>
               <Field label="Attempts">{message.attempts}</Field>
               <Field label="Created">

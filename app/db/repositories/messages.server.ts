@@ -240,6 +240,12 @@ export async function skipWaitingTo(db: SqlExecutor, shop: string, recipient: st
   return Number(result.numUpdatedRows);
 }
 
+/** The id of the template sent in place of this message (WhatsApp refused it for the window), if any. */
+export async function findFallbackOf(db: SqlExecutor, shop: string, id: string): Promise<string | undefined> {
+  const row = await queries(db).selectFrom("Message").select("id").where("shopDomain", "=", shop).where("fallbackOf", "=", id).executeTakeFirst();
+  return row?.id;
+}
+
 /** customers/redact: messages about no order (the replies to a STOP) to these numbers go. */
 export async function deleteRepliesTo(tx: SqlExecutor, shop: string, phones: readonly string[]): Promise<void> {
   if (phones.length === 0) return;
