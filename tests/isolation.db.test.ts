@@ -33,7 +33,7 @@ import { DEFAULT_TEMPLATES } from "../app/templates/defaults";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../sandbox/kaleyra-sandbox";
 import { embeddedUrl, hostParam, sessionToken, storeOfflineSession } from "./browser/support/shopify-session";
 import { startTestApp, type TestApp } from "./helpers/app";
-import { ACCOUNT, makeMessage, makeShop, makeTemplate } from "./factories";
+import { ACCOUNT, makeMessage, makeShop, makeTemplate, makeWhatsAppTemplate } from "./factories";
 import { postWebhook } from "./helpers/webhooks";
 import { kaleyraStatusCallback } from "../app/receipts/__fixtures__/callbacks";
 import { refFor } from "../app/receipts/kaleyra-callback";
@@ -81,6 +81,8 @@ async function snapshotOf(shop: string): Promise<unknown> {
     orders: await byShop("OrderState", "orderId"),
     events: await byShop("WebhookEvent", "id"),
     dataRequests: await byShop("DataRequest", "id"),
+    whatsAppTemplates: await byShop("WhatsAppTemplate", "id"),
+    shoppers: await byShop("Shopper", "phone"),
     sessions: await db.query(`SELECT * FROM "Session" WHERE "shop" = ? ORDER BY "id"`, [shop]),
   };
 }
@@ -574,6 +576,60 @@ const ROUTE_CHECKS: Record<string, Check[]> = {
         expect(response.status).toBe(401);
       },
     ],
+  ],
+  // Inbound messages: C's URL token and secret, from B's shopper, touch only C's records.
+  "kaleyra.inbound.$token.tsx": [
+    [
+      "GIVEN C's Incoming URL and secret WHEN B's shopper writes STOP there THEN C records it and nothing of B changes",
+      async () => {
+        const before = await snapshotOfB();
+        const { token, secret } = await issueCallbackCredentials(db, C, new Date());
+        const [ofB] = await db.query<{ recipient: string }>(`SELECT "recipient" FROM "Message" WHERE "shopDomain" = ? AND "recipient" IS NOT NULL LIMIT 1`, [B]);
+        expect(ofB).toBeDefined();
+        const response = await fetch(`${app.url}/kaleyra/inbound/${token}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", [CALLBACK_SECRET_HEADER]: secret },
+          body: JSON.stringify({ meta_object: { value: { messages: [{ from: ofB!.recipient.slice(1), id: "wamid.iso", timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "STOP" } }] } } }),
+        });
+        expect(response.status).toBe(200);
+        await app.inboxSettled();
+        const [ofC] = await db.query<{ consent: string }>(`SELECT "consent" FROM "Shopper" WHERE "shopDomain" = ? AND "phone" = ?`, [C, ofB!.recipient]);
+        expect(ofC?.consent).toBe("opted_out");
+        expect(await snapshotOfB()).toEqual(before);
+      },
+    ],
+    [
+      "GIVEN C's Incoming URL WHEN a message comes with another secret THEN 401",
+      async () => {
+        const { token } = await issueCallbackCredentials(db, C, new Date());
+        const response = await fetch(`${app.url}/kaleyra/inbound/${token}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", [CALLBACK_SECRET_HEADER]: "the secret of some other shop" },
+          body: JSON.stringify({ meta_object: { value: { messages: [{ from: "919812345678", type: "text", text: { body: "STOP" } }] } } }),
+        });
+        expect(response.status).toBe(401);
+      },
+    ],
+  ],
+  "app.whatsapp-templates.tsx": [
+    [
+      "GIVEN B's template id and domain WHEN A loads, saves over, deletes and test-sends it THEN only A's templates are read and written, and nothing is sent",
+      async () => {
+        const idOfB = await makeWhatsAppTemplate(db, B, { name: "b_secret_template" });
+        const before = await snapshotOfB();
+        const loaded = await asA(dataUrl("/app/whatsapp-templates", "routes/app.whatsapp-templates", { shop: B }));
+        expect(loaded.status).toBe(200);
+        expect(loaded.text).not.toContain("b_secret_template");
+        const form = { intent: "save", id: idOfB, shop: B, shopDomain: B, status: "shipped", kind: "utility", language: "en", name: "a_template", body: "Hi {{1}}", "bodyParams.1": "customer_first_name" };
+        expect(JSON.parse((await asA(dataUrl("/app/whatsapp-templates", "routes/app.whatsapp-templates"), form)).text)).toMatchObject({ ok: true });
+        expect(JSON.parse((await asA(dataUrl("/app/whatsapp-templates", "routes/app.whatsapp-templates"), { intent: "delete", id: idOfB })).text)).toMatchObject({ deleted: false });
+        const test = await asA(dataUrl("/app/whatsapp-templates", "routes/app.whatsapp-templates"), { intent: "test", id: idOfB, to: "+919812345678" });
+        expect(JSON.parse(test.text)).toMatchObject({ ok: false });
+        expect(await db.query(`SELECT "name" FROM "WhatsAppTemplate" WHERE "shopDomain" = ?`, [A])).toEqual([{ name: "a_template" }]);
+        expect(await snapshotOfB()).toEqual(before);
+      },
+    ],
+    ...adminPageChecks("/app/whatsapp-templates", "routes/app.whatsapp-templates"),
   ],
   // Webhooks, in an order that keeps C installed until its own uninstall at the end.
   "webhooks.orders.create.tsx": webhookChecks("orders/create", ordersBody),

@@ -33,6 +33,7 @@ query OrderForStatusMessage($id: ID!) {
     phone
     statusPageUrl
     sourceName
+    customerLocale
     shippingLines(first: 5) { nodes { deliveryCategory } }
     customAttributes { key value }
     customer { firstName phone defaultAddress { phone countryCodeV2 } }
@@ -93,6 +94,7 @@ export function orderPayloadFromGraphql(order: unknown): Json {
     phone: o.phone ?? null,
     order_status_url: o.statusPageUrl ?? null,
     source_name: o.sourceName ?? null,
+    customer_locale: o.customerLocale ?? null,
     // Only when the answer has them: a missing list keeps what the webhooks said.
     shipping_lines: o.shippingLines ? list(o.shippingLines).map((line) => ({ delivery_category: line.deliveryCategory ?? null })) : null,
     note_attributes: list(o.customAttributes).map((a) => ({ name: a.key, value: a.value })),

@@ -31,7 +31,7 @@ describe("orderPayloadFromGraphql", () => {
 
   it("GIVEN a pickup shipping line THEN the delivery method is pickup", () => {
     const k = knowledgeOf({ ...base, sourceName: "web", shippingAddress: null, billingAddress: null, shippingLines: { nodes: [{ deliveryCategory: "pick-up" }] } });
-    expect(k.sale).toEqual({ sourceName: "web", shipsToCustomer: true, deliveryMethod: "pickup" });
+    expect(k.sale).toEqual({ sourceName: "web", shipsToCustomer: true, deliveryMethod: "pickup", customerLocale: null });
   });
 
   it("GIVEN a gift read from the Admin API THEN the names tell the recipient's shipping phone from the buyer's", () => {

@@ -3,12 +3,12 @@ import { DELIVERY_ERRORS, ruleFor } from "./delivery-errors";
 
 describe("what the app does with a delivery failure", () => {
   it.each([
-    ["131047", "failed"],
+    ["131047", "template_fallback"],
     ["131026", "skip_recipient"],
     ["131056", "retry"],
     ["130429", "retry"],
     ["2046", "failed"],
-    ["2040", "failed"],
+    ["2040", "template_fallback"],
     ["131051", "failed"],
     ["132000", "failed"],
     ["132015", "failed"],

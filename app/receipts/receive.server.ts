@@ -102,7 +102,7 @@ function inboundLaneOf(body: unknown): string {
 export type KaleyraPost = "status" | "inbound";
 
 const POSTS: Record<KaleyraPost, { topic: string; key: string; lane: (body: unknown) => string; words: string }> = {
-  status: { topic: STATUS_CALLBACK_TOPIC, key: "callback", lane: laneOf, words: "status callback" },
+  status: { topic: STATUS_CALLBACK_TOPIC, key: "callback", lane: laneOf, words: "callback" },
   inbound: { topic: INBOUND_TOPIC, key: "inbound", lane: inboundLaneOf, words: "inbound message" },
 };
 
