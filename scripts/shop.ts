@@ -1,5 +1,5 @@
 /**
- * `npm run shop -- <domain> status | configure … | resume | test-send <number>`: a shop's
+ * `npm run shop -- <domain> status | configure … | resume | test-send <number> | callbacks | consent-import`: a shop's
  * Kaleyra settings for support and for deployments without the admin at hand. Reads the
  * app's configuration (and .env) like the server; see app/operator/.
  */
@@ -21,6 +21,12 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
 }
 
+async function readAll(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 const parsed = parseShopCommand(process.argv.slice(2));
 if (!parsed.ok) {
   process.stderr.write(`${parsed.error}\n`);
@@ -30,6 +36,7 @@ const env = configOrExit();
 await migrate(env.DATABASE_URL);
 const code = await runShopCommand(adminDeps(), parsed.command, {
   readApiKey: readStdin,
+  readInput: readAll,
   print: (line) => process.stdout.write(`${line}\n`),
 });
 await closeSql();

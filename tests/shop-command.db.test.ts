@@ -130,7 +130,7 @@ describe("npm run shop", { timeout: 120_000 }, () => {
     const code = await runShopCommand(
       adminDeps({ sql: pipeline.db, appUrl: pipeline.app.url }),
       { kind: "callbacks", shop: SHOP },
-      { readApiKey: async () => "", print: (line) => lines.push(line) },
+      { readApiKey: async () => "", readInput: async () => "", print: (line) => lines.push(line) },
     );
     const issued = { code, output: lines.join("\n") };
     outputs.push(issued.output);
@@ -145,6 +145,31 @@ describe("npm run shop", { timeout: 120_000 }, () => {
       fetch(url!, { method: "POST", headers: { "content-type": "application/json", "x-callback-secret": header }, body: JSON.stringify({ status: "read", message_id: "k-1" }) });
     expect((await callback(secret!)).status).toBe(200);
     expect((await callback(`${secret!}x`)).status).toBe(401);
+  });
+
+  it("GIVEN consents the shop holds WHEN consent-import reads them THEN each is recorded as an import; a file with a bad line imports nothing", async () => {
+    const run = async (input: string) => {
+      const lines: string[] = [];
+      const code = await runShopCommand(adminDeps({ sql: pipeline.db, appUrl: pipeline.app.url }), { kind: "consent-import", shop: SHOP }, {
+        readApiKey: async () => "",
+        readInput: async () => input,
+        print: (line) => lines.push(line),
+      });
+      return { code, output: lines.join("\n") };
+    };
+    const shoppers = () => pipeline.db.query<{ phone: string; consent: string; consentSource: string; consentWording: string | null }>(
+      `SELECT "phone", "consent", "consentSource", "consentWording" FROM "Shopper" WHERE "shopDomain" = ? ORDER BY "phone"`,
+      [SHOP],
+    );
+    const bad = await run("+919812345601,opted_in\nnot-a-phone,opted_out\n");
+    expect(bad).toEqual({ code: 1, output: expect.stringContaining("line 2:") });
+    expect(await shoppers()).toEqual([]);
+    const good = await run("phone,consent,wording\n+919812345601,opted_in,Ticked at checkout\n+919812345602,out\n");
+    expect(good).toEqual({ code: 0, output: `${SHOP}: 2 consents recorded (1 opted in, 1 opted out)` });
+    expect(await shoppers()).toEqual([
+      { phone: "+919812345601", consent: "opted_in", consentSource: "import", consentWording: "Ticked at checkout" },
+      { phone: "+919812345602", consent: "opted_out", consentSource: "import", consentWording: null },
+    ]);
   });
 
   it("GIVEN Kaleyra paused the shop for low balance WHEN status, then resume after the top-up THEN the paused message is sent", async () => {

@@ -3,6 +3,8 @@
  * validation and encryption (saveSettings), its test send (sendTestMessage) and the outbox's
  * resume. What it prints never contains the API key, only its last four characters.
  */
+import { parseConsentImport } from "../consent/import";
+import { saveConsent } from "../db/repositories/shoppers.server";
 import { shopStateCounts } from "../db/repositories/messages.server";
 import { readShop } from "../db/repositories/shops.server";
 import type { AdminDeps } from "../admin/deps.server";
@@ -17,6 +19,8 @@ import type { ShopCommand } from "./shop-command";
 export interface ShopCommandIo {
   /** The API key, read from stdin only when `configure` needs it. */
   readApiKey(): Promise<string>;
+  /** All of stdin, for `consent-import`. */
+  readInput(): Promise<string>;
   print(line: string): void;
   kaleyra?: KaleyraClient;
 }
@@ -43,7 +47,30 @@ export async function runShopCommand(deps: AdminDeps, command: ShopCommand, io: 
       return testSend(deps, command.shop, command.to, io);
     case "callbacks":
       return callbacks(deps, command.shop, io);
+    case "consent-import":
+      return importConsents(deps, command.shop, io);
   }
+}
+
+/** Consents the shop holds, recorded as an import (the latest word per shopper counts). */
+async function importConsents(deps: AdminDeps, shop: string, io: ShopCommandIo): Promise<number> {
+  if (!(await readShop(deps.sql, shop))) {
+    io.print(`${shop}: no settings stored`);
+    return 1;
+  }
+  const read = parseConsentImport(await io.readInput());
+  if (!read.ok) {
+    io.print(`${shop}: nothing was imported`);
+    for (const error of read.errors) io.print(`  ${error}`);
+    return 1;
+  }
+  const now = deps.now();
+  await deps.sql.transaction(async (tx) => {
+    for (const row of read.rows) await saveConsent(tx, shop, row.phone, { consent: row.consent, at: now, source: "import", wording: row.wording }, now);
+  });
+  const out = read.rows.filter((row) => row.consent === "opted_out").length;
+  io.print(`${shop}: ${read.rows.length} consents recorded (${read.rows.length - out} opted in, ${out} opted out)`);
+  return 0;
 }
 
 /** New callback credentials, printed once: the secret is stored encrypted and shown nowhere else. */

@@ -8,6 +8,7 @@ describe("npm run shop -- arguments", () => {
     expect(parseShopCommand([SHOP, "status"])).toEqual({ ok: true, command: { kind: "status", shop: SHOP } });
     expect(parseShopCommand([SHOP, "resume"])).toEqual({ ok: true, command: { kind: "resume", shop: SHOP } });
     expect(parseShopCommand([SHOP, "callbacks"])).toEqual({ ok: true, command: { kind: "callbacks", shop: SHOP } });
+    expect(parseShopCommand([SHOP, "consent-import"])).toEqual({ ok: true, command: { kind: "consent-import", shop: SHOP } });
     expect(parseShopCommand([SHOP, "test-send", "+15025550147"])).toEqual({
       ok: true,
       command: { kind: "test-send", shop: SHOP, to: "+15025550147" },
@@ -18,7 +19,11 @@ describe("npm run shop -- arguments", () => {
     });
     expect(parseShopCommand([SHOP, "configure", "--sid", "HX1", "--number", "+1", "--pod", "EU"])).toMatchObject({
       ok: true,
-      command: { enabled: undefined },
+      command: { enabled: undefined, form: undefined },
+    });
+    expect(parseShopCommand([SHOP, "configure", "--sid", "HX1", "--number", "+1", "--pod", "EU", "--form", "template"])).toMatchObject({
+      ok: true,
+      command: { form: "template" },
     });
   });
 
@@ -32,6 +37,7 @@ describe("npm run shop -- arguments", () => {
     [[SHOP, "configure", "--sid", "HX1", "--number", "+1", "--pod", "IN", "--enable", "--disable"], /not both/],
     [[SHOP, "configure", "--sid", "HX1", "--number", "+1", "--pod", "IN", "--api-key", "secret"], /Unknown option '--api-key'/],
     [[SHOP, "status", "--sid", "HX1"], /--sid belongs to configure/],
+    [[SHOP, "configure", "--sid", "HX1", "--number", "+1", "--pod", "IN", "--form", "sms"], /--form must be one of auto, interactive, template/],
     [[SHOP, "test-send"], /Name the WhatsApp number/],
     [[SHOP, "status", "now"], /Unexpected "now"/],
   ])("GIVEN %j WHEN parsed THEN a clear error with the usage", (argv, message) => {

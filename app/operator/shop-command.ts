@@ -13,7 +13,8 @@ export type ShopCommand =
   | { kind: "configure"; shop: string; sid: string; number: string; pod: Pod; enabled?: boolean; form?: ForcedForm }
   | { kind: "resume"; shop: string }
   | { kind: "test-send"; shop: string; to: string }
-  | { kind: "callbacks"; shop: string };
+  | { kind: "callbacks"; shop: string }
+  | { kind: "consent-import"; shop: string };
 
 export const SHOP_COMMAND_USAGE = `Usage: npm run shop -- <shop>.myshopify.com <command>
   status                                  the shop's settings (the key only by its last 4 characters), pause and queue
@@ -24,7 +25,9 @@ export const SHOP_COMMAND_USAGE = `Usage: npm run shop -- <shop>.myshopify.com <
   resume                                  lifts the shop's pause and queues its paused messages again
   test-send <+E.164>                      sends the test message with the saved settings
   callbacks                               issues a new URL and secret for Kaleyra's status callbacks and prints
-                                          them once, for the number's callback profile (the old ones stop working)`;
+                                          them once, for the number's callback profile (the old ones stop working)
+  consent-import                          records consents the shop already holds, read from stdin as lines of
+                                          phone,opted_in|opted_out[,wording] (all or nothing)`;
 
 export type ParsedShopCommand = { ok: true; command: ShopCommand } | { ok: false; error: string };
 
@@ -61,6 +64,7 @@ export function parseShopCommand(argv: string[]): ParsedShopCommand {
     case "status":
     case "resume":
     case "callbacks":
+    case "consent-import":
       return { ok: true, command: { kind: name, shop } };
     case "test-send":
       if (!rest[0]) return fail("Name the WhatsApp number to send the test message to.");
