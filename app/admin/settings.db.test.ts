@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
+import type { KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
 import { decryptSecret, encryptSecret } from "../crypto/secrets.server";
-import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
+import type { KaleyraClient } from "../kaleyra/client.server";
 import { KEY_UNREADABLE_DETAIL } from "../outbox/pause.server";
 import { testSendHelp } from "./test-send-help";
 import { loadSettings, saveCallbackSettings, saveSettings, sendTestMessage, TEST_REFERENCE_ID } from "./settings.server";
 import { makeMessage } from "../../tests/factories";
-import { openAdminTestDatabase, makeAdminShop, TEST_ACCOUNT, TEST_ENCRYPTION_KEY, type AdminTestDatabase } from "../../tests/helpers/admin-database";
+import { openAdminSandbox, makeAdminShop, TEST_ACCOUNT, TEST_ENCRYPTION_KEY, type AdminSandbox, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
 let t: AdminTestDatabase;
 let sandbox: KaleyraSandbox;
@@ -37,18 +37,15 @@ const REACHING = {
   templateLanguage: "pt-br",
 };
 
+let opened: AdminSandbox | undefined;
+
 beforeAll(async () => {
-  t = await openAdminTestDatabase();
-  sandbox = await startKaleyraSandbox({
-    accounts: [{ sid: TEST_ACCOUNT.sid, apiKey: TEST_ACCOUNT.apiKey, numbers: [TEST_ACCOUNT.number] }],
-  });
-  kaleyra = createKaleyraClient({ baseUrlOverride: sandbox.url });
+  opened = await openAdminSandbox();
+  ({ t, sandbox, kaleyra } = opened);
 });
 
 afterAll(async () => {
-  await kaleyra?.close();
-  await sandbox?.close();
-  await t?.close();
+  await opened?.close();
 });
 
 beforeEach(() => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
-import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.server";
+import type { KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
+import type { KaleyraClient } from "../kaleyra/client.server";
 import { testSendHelp } from "./test-send-help";
 import { TEST_REFERENCE_ID } from "./settings.server";
 import { loadWhatsAppTemplates, removeWhatsAppTemplate, saveWhatsAppTemplateForm, sendTemplateTest } from "./whatsapp-templates.server";
 import { makeWhatsAppTemplate } from "../../tests/factories";
-import { openAdminTestDatabase, makeAdminShop, TEST_ACCOUNT, type AdminTestDatabase } from "../../tests/helpers/admin-database";
+import { openAdminSandbox, makeAdminShop, type AdminSandbox, type AdminTestDatabase } from "../../tests/helpers/admin-database";
 
 let t: AdminTestDatabase;
 let sandbox: KaleyraSandbox;
@@ -13,18 +13,15 @@ let kaleyra: KaleyraClient;
 let counter = 0;
 let shop: string;
 
+let opened: AdminSandbox | undefined;
+
 beforeAll(async () => {
-  t = await openAdminTestDatabase();
-  sandbox = await startKaleyraSandbox({
-    accounts: [{ sid: TEST_ACCOUNT.sid, apiKey: TEST_ACCOUNT.apiKey, numbers: [TEST_ACCOUNT.number] }],
-  });
-  kaleyra = createKaleyraClient({ baseUrlOverride: sandbox.url });
+  opened = await openAdminSandbox();
+  ({ t, sandbox, kaleyra } = opened);
 });
 
 afterAll(async () => {
-  await kaleyra?.close();
-  await sandbox?.close();
-  await t?.close();
+  await opened?.close();
 });
 
 beforeEach(() => {

@@ -194,44 +194,26 @@ function headersOf(creds: KaleyraCredentials): KaleyraRequestHeaders {
   return { "Content-Type": "application/json", "api-key": creds.apiKey, "cache-control": "no-cache" };
 }
 
-export function renderTemplateRequest(
-  creds: KaleyraCredentials,
-  message: TemplateMessageInput,
-  options: { baseUrl?: string } = {},
-): { url: string; headers: KaleyraRequestHeaders; body: TemplateRequestBody } {
+type Rendered<B> = { url: string; headers: KaleyraRequestHeaders; body: B };
+type Addressed = { to: string; ref?: string | null; ref1?: string | null; ref2?: string | null };
+
+/** The envelope every form shares (the seed's endpoint, headers, recipient and extra_info) around its own part. */
+function envelope<P extends { type: string }>(creds: KaleyraCredentials, message: Addressed, part: P, baseUrl: string | undefined) {
   return {
-    url: messagesUrl(creds, options.baseUrl),
+    url: messagesUrl(creds, baseUrl),
     headers: headersOf(creds),
     body: {
-      messaging_object: {
-        messaging_product: "whatsapp",
-        recipient_type: "individual",
-        to: message.to,
-        type: "template",
-        template: { name: message.name, language: { policy: "deterministic", code: message.language }, components: templateComponents(message) },
-      },
+      messaging_object: { messaging_product: "whatsapp" as const, recipient_type: "individual" as const, to: message.to, ...part },
       extra_info: refsOf(message),
     },
   };
 }
 
-export function renderTextRequest(
-  creds: KaleyraCredentials,
-  message: TextMessageInput,
-  options: { baseUrl?: string } = {},
-): { url: string; headers: KaleyraRequestHeaders; body: TextRequestBody } {
-  return {
-    url: messagesUrl(creds, options.baseUrl),
-    headers: headersOf(creds),
-    body: {
-      messaging_object: {
-        messaging_product: "whatsapp",
-        recipient_type: "individual",
-        to: message.to,
-        type: "text",
-        text: { preview_url: false, body: message.text },
-      },
-      extra_info: refsOf(message),
-    },
-  };
+export function renderTemplateRequest(creds: KaleyraCredentials, message: TemplateMessageInput, options: { baseUrl?: string } = {}): Rendered<TemplateRequestBody> {
+  const template = { name: message.name, language: { policy: "deterministic" as const, code: message.language }, components: templateComponents(message) };
+  return envelope(creds, message, { type: "template" as const, template }, options.baseUrl);
+}
+
+export function renderTextRequest(creds: KaleyraCredentials, message: TextMessageInput, options: { baseUrl?: string } = {}): Rendered<TextRequestBody> {
+  return envelope(creds, message, { type: "text" as const, text: { preview_url: false as const, body: message.text } }, options.baseUrl);
 }

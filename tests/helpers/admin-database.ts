@@ -3,6 +3,8 @@
  * (TEST_DB) with the SQL handle the modules use, a Prisma client of its own that the tests read
  * rows back through, and the shop they start from (rows are made with tests/factories.ts).
  */
+import { createKaleyraClient, type KaleyraClient } from "../../app/kaleyra/client.server";
+import { startKaleyraSandbox, type KaleyraSandbox } from "../../sandbox/kaleyra-sandbox";
 import type { AdminDeps } from "../../app/admin/deps.server";
 import { createPrismaClient, type PrismaClient } from "../../app/db/client.server";
 import { openSqlDatabase } from "../../app/db/sql.server";
@@ -50,4 +52,30 @@ export function makeAdminShop(deps: AdminDeps, domain: string, overrides: ShopOv
     encryptionKey: TEST_ENCRYPTION_KEY,
     ...overrides,
   });
+}
+
+/** An admin test database, the Kaleyra sandbox knowing TEST_ACCOUNT, and a client pointed at it. */
+export interface AdminSandbox {
+  t: AdminTestDatabase;
+  sandbox: KaleyraSandbox;
+  kaleyra: KaleyraClient;
+  close(): Promise<void>;
+}
+
+export async function openAdminSandbox(): Promise<AdminSandbox> {
+  const t = await openAdminTestDatabase();
+  const sandbox = await startKaleyraSandbox({
+    accounts: [{ sid: TEST_ACCOUNT.sid, apiKey: TEST_ACCOUNT.apiKey, numbers: [TEST_ACCOUNT.number] }],
+  });
+  const kaleyra = createKaleyraClient({ baseUrlOverride: sandbox.url });
+  return {
+    t,
+    sandbox,
+    kaleyra,
+    async close() {
+      await kaleyra.close();
+      await sandbox.close();
+      await t.close();
+    },
+  };
 }
