@@ -11,7 +11,8 @@
  *
  * `--open` (`npm run preview`) keeps the server running afterwards with the admin preview on
  * (app/preview/, development only): it prints the URL of the demo shop's admin, and each
- * Enter places another order, whose message is printed as the sandbox receives it.
+ * Enter has another shopper write and order in WhatsApp, whose message is printed as the
+ * sandbox receives it.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -125,8 +126,11 @@ async function keepOpen(send: (topic: string, body: unknown) => Promise<void>, d
     queue = queue.then(async () => {
       const id = String(next++);
       const seen = sandbox.received.length;
-      console.log(`order #${id}: placed`);
-      await send("orders/create", orderPayload({ id, name: `#${id}` }));
+      // A shopper who writes first and orders in WhatsApp: the interactive message, whose text the Templates page edits.
+      const from = `+9198123${id.padStart(5, "0")}`;
+      console.log(`order #${id}: ${from} writes to the shop, then orders in WhatsApp`);
+      await sandbox.postInbound({ sid: ACCOUNT.sid, from, text: "Hi!" });
+      await send("orders/create", orderPayload({ id, name: `#${id}`, phone: from, note_attributes: [{ name: "whatsapp_order_id", value: id }] }));
       const [row] = await waitFor(async () => {
         const rows = await db.query<{ state: string; skipReason: string | null }>(
           `SELECT "state", "skipReason" FROM "Message" WHERE "shopDomain" = ? AND "orderId" = ? AND "state" NOT IN ('queued', 'sending')`,

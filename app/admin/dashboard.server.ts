@@ -2,6 +2,7 @@
  * The Home page's server side: the shop's setup state, the last seven days' counts, the
  * banners, and "resume sending" for pauses the merchant may lift.
  */
+import { shopWhatsAppTemplates } from "../db/repositories/whatsapp-templates.server";
 import { countByDeliveryState, countByState, countInState, latestDeliveryOutcomes } from "../db/repositories/messages.server";
 import { lockShop, markInstalled, readShop } from "../db/repositories/shops.server";
 import { resumeShop } from "../outbox/pause.server";
@@ -51,15 +52,16 @@ export async function loadDashboard(
 ): Promise<Dashboard> {
   const now = deps.now();
   const since = new Date(now.getTime() - COUNT_WINDOW_DAYS * 24 * 60 * 60 * 1000);
-  const [shop, counts, waitingMessages, byDelivery, latest] = await Promise.all([
+  const [shop, counts, waitingMessages, byDelivery, latest, templates] = await Promise.all([
     readShop(deps.sql, shopDomain),
     messageCounts(deps, shopDomain, since),
     // Paused messages of any age wait for the merchant, not only the last week's.
     countInState(deps.sql, shopDomain, "paused"),
     countByDeliveryState(deps.sql, shopDomain, since),
     latestDeliveryOutcomes(deps.sql, shopDomain, since, SPIKE_WINDOW),
+    shopWhatsAppTemplates(deps.sql, shopDomain),
   ]);
-  const status = shopStatus(shop, deps.encryptionKey);
+  const status = shopStatus(shop, deps.encryptionKey, templates.length);
   return {
     checklist: setupChecklist(status),
     counts,

@@ -20,6 +20,8 @@ const NEW_SHOP: ShopStatus = {
   templatesReviewedAt: null,
   callbacksConfigured: false,
   firstCallbackAt: null,
+  messageForm: "auto",
+  whatsAppTemplates: 0,
 };
 
 const READY: ShopStatus = {
@@ -33,20 +35,29 @@ const READY: ShopStatus = {
   templatesReviewedAt: new Date(),
   callbacksConfigured: true,
   firstCallbackAt: new Date(),
+  whatsAppTemplates: 2,
 };
 
 const NO_EXTRA = { missingScopes: [], waitingMessages: 0 };
 
 describe("setup checklist", () => {
-  it("GIVEN a new shop WHEN listed THEN all six steps are to do, each linking to its page", () => {
+  it("GIVEN a new shop WHEN listed THEN all seven steps are to do, each linking to its page", () => {
     expect(setupChecklist(NEW_SHOP).map((item) => [item.id, item.done, item.url])).toEqual([
       ["credentials", false, "/app/settings"],
       ["business_number", false, "/app/settings"],
       ["templates", false, "/app/templates"],
+      ["whatsapp_templates", false, "/app/whatsapp-templates"],
       ["test_message", false, "/app/settings#test-send"],
       ["sending_on", false, "/app/settings"],
       ["delivery_updates", false, "/app/settings#delivery-updates"],
     ]);
+  });
+
+  it("GIVEN no approved template WHEN listed THEN the step is open, unless the shop sends the interactive message always", () => {
+    const step = (shop: ShopStatus) => setupChecklist(shop).find((item) => item.id === "whatsapp_templates");
+    expect(step({ ...READY, whatsAppTemplates: 0 })).toMatchObject({ done: false, detail: expect.stringContaining("only templates you had approved") });
+    expect(step({ ...READY, whatsAppTemplates: 0, messageForm: "interactive" })).toMatchObject({ done: true, detail: expect.stringContaining("Not needed") });
+    expect(step({ ...READY, whatsAppTemplates: 1 })).toMatchObject({ done: true, detail: "1 approved template added." });
   });
 
   it("GIVEN verified credentials Kaleyra refused since WHEN listed THEN the step is open and names Resume sending", () => {

@@ -8,7 +8,7 @@ import { storedOutcomeHelp } from "./outcome-help";
 import { DELIVERY_UPDATES_URL, SETTINGS_URL, TEST_SEND_URL, type ShopStatus } from "./sending-state";
 
 export interface ChecklistItem {
-  id: "credentials" | "business_number" | "templates" | "test_message" | "sending_on" | "delivery_updates";
+  id: "credentials" | "business_number" | "templates" | "whatsapp_templates" | "test_message" | "sending_on" | "delivery_updates";
   label: string;
   done: boolean;
   detail: string;
@@ -40,6 +40,7 @@ export function setupChecklist(shop: ShopStatus): ChecklistItem[] {
       detail: shop.templatesReviewedAt ? "Saved." : "Read the five messages your shoppers will get and save them.",
       url: "/app/templates",
     },
+    whatsAppTemplatesStep(shop),
     {
       id: "test_message",
       label: "Test message sent",
@@ -69,6 +70,16 @@ export function setupChecklist(shop: ShopStatus): ChecklistItem[] {
       url: DELIVERY_UPDATES_URL,
     },
   ];
+}
+
+/** Outside the window and for web-store orders only approved templates reach shoppers (README: "Which form each message takes"). */
+function whatsAppTemplatesStep(shop: ShopStatus): ChecklistItem {
+  const interactiveOnly = shop.messageForm === "interactive";
+  const count = shop.whatsAppTemplates;
+  let detail = "WhatsApp delivers only templates you had approved to shoppers who have not written to you in 24 hours, and for orders not placed in WhatsApp: add yours.";
+  if (interactiveOnly) detail = "Not needed: your shop sends the interactive order-status message always (Settings).";
+  else if (count > 0) detail = `${count} approved template${count === 1 ? "" : "s"} added.`;
+  return { id: "whatsapp_templates", label: "Approved WhatsApp templates added", done: interactiveOnly || count > 0, detail, url: "/app/whatsapp-templates" };
 }
 
 export interface AttentionBanner {

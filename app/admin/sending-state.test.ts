@@ -18,6 +18,8 @@ const READY: ShopStatus = {
   templatesReviewedAt: null,
   callbacksConfigured: false,
   firstCallbackAt: null,
+  messageForm: "auto",
+  whatsAppTemplates: 0,
 };
 
 // GIVEN the shop's row WHEN judged THEN the state, whether the worker sends, and the one next step.

@@ -35,6 +35,10 @@ export interface ShopStatus {
   /** A callback URL and secret are stored for Kaleyra's status callbacks. */
   callbacksConfigured: boolean;
   firstCallbackAt: Date | null;
+  /** auto, interactive or template (Settings, Reaching shoppers). */
+  messageForm: string;
+  /** How many approved WhatsApp templates the shop has added. */
+  whatsAppTemplates: number;
 }
 
 export type SendingStateId =

@@ -8,6 +8,7 @@ export { isKeyUnreadable };
 export function shopStatus(
   shop: ShopRecord | null | undefined,
   encryptionKey: string,
+  whatsAppTemplates = 0,
 ): ShopStatus {
   return {
     kaleyraSid: shop?.kaleyraSid ?? null,
@@ -26,6 +27,8 @@ export function shopStatus(
     templatesReviewedAt: shop?.templatesReviewedAt ?? null,
     callbacksConfigured: Boolean(shop?.callbackToken && shop.callbackSecretCipher),
     firstCallbackAt: shop?.firstCallbackAt ?? null,
+    messageForm: shop?.messageForm ?? "auto",
+    whatsAppTemplates,
   };
 }
 

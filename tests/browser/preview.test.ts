@@ -61,7 +61,7 @@ describe("npm run preview", () => {
     await page.goto(previewUrl);
     const app = page.frameLocator("#app");
     // The shell draws the app's own navigation; the app's Home is in the frame.
-    await page.getByRole("navigation", { name: "App navigation" }).getByRole("button", { name: "Templates" }).click();
+    await page.getByRole("navigation", { name: "App navigation" }).getByRole("button", { name: "Templates", exact: true }).click();
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
     const body = app.locator("#processing-body");
     await body.waitFor();
