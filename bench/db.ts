@@ -52,14 +52,17 @@ export async function createDatabase(engine: Engine, label: string): Promise<Ben
   return { engine, url, drop };
 }
 
-/** Every shop installed, sending switched on, with the sandbox account's credentials. */
+/**
+ * Every shop installed, sending switched on, with the sandbox account's credentials, sending the
+ * seed's interactive message always (as before message forms, so figures stay comparable).
+ */
 export async function configureShops(db: SqlDatabase, shops: BenchShop[], encryptionKey: string): Promise<void> {
   const now = new Date();
   for (const shop of shops) {
     await db.execute(
       `INSERT INTO "Shop" ("domain", "name", "enabled", "kaleyraSid", "apiKeyCipher", "apiKeyLast4", "pod", "businessNumber",
-         "callbackToken", "callbackSecretCipher", "createdAt", "updatedAt")
-       VALUES (?, ?, ?, ?, ?, ?, 'IN', ?, ?, ?, ?, ?)`,
+         "callbackToken", "callbackSecretCipher", "messageForm", "createdAt", "updatedAt")
+       VALUES (?, ?, ?, ?, ?, ?, 'IN', ?, ?, ?, 'interactive', ?, ?)`,
       [
         shop.domain,
         shop.domain.replace(".myshopify.com", ""),
