@@ -31,7 +31,7 @@ export default defineConfig({
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
   test: {
-    include: ["app/**/*.test.ts", "sandbox/**/*.test.ts", "tests/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["app/**/*.test.ts", "sandbox/**/*.test.ts", "tests/**/*.test.ts", "scripts/**/*.test.ts", "extensions/*/src/**/*.test.ts"],
     exclude: ["tests/browser/**", "node_modules/**"],
     environment: "node",
     setupFiles: ["tests/setup.ts"],
