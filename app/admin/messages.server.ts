@@ -4,7 +4,7 @@
  */
 import { OPT_OUT_REPLY_STATUS } from "../consent/inbound.server";
 import { FORM_LABEL, isMessageForm } from "../kaleyra/forms";
-import { findFallbackOf, readMessage, shopMessageLog } from "../db/repositories/messages.server";
+import { findFallbackOf, readMessage, shopMessageLog, type MessageRecord } from "../db/repositories/messages.server";
 import { readKnowledgeText } from "../db/repositories/order-states.server";
 import { isOrderStatus, STATUS_LABEL } from "../kaleyra/statuses";
 import type { OutcomeHelp } from "../kaleyra/outcome";
@@ -87,6 +87,8 @@ export interface MessageDetail {
   orderId: string;
   orderName: string;
   orderUrl: string;
+  /** The order status it tells (processing, shipped, ...), and its words. */
+  orderStatus: string;
   statusLabel: string;
   state: string;
   stateLabel: string;
@@ -180,7 +182,11 @@ async function phoneUpdatedSince(
 
 export async function getMessage(deps: AdminDeps, shopDomain: string, id: string): Promise<MessageDetail | null> {
   const row = await readMessage(deps.sql, shopDomain, id);
-  if (!row) return null;
+  return row ? messageDetail(deps, shopDomain, row) : null;
+}
+
+/** One message as the detail page (and the order page's block) shows it: the row read already. */
+export async function messageDetail(deps: AdminDeps, shopDomain: string, row: MessageRecord): Promise<MessageDetail> {
   const phoneUpdatedAt = await phoneUpdatedSince(deps, row);
   const stored = { kind: row.lastOutcome, code: row.lastCode, detail: row.lastDetail };
   // A retried message keeps its last answer for the record, but the advice follows its state
@@ -193,6 +199,7 @@ export async function getMessage(deps: AdminDeps, shopDomain: string, id: string
     orderId: row.orderId,
     orderName: row.orderName ?? row.orderId,
     orderUrl: orderAdminUrl(shopDomain, row.orderId),
+    orderStatus: row.orderStatus,
     statusLabel: statusLabel(row.orderStatus),
     state: row.state,
     stateLabel: MESSAGE_STATE_LABEL[row.state] ?? row.state,

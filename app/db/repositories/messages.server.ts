@@ -331,6 +331,19 @@ export async function readMessage(db: SqlExecutor, shop: string, id: string): Pr
   return queries(db).selectFrom("Message").selectAll().where("id", "=", id).where("shopDomain", "=", shop).executeTakeFirst();
 }
 
+/** Every message of one of the shop's orders, oldest first (another shop's order reads as none). */
+export async function orderMessages(db: SqlExecutor, shop: string, orderId: string): Promise<MessageRecord[]> {
+  return queries(db)
+    .selectFrom("Message")
+    .selectAll()
+    .where("shopDomain", "=", shop)
+    .where("orderId", "=", orderId)
+    .orderBy("createdAt")
+    .orderBy("rank")
+    .orderBy("id")
+    .execute();
+}
+
 /** How many of the shop's messages created since `since` are in each state. */
 export async function countByState(db: SqlExecutor, shop: string, since: Date): Promise<Map<string, number>> {
   const rows = await queries(db)
