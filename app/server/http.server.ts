@@ -12,7 +12,7 @@ import type { Logger } from "../logger.server";
 import { mountAdminPreview, type AdminPreviewOptions } from "../preview/routes.server";
 import { readBodyWithin, type BodyRead } from "./bounded-body.server";
 import { bodyLimitFor, SERVER_LIMITS } from "./limits";
-import { isAllowedExitIframeTarget, originCheck } from "./request-guards";
+import { extensionApiMatcher, isAllowedExitIframeTarget, originCheck } from "./request-guards";
 
 /** The admin preview's options from the configuration, or undefined when it is off. */
 export function previewOptions(env: AppConfig): HttpAppOptions["preview"] {
@@ -99,13 +99,12 @@ export function createHttpApp({ build, clientDir, logger, appUrl, preview }: Htt
   app.use(express.static(clientDir, { maxAge: "1h" }));
   // Everything else goes to Remix with its body already read, up to its route's limit.
   const handleRequest = createRequestHandler(build, process.env.NODE_ENV);
+  const isExtensionApi = extensionApiMatcher(extensionApiPaths(build));
   app.all("*", (req, res, next) => {
     const answer = async (): Promise<Response | undefined> => {
-      const origin = originCheck(req.method, {
-        origin: req.get("origin"),
-        host: req.get("host"),
-        forwardedHost: req.get("x-forwarded-host"),
-      });
+      const origin = isExtensionApi(req.originalUrl)
+        ? "ok"
+        : originCheck(req.method, { origin: req.get("origin"), host: req.get("host"), forwardedHost: req.get("x-forwarded-host") });
       if (origin !== "ok") {
         logger.info({ path: req.path, method: req.method }, "request refused: its Origin is not this app");
         return new Response(origin === "malformed" ? "Bad Request" : "Forbidden", { status: origin === "malformed" ? 400 : 403 });
@@ -190,6 +189,15 @@ export function webhookPaths(build: ServerBuild): Set<string> {
     paths.add(`/${route.path}`);
   }
   return paths;
+}
+
+/** The UI extensions' endpoints (app/routes/api.*): resource routes only, so Remix makes no origin check on them. */
+export function extensionApiPaths(build: ServerBuild): string[] {
+  return Object.values(build.routes).flatMap((route) => {
+    if (!route?.path || route.parentId !== "root" || !route.path.startsWith("api/")) return [];
+    const module = route.module as { default?: unknown };
+    return module.default === undefined ? [route.path] : [];
+  });
 }
 
 /** The request as a Fetch Request, as @remix-run/express builds it (URL, headers, abort), with its body already read. */

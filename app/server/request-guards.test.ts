@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAllowedExitIframeTarget, originCheck } from "./request-guards";
+import { extensionApiMatcher, isAllowedExitIframeTarget, originCheck } from "./request-guards";
 
 const APP = "https://orders.example.com";
 
@@ -48,5 +48,32 @@ describe("originCheck: Remix's CSRF rule as the client's mistake", () => {
     ["POST", { origin: "not a url", host: "app.example" }, "malformed"],
   ] as const)("GIVEN %s %j THEN %s", (method, headers, expected) => {
     expect(originCheck(method, headers)).toBe(expected);
+  });
+});
+
+describe("extensionApiMatcher: the UI extensions' endpoints, called from Shopify's origin", () => {
+  const isExtensionApi = extensionApiMatcher(["api/orders/:orderId/whatsapp"]);
+
+  it.each([
+    "/api/orders/4100/whatsapp",
+    "/api/orders/4100/whatsapp/",
+    "/api/orders/4100/whatsapp?x=1",
+    "/API/Orders/4100/WhatsApp",
+    "/app/../api/orders/4100/whatsapp",
+  ])("GIVEN %s THEN one of them", (url) => {
+    expect(isExtensionApi(url)).toBe(true);
+  });
+
+  it.each([
+    "/api/orders/4100",
+    "/api/orders//whatsapp",
+    "/api/orders/4100/whatsapp/x",
+    "/api/nothing-here",
+    "/api/orders/4100/whatsapp/../../../../app/settings",
+    "/app/settings",
+    "/auth/login",
+    "//evil.example/api/orders/1/whatsapp",
+  ])("GIVEN %s THEN not one of them", (url) => {
+    expect(isExtensionApi(url)).toBe(false);
   });
 });

@@ -47,3 +47,31 @@ export function originCheck(method: string, headers: { origin?: string; host?: s
   }
   return host && originHost === host ? "ok" : "cross-origin";
 }
+
+/**
+ * The routes the admin's UI extensions call (app/routes/api.*): from Shopify's origin, so never
+ * the app's host, with a session token in `Authorization`, which no cross-site form can send.
+ * They are resource routes, on which Remix makes no origin check either, so the origin rule
+ * above does not apply to them. Only a path one of them answers is let through: any other
+ * POST from another origin would reach Remix's own check on a page and its 500.
+ *
+ * `routePaths` are the routes' Remix paths (`api/orders/:orderId/whatsapp`); a request's URL
+ * (path and query, as received) is matched after dot segments are resolved, as Remix resolves
+ * them, and case-insensitively, as Remix matches.
+ */
+export function extensionApiMatcher(routePaths: readonly string[]): (url: string) => boolean {
+  const patterns = routePaths.map((routePath) => {
+    const segments = routePath.split("/").map((segment) => (segment.startsWith(":") ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    return new RegExp(`^/${segments.join("/")}/?$`, "i");
+  });
+  return (url) => {
+    let pathname: string;
+    try {
+      // Appended, not resolved, as the request handed to Remix is built (http.server.ts).
+      pathname = new URL(`http://localhost${url}`).pathname;
+    } catch {
+      return false;
+    }
+    return patterns.some((pattern) => pattern.test(pathname));
+  };
+}
