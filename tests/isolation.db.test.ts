@@ -465,6 +465,46 @@ const ROUTE_CHECKS: Record<string, Check[]> = {
     ],
   ],
 
+  // The order page's WhatsApp block: the admin's fetch from Shopify's origin with A's token.
+  "api.orders.$orderId.whatsapp.tsx": [
+    [
+      "GIVEN B's order id, as a number and as a GraphQL id WHEN A's block asks for its timeline THEN 404 and nothing of B",
+      async () => {
+        for (const orderId of [B_ORDER_ID, `gid://shopify/Order/${B_ORDER_ID}`]) {
+          const response = await asA(new URL(`/api/orders/${encodeURIComponent(orderId)}/whatsapp?shop=${B}`, app.url).toString());
+          expect(response.status).toBe(404);
+          expectNothingOfB(response.text);
+        }
+      },
+    ],
+    [
+      "GIVEN B's failed message id WHEN A's block retries it through B's order and through A's own THEN 404 and B is unchanged",
+      async () => {
+        const before = await snapshotOfB();
+        for (const orderId of [B_ORDER_ID, "11111"]) {
+          const response = await fetch(new URL(`/api/orders/${orderId}/whatsapp`, app.url), {
+            method: "POST",
+            headers: { authorization: `Bearer ${sessionToken(A)}`, "content-type": "application/json", origin: "https://extensions.shopifycdn.com", ...BROWSER },
+            body: JSON.stringify({ intent: "retry", messageId: bMessages.failed, shop: B }),
+          });
+          expect(response.status).toBe(404);
+          expectNothingOfB(await response.text());
+        }
+        expect(await snapshotOfB()).toEqual(before);
+      },
+    ],
+    [
+      "GIVEN B's session token forged without the app's secret WHEN B's timeline is asked for THEN 401 and nothing of B",
+      async () => {
+        const response = await fetch(new URL(`/api/orders/${B_ORDER_ID}/whatsapp`, app.url), {
+          headers: { authorization: `Bearer ${forgedTokenOfB()}`, ...BROWSER },
+        });
+        expect(response.status).toBe(401);
+        expectNothingOfB(await response.text());
+      },
+    ],
+  ],
+
   "auth.$.tsx": [
     [
       "GIVEN A's token and B's domain WHEN the auth paths are asked THEN nothing of B is answered and no cookie is set",

@@ -35,9 +35,10 @@ const base64url = (value: string | Buffer) => Buffer.from(value).toString("base6
 
 /**
  * A fresh session token for `shop`, as the admin's App Bridge hands one out: HS256 over the
- * claims Shopify documents, signed with SHOPIFY_API_SECRET, valid for a minute.
+ * claims Shopify documents, signed with SHOPIFY_API_SECRET (or the secret given, to forge
+ * one), valid for a minute.
  */
-export function sessionToken(shop: string, overrides: Record<string, unknown> = {}): string {
+export function sessionToken(shop: string, overrides: Record<string, unknown> = {}, secret = process.env.SHOPIFY_API_SECRET ?? ""): string {
   const now = Math.floor(Date.now() / 1000);
   const claims = {
     iss: `https://${shop}/admin`,
@@ -52,7 +53,7 @@ export function sessionToken(shop: string, overrides: Record<string, unknown> = 
     ...overrides,
   };
   const unsigned = `${base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${base64url(JSON.stringify(claims))}`;
-  const signature = createHmac("sha256", process.env.SHOPIFY_API_SECRET ?? "").update(unsigned).digest();
+  const signature = createHmac("sha256", secret).update(unsigned).digest();
   return `${unsigned}.${base64url(signature)}`;
 }
 
