@@ -4,7 +4,8 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", ".cache/", "node_modules/", "prisma/generated/", "app/db/generated/", "coverage/", "public/build/", "tmp/"] },
+  // Extension bundles are built, and their shopify.d.ts is written as Shopify CLI generates it.
+  { ignores: ["build/", ".cache/", "node_modules/", "prisma/generated/", "app/db/generated/", "coverage/", "public/build/", "tmp/", "extensions/*/dist/", "extensions/*/shopify.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
