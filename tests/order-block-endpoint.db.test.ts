@@ -13,6 +13,7 @@ import { DELIVERY_ERRORS } from "../app/receipts/delivery-errors";
 import { startDeliveryWorker } from "../app/outbox/worker.server";
 import { startKaleyraSandbox, type KaleyraSandbox } from "../sandbox/kaleyra-sandbox";
 import { sessionToken, storeOfflineSession } from "./browser/support/shopify-session";
+import { readRetryAnswer, readTimeline, readUnknownOrder } from "../extensions/order-whatsapp-block/src/timeline";
 import { ACCOUNT, makeMessage, makeOrderState, makeShop } from "./factories";
 import { startTestApp, type TestApp } from "./helpers/app";
 import { waitFor } from "./helpers/process";
@@ -165,6 +166,8 @@ describe("the order's WhatsApp timeline", () => {
       expect.objectContaining({ recipient: "•••••••0147", state: "opted_in", how: expect.stringContaining("checkout"), at: at(0).toISOString() }),
     ]);
     expect(timeline.setup).toMatchObject({ canSend: true });
+    // What the block reads of it (the contract between the two).
+    expect(readTimeline(timeline)).toEqual(timeline);
     expectNothingPrivate(answer.text);
     expect(answer.text).not.toContain("Your order is on its way");
   });
@@ -179,6 +182,7 @@ describe("the order's WhatsApp timeline", () => {
     const answer = await call("123456789");
     expect(answer.status).toBe(404);
     expect(JSON.parse(answer.text)).toMatchObject({ empty: [expect.stringContaining("no record of this order")], setup: { canSend: true } });
+    expect(readUnknownOrder(JSON.parse(answer.text))).not.toBeNull();
   });
 
   it("GIVEN an order the app knows without any message WHEN asked THEN the empty timeline and why", async () => {
@@ -293,6 +297,7 @@ describe("the block's actions", () => {
     expect(answer.status).toBe(200);
     const body = JSON.parse(answer.text);
     expect(body).toMatchObject({ ok: true, retried: { state: "queued", skipReason: null } });
+    expect(readRetryAnswer(body)?.timeline).not.toBeNull();
     const shown = body.timeline.messages.find((message: { id: string }) => message.id === ids.refused);
     expect(shown).toMatchObject({ stateLabel: "Queued", canRetry: false });
     expect(await messageRow(ids.refused)).toMatchObject({ state: "queued", attempts: 0 });

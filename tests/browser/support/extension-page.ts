@@ -49,6 +49,7 @@ const STAND_IN_STYLES = `
   s-heading { display: block; font-weight: 650; }
   s-text { display: inline; }
   s-text[color="subdued"], s-text[tone="neutral"] { color: #616161; }
+  s-text[type="strong"] { font-weight: 650; }
   s-paragraph { display: block; margin: 0; }
   s-stack:not([direction="inline"]) > :is(s-badge, s-button) { align-self: flex-start; }
   s-badge { display: inline-block; border-radius: 8px; padding: 0 8px; background: #e3e3e3; font-size: 12px; }
@@ -56,9 +57,11 @@ const STAND_IN_STYLES = `
   s-badge[tone="critical"] { background: #fedad9; color: #8e0b21; }
   s-badge[tone="warning"] { background: #ffef9d; color: #4f4700; }
   s-badge[tone="info"] { background: #e0f0ff; color: #00527c; }
+  s-badge[tone="caution"] { background: #fff1c2; color: #4f4700; }
   s-banner { display: block; border-radius: 8px; padding: 8px 12px; background: #eaf4ff; }
   s-banner[tone="critical"] { background: #fedad9; }
   s-banner[tone="warning"] { background: #fff1e3; }
+  s-banner[tone="success"] { background: #e3f9ed; }
   s-banner[heading]::before { content: attr(heading); display: block; font-weight: 650; }
   s-button { display: inline-block; border-radius: 8px; padding: 4px 12px; background: #fff; border: 1px solid #c9c9c9; cursor: pointer; }
   s-button[variant="primary"] { background: #303030; color: #fff; border-color: #303030; }
