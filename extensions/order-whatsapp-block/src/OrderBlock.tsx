@@ -10,6 +10,7 @@ import { render } from "preact";
 import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 import {
   blockView,
+  collapsedSummary,
   endpointFor,
   failureNotice,
   orderIdFrom,
@@ -99,7 +100,7 @@ function OrderBlock() {
   };
 
   return (
-    <s-admin-block heading="WhatsApp messages">
+    <s-admin-block heading="WhatsApp messages" collapsedSummary={load.state === "ready" ? collapsedSummary(load.view) : undefined}>
       <s-stack gap="base">
         {notice && <NoticeBanner notice={notice} onDismiss={() => setNotice(null)} />}
         {load.state === "loading" && <Loading />}

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   appHref,
   blockView,
+  collapsedSummary,
   endpointFor,
   failureNotice,
   orderIdFrom,
@@ -149,6 +150,13 @@ describe("the block's view", () => {
 
   it("GIVEN an order the app has no record of THEN the empty state without sending again", () => {
     expect(unknownOrderView({ setup: READY, empty: ["The app has no record of this order."] })).toEqual({ kind: "empty", reasons: ["The app has no record of this order."], next: null, canResend: false });
+  });
+
+  it("GIVEN the block collapsed THEN how many messages and the latest's state, within Shopify's 30 characters", () => {
+    expect(collapsedSummary(blockView(timeline(), format))).toBe("1 message, latest read");
+    const many = timeline({ messages: [message(), message({ id: "msg-2", stateLabel: "Retrying (attempt 3 of 12)" })] });
+    expect(collapsedSummary(blockView(many, format))).toBe("2 messages");
+    expect(collapsedSummary(unknownOrderView({ setup: READY, empty: [] }))).toBe("No messages yet");
   });
 
   it("GIVEN a time that is not one THEN shown as given", () => {

@@ -201,6 +201,15 @@ export function blockView(timeline: Timeline, format: FormatTime): BlockView {
   };
 }
 
+/** The block's one line while collapsed (Shopify cuts it at 30 characters): how many, and the latest's state. */
+export function collapsedSummary(view: BlockView): string {
+  if (view.kind === "empty") return "No messages yet";
+  const latest = view.messages[view.messages.length - 1];
+  const count = view.messages.length === 1 ? "1 message" : `${view.messages.length} messages`;
+  const summary = latest ? `${count}, latest ${latest.badge.label.toLowerCase()}` : count;
+  return summary.length > 30 ? count : summary;
+}
+
 /** The order the app has no record of: nothing to send again from here. */
 export function unknownOrderView(unknown: { setup: Setup; empty: string[] }): BlockView {
   return { kind: "empty", reasons: unknown.empty, next: nextStep(unknown.setup), canResend: false };
