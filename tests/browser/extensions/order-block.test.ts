@@ -170,7 +170,7 @@ describe("the order details block", () => {
       expect(undelivered).toContain("Interactive order status");
       expect(refused).toContain("Shipped update");
       expect(await page.locator("s-box").first().locator("s-badge").getAttribute("tone")).toBe("success");
-      // Shopify draws the block 300 px tall at first, and this line while it is collapsed.
+      // The line Shopify shows while the merchant has the block collapsed.
       expect(await block(page).getAttribute("collapsedsummary")).toBe("3 messages, latest failed");
       expect(await page.locator("s-link", { hasText: "Open in app" }).evaluateAll((links) => links.map((link) => link.getAttribute("href")))).toEqual([
         "app:app/messages/msg-read",
