@@ -22,6 +22,7 @@ import { startOutboxListener, type OutboxListener } from "./app/outbox/notify.se
 import { startInboxProcessor, type InboxProcessor } from "./app/inbox/processor.server";
 import { startDeliveryWorker, type DeliveryWorker } from "./app/outbox/worker.server";
 import { adminApiOrderFetcher } from "./app/pipeline/order-lookup.server";
+import { adminApiFlowTrigger } from "./app/flow-triggers/admin-call.server";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -59,15 +60,17 @@ async function main(): Promise<void> {
   let background: SqlDatabase | undefined;
   if (env.RUN_WORKER) {
     // The Shopify library is built from the configuration as its module loads: it is loaded
-    // after the check above, and only when an order is first looked up.
-    const fetchOrder = adminApiOrderFetcher(async (shop) => (await import("./app/shopify.server")).unauthenticated.admin(shop));
+    // after the check above, and only when an order is first looked up or a Flow trigger fired.
+    const adminFor = async (shop: string) => (await import("./app/shopify.server")).unauthenticated.admin(shop);
+    const fetchOrder = adminApiOrderFetcher(adminFor);
+    const fireFlowTrigger = adminApiFlowTrigger(adminFor);
     // On PostgreSQL the background work has connections of its own: a burst of webhooks must
     // not wait for a pooled connection behind the worker's sends (Shopify gives 5 s). 20: the
     // inbox processor's 8 transactions and the worker's claims and records.
     background =
       databaseProvider(env.DATABASE_URL) === "postgresql" ? openSqlDatabase(env.DATABASE_URL, { poolSize: 20 }) : undefined;
     inbox = startInboxProcessor({ logger, db: background });
-    worker = startDeliveryWorker({ logger, fetchOrder, db: background });
+    worker = startDeliveryWorker({ logger, fetchOrder, fireFlowTrigger, db: background });
     // Deliveries kept and messages queued by other processes wake these at once (PostgreSQL only).
     if (databaseProvider(env.DATABASE_URL) === "postgresql") listener = startOutboxListener(env.DATABASE_URL, { logger });
   }

@@ -14,18 +14,21 @@ import { startOutboxListener } from "./app/outbox/notify.server";
 import { startInboxProcessor } from "./app/inbox/processor.server";
 import { startDeliveryWorker } from "./app/outbox/worker.server";
 import { adminApiOrderFetcher } from "./app/pipeline/order-lookup.server";
+import { adminApiFlowTrigger } from "./app/flow-triggers/admin-call.server";
 
 async function main(): Promise<void> {
   const env = configOrExit();
   await migrate(env.DATABASE_URL);
   // The Shopify library is built from the configuration as its module loads: it is loaded
-  // after the check above, and only when an order is first looked up.
-  const fetchOrder = adminApiOrderFetcher(async (shop) => (await import("./app/shopify.server")).unauthenticated.admin(shop));
+  // after the check above, and only when an order is first looked up or a Flow trigger fired.
+  const adminFor = async (shop: string) => (await import("./app/shopify.server")).unauthenticated.admin(shop);
+  const fetchOrder = adminApiOrderFetcher(adminFor);
+  const fireFlowTrigger = adminApiFlowTrigger(adminFor);
   // On PostgreSQL the inbox processor's transactions have connections of their own, beside
   // the delivery worker's pool.
   const inboxDb = databaseProvider(env.DATABASE_URL) === "postgresql" ? openSqlDatabase(env.DATABASE_URL) : undefined;
   const inbox = startInboxProcessor({ logger, db: inboxDb });
-  const worker = startDeliveryWorker({ logger, fetchOrder });
+  const worker = startDeliveryWorker({ logger, fetchOrder, fireFlowTrigger });
   // The web processes' webhooks wake this process through PostgreSQL's LISTEN/NOTIFY.
   const listener =
     databaseProvider(env.DATABASE_URL) === "postgresql" ? startOutboxListener(env.DATABASE_URL, { logger }) : undefined;

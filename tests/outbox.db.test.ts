@@ -51,9 +51,10 @@ describe("claiming the outbox", () => {
     const later = new Date(now.getTime() + 1000);
     const reclaimed = await claimDueMessages(db, "w2", 10, later, new Date(later.getTime() + 60_000));
     expect(reclaimed.map((m) => m.id)).toEqual([id]);
-    const stale = await recordSendResult(db, { id, shopDomain: "claims.myshopify.com", attempts: 0 }, "dead-worker", accepted, later);
+    const message = { id, shopDomain: "claims.myshopify.com", orderId: "2", orderStatus: "processing", attempts: 0 };
+    const stale = await recordSendResult(db, message, "dead-worker", accepted, later);
     expect(stale.owned).toBe(false);
-    const fresh = await recordSendResult(db, { id, shopDomain: "claims.myshopify.com", attempts: 0 }, "w2", accepted, later);
+    const fresh = await recordSendResult(db, message, "w2", accepted, later);
     expect(fresh).toEqual({ state: "sent", owned: true });
   });
 

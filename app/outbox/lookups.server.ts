@@ -13,13 +13,16 @@ export interface OrderLookupTimerOptions {
   /** Messages were queued: wake the workers. */
   onEnqueued(): void;
   log: Pick<Logger, "error">;
+  /** What the timer runs, for its log ("order lookups" by default). */
+  name?: string;
 }
 
 /** After a failed run, the next one comes this soon (or at the interval, if that is sooner). */
 const FAILED_RUN_WAIT_MS = 1000;
 
 /**
- * Order lookups on their own timer, beside the worker's loop: a backlog of messages no longer
+ * Order lookups on their own timer, beside the worker's loop (the Flow triggers have one of
+ * these too): a backlog of messages no longer
  * holds them back, and the loop no longer waits on the Admin API. A run that queued messages
  * is followed by another at once (more may be due); otherwise the next one waits the interval.
  */
@@ -49,7 +52,7 @@ export function startOrderLookupTimer(options: OrderLookupTimerOptions): OrderLo
           continue;
         }
       } catch (error) {
-        options.log.error({ err: error }, "order lookups failed; retrying shortly");
+        options.log.error({ err: error }, `${options.name ?? "order lookups"} failed; retrying shortly`);
         wait = Math.min(wait, FAILED_RUN_WAIT_MS);
       }
       if (!stopping) await sleep(wait);

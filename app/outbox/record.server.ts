@@ -1,6 +1,8 @@
-import { updateClaimed } from "../db/repositories/messages.server";
+import { messageForTrigger, updateClaimed } from "../db/repositories/messages.server";
 import { lockShop } from "../db/repositories/shops.server";
 import type { SqlDatabase } from "../db/sql.server";
+import { queueFailedTrigger } from "../flow-triggers/queue.server";
+import type { FailureWords, TriggerMessage } from "../flow-triggers/triggers";
 import type { SendResult } from "../kaleyra/client.server";
 import { explainOutcome, type KaleyraOutcome } from "../kaleyra/outcome";
 import { MAX_ATTEMPTS, nextAttemptDelayMs } from "./backoff";
@@ -40,6 +42,13 @@ function pauseFor(outcome: KaleyraOutcome, now: Date): Pause | undefined {
   return undefined;
 }
 
+/** Kaleyra's code and the outcome's explanation (kaleyra/outcome.ts), for the Flow trigger. */
+function failureWords(outcome: KaleyraOutcome, attempts: number): FailureWords {
+  const code = "code" in outcome ? outcome.code : null;
+  const { explanation } = explainOutcome(outcome);
+  return { code, explanation: outcome.kind === "retry" ? `Not sent after ${attempts} attempts. ${explanation}` : explanation };
+}
+
 /**
  * Writes what happened to one send. Only the worker holding the message's lease may write
  * (`lockedBy`), so a worker that lost its lease cannot overwrite a newer attempt.
@@ -47,7 +56,7 @@ function pauseFor(outcome: KaleyraOutcome, now: Date): Pause | undefined {
  */
 export async function recordSendResult(
   db: SqlDatabase,
-  message: { id: string; shopDomain: string; attempts: number },
+  message: TriggerMessage & { attempts: number },
   workerId: string,
   result: SendResult,
   now: Date,
@@ -79,6 +88,14 @@ export async function recordSendResult(
   else state = "failed";
   const delay = outcome.kind === "retry" ? retryDelay(attempts, outcome.retryAfterMs) : 0;
   const changes = { state, attempts, nextAttemptAt: new Date(now.getTime() + delay), lastDetail: detailOf(outcome), ...common };
+  if (state === "failed") {
+    // The failure and the Flow trigger it owes commit together.
+    return db.transaction(async (tx) => {
+      const owned = await updateClaimed(tx, message.id, workerId, changes);
+      if (owned) await queueFailedTrigger(tx, message, failureWords(outcome, attempts), now);
+      return { state, owned };
+    });
+  }
   if (!pause) return { state, owned: await updateClaimed(db, message.id, workerId, changes) };
   // The message and its shop's pause change together.
   return db.transaction(async (tx) => {
@@ -108,7 +125,15 @@ export async function finishUnsent(
   reason: string,
   now: Date,
 ): Promise<void> {
-  await updateClaimed(db, id, workerId, { state, skipReason: reason, updatedAt: now });
+  if (state !== "failed") {
+    await updateClaimed(db, id, workerId, { state, skipReason: reason, updatedAt: now });
+    return;
+  }
+  await db.transaction(async (tx) => {
+    if (!(await updateClaimed(tx, id, workerId, { state, skipReason: reason, updatedAt: now }))) return;
+    const message = await messageForTrigger(tx, id);
+    if (message) await queueFailedTrigger(tx, message, { code: null, explanation: reason }, now);
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import { createKaleyraClient, type KaleyraClient } from "../kaleyra/client.serve
 import { KALEYRA_DEADLINE_MS } from "../kaleyra/deadline";
 import { logger as rootLogger, type Logger } from "../logger.server";
 import { runDueOrderLookups, type FetchOrder } from "../pipeline/order-lookup.server";
+import { FIRING_LEASE_MS, runDueFlowTriggers, type FireFlowTrigger } from "../flow-triggers/runner.server";
 import { claimDueMessages, nextDueAt } from "./claim.server";
 import { createHousekeeping } from "./housekeeping.server";
 import { startOrderLookupTimer } from "./lookups.server";
@@ -44,6 +45,13 @@ export interface DeliveryWorkerOptions {
   now?: () => Date;
   /** Reads an order the webhooks left incomplete (in production, `adminApiOrderFetcher`). */
   fetchOrder: FetchOrder;
+  /**
+   * Calls Shopify's flowTriggerReceive (in production, `adminApiFlowTrigger`). Without it the
+   * Flow triggers owed wait for a worker that has it.
+   */
+  fireFlowTrigger?: FireFlowTrigger;
+  /** The Flow triggers' lease and retry schedule (flow-triggers/firing-policy.ts by default; tests shorten them). */
+  flowTriggerTiming?: { leaseMs?: number; retryDelay?: (attempts: number, retryAfterMs?: number) => number };
   /** The retry schedule (backoff.ts by default; tests shorten it). */
   retryDelay?: (attempts: number, retryAfterMs?: number) => number;
   /**
@@ -91,7 +99,8 @@ function clockSyncer(clock: DatabaseClock, log: Logger): () => Promise<void> {
  * Claims due messages, sends them through the Kaleyra client and records each outcome.
  * Several workers (in one process or many) can run against one database. This wires the
  * parts: the loop (loop.ts) claims, plan-batch.ts (with planner.ts and pacing.ts) decides
- * what goes when, sender.ts sends and records, housekeeping and order lookups run beside.
+ * what goes when, sender.ts sends and records, housekeeping, order lookups and the Flow
+ * triggers (flow-triggers/runner.server.ts) run beside.
  */
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const env = config();
@@ -169,6 +178,27 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     onEnqueued: wakeDeliveryWorkers,
     log,
   });
+  const fire = options.fireFlowTrigger;
+  const flowTriggers =
+    fire &&
+    startOrderLookupTimer({
+      name: "Flow triggers",
+      async run() {
+        await syncClock();
+        const { handled } = await runDueFlowTriggers(db, {
+          fire,
+          leaseMs: options.flowTriggerTiming?.leaseMs ?? FIRING_LEASE_MS,
+          retryDelay: options.flowTriggerTiming?.retryDelay,
+          now: clock.now,
+          log,
+        });
+        return { enqueued: handled };
+      },
+      intervalMs: idlePollMs,
+      // Nothing for the delivery workers: a pass that fired some looks again at once.
+      onEnqueued: () => undefined,
+      log,
+    });
   let stopped: Promise<void> | undefined;
   log.info({ concurrency, ratePerSecond, leaseMs }, "delivery worker started");
 
@@ -177,7 +207,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     stop() {
       // Idempotent: the server's shutdown and a test's cleanup may both ask.
       stopped ??= (async () => {
-        await Promise.all([loop.stop(), lookups.stop()]);
+        await Promise.all([loop.stop(), lookups.stop(), flowTriggers?.stop()]);
         if (ownsClient) await kaleyra.close();
         log.info("delivery worker stopped");
       })();

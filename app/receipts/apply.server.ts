@@ -6,6 +6,7 @@ import { pauseShop } from "../outbox/pause.server";
 import { DAILY_LIMIT_RETRY_MS } from "../outbox/record.server";
 import type { TopicResult } from "../webhooks/types";
 import { config } from "../config.server";
+import { queueFailedTrigger, queueReadTrigger } from "../flow-triggers/queue.server";
 import { ruleFor, unreachableSkipReason } from "./delivery-errors";
 import { queueTemplateFallback } from "./fallback.server";
 import { applyReceipt, columnsOf, parseRecord, recordOfColumns, serializeRecord, type DeliveryRecord } from "./delivery-state";
@@ -37,12 +38,19 @@ async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecor
     await updateMessage(tx, message.id, { state: "paused", ...common }, ["sent"]);
     return "shop paused";
   }
-  await updateMessage(tx, message.id, { state: "failed", ...common }, ["sent"]);
+  const failed = await updateMessage(tx, message.id, { state: "failed", ...common }, ["sent"]);
   if (rule.action === "skip_recipient" && message.recipient) await skipLaterMessagesTo(tx, shop, message.recipient, record.failedAt ?? now, now);
+  // Flow hears of the failure unless the update goes out again as a template: that message
+  // owes its own trigger if it fails too.
+  const owesTrigger = async () => {
+    if (failed) await queueFailedTrigger(tx, message, { code: failure?.code ?? null, explanation: rule.explanation }, now);
+  };
   if (rule.action === "template_fallback" && message.state === "sent") {
     const fallback = await queueTemplateFallback(tx, message, failure?.code ?? "", now);
+    if (!fallback.queued) await owesTrigger();
     return fallback.queued ? "failed, sent as template" : `failed, no template: ${fallback.why}`;
   }
+  await owesTrigger();
   return "failed";
 }
 
@@ -79,10 +87,12 @@ async function applyOne(tx: SqlExecutor, shop: string, receipt: CallbackReceipt,
     const names = [receipt.appMessageId && `ref ${receipt.appMessageId}`, receipt.kaleyraMessageId && `Kaleyra id ${receipt.kaleyraMessageId}`].filter(Boolean);
     return { matched: false, requeued: false, words: `${receipt.status}: no message of this shop has ${names.join(" or ") || "an id in this callback"}` };
   }
-  const applied = applyReceipt(recordOfColumns(message), receipt);
+  const before = recordOfColumns(message);
+  const applied = applyReceipt(before, receipt);
   if (!applied.changed) return { matched: true, requeued: false, words: `${receipt.status}: already known` };
   const { record } = applied;
   await updateMessage(tx, message.id, { ...columnsOf(record), updatedAt: now });
+  if (record.state === "read" && before.state !== "read") await queueReadTrigger(tx, message, now);
   if (!applied.nowFailed) return { matched: true, requeued: false, words: `${receipt.status}: recorded` };
   const action = await actOnFailure(tx, shop, message, record, now);
   return { matched: true, requeued: action === "queued again" || action === "failed, sent as template", words: `${receipt.status} ${record.failure?.code ?? ""}: ${action}` };

@@ -4,6 +4,7 @@ import { blankOrderMessages, deleteRepliesTo, orderMessagesForReport, orderRecip
 import { deleteOrderState } from "../db/repositories/order-states.server";
 import { deleteRecipientTurns } from "../db/repositories/recipient-paces.server";
 import { deleteAllShopData } from "../db/repositories/shop-data.server";
+import { deleteFiringsOfOrders } from "../db/repositories/flow-trigger-firings.server";
 import { dropCallbackBodiesNaming, dropOrderBodies } from "../db/repositories/webhook-events.server";
 import { deleteShoppers } from "../db/repositories/shoppers.server";
 import type { SqlExecutor } from "../db/sql.server";
@@ -78,8 +79,9 @@ function storedPhone(phone: string | null | undefined): string | undefined {
 /**
  * customers/redact: everything the app holds about the shopper goes at once, in one
  * transaction. The message log keeps that a message was sent, not to whom or what it said;
- * the orders' merged knowledge, their raw webhook bodies, Kaleyra's callbacks naming her
- * number, the shopper's pacing rows and the data-request reports made for them are deleted.
+ * the orders' merged knowledge, their raw webhook bodies, their Flow trigger firings,
+ * Kaleyra's callbacks naming her number, the shopper's pacing rows and the data-request
+ * reports made for them are deleted.
  */
 async function redactCustomer(tx: SqlExecutor, shop: string, payload: z.infer<typeof customerPayload>, now: Date): Promise<TopicResult> {
   const orders = payload.orders_to_redact ?? [];
@@ -90,6 +92,9 @@ async function redactCustomer(tx: SqlExecutor, shop: string, payload: z.infer<ty
     for (const recipient of await orderRecipients(tx, shop, orderId)) phones.add(recipient);
     await deleteOrderState(tx, shop, orderId);
   }
+  // Flow trigger payloads hold no phone or name, but a failure's explanation may quote Meta's
+  // words for a code the app does not know: the orders' firings go too.
+  await deleteFiringsOfOrders(tx, shop, orders);
   for (const orderId of orders) await blankOrderMessages(tx, shop, orderId, now);
   // The orders' raw webhook bodies in the inbox name the shopper too, and so do Kaleyra's
   // status callbacks for her number.

@@ -174,6 +174,14 @@ export async function lockMessage(tx: SqlExecutor, shop: string, id: string): Pr
     .executeTakeFirst();
 }
 
+/** What a Flow trigger says of a message (flow-triggers/triggers.ts). */
+export async function messageForTrigger(
+  tx: SqlExecutor,
+  id: string,
+): Promise<Pick<MessageRecord, "id" | "shopDomain" | "orderId" | "orderStatus"> | undefined> {
+  return queries(tx).selectFrom("Message").select(["id", "shopDomain", "orderId", "orderStatus"]).where("id", "=", id).executeTakeFirst();
+}
+
 /** As lockMessage, found by the id Kaleyra gave it in its answer. */
 export async function lockMessageByKaleyraId(tx: SqlExecutor, shop: string, kaleyraMessageId: string): Promise<MessageRecord | undefined> {
   return queries(tx)
