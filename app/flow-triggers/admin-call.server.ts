@@ -9,6 +9,7 @@ import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
 import { ADMIN_API_VERSION } from "../api-version";
 import { classifyAnswer, classifyNetworkError, type CallOutcome } from "./firing-policy";
 import type { FireFlowTrigger } from "./runner.server";
+import type { FlowPayload } from "./triggers";
 
 export const FLOW_TRIGGER_MUTATION = `#graphql
 mutation FireFlowTrigger($handle: String!, $payload: JSON!) {
@@ -36,6 +37,11 @@ async function accessToken(adminFor: OfflineAdminFor, shop: string): Promise<{ t
   return { kind: "not_taken", retryable: false, reason: "the shop has no offline session (the app must be installed again)" };
 }
 
+/** The GraphQL request, with the payload's JSON as it is (its order id has every digit). */
+export function requestBody(handle: string, payload: FlowPayload): string {
+  return `{"query":${JSON.stringify(FLOW_TRIGGER_MUTATION)},"variables":{"handle":${JSON.stringify(handle)},"payload":${payload}}}`;
+}
+
 export function adminApiFlowTrigger(adminFor: OfflineAdminFor, deadlineMs = FLOW_CALL_DEADLINE_MS): FireFlowTrigger {
   return async (shop, handle, payload) => {
     const session = await accessToken(adminFor, shop);
@@ -45,7 +51,7 @@ export function adminApiFlowTrigger(adminFor: OfflineAdminFor, deadlineMs = FLOW
       response = await fetch(`https://${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json`, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json", "x-shopify-access-token": session.token },
-        body: JSON.stringify({ query: FLOW_TRIGGER_MUTATION, variables: { handle, payload } }),
+        body: requestBody(handle, payload),
         signal: AbortSignal.timeout(deadlineMs),
       });
     } catch (error) {

@@ -16,7 +16,7 @@ async function queue(tx: SqlExecutor, message: TriggerMessage, trigger: FlowTrig
     shopDomain: message.shopDomain,
     messageId: message.id,
     trigger,
-    payload: JSON.stringify(payload),
+    payload,
     state: "pending",
     nextAttemptAt: now,
     createdAt: now,

@@ -11,7 +11,7 @@ import type { Logger } from "../logger.server";
 import { decideAfterCall, LAPSED_REASON, type CallOutcome, type Decision } from "./firing-policy";
 import type { FlowPayload } from "./triggers";
 
-/** Calls flowTriggerReceive for a shop and says what came of it (in production, admin-call.server.ts). */
+/** Calls flowTriggerReceive for a shop with the payload's JSON and says what came of it (in production, admin-call.server.ts). */
 export type FireFlowTrigger = (shop: string, handle: string, payload: FlowPayload) => Promise<CallOutcome>;
 
 export interface FlowTriggerRunOptions {
@@ -43,7 +43,7 @@ function changesFor(decision: Decision, at: Date) {
 async function fireOne(db: SqlDatabase, firing: ClaimedFiring, options: FlowTriggerRunOptions): Promise<void> {
   const shop = await findShop(db, firing.shopDomain);
   const outcome: CallOutcome = shop?.installed
-    ? await options.fire(firing.shopDomain, firing.trigger, JSON.parse(firing.payload) as FlowPayload)
+    ? await options.fire(firing.shopDomain, firing.trigger, firing.payload)
     : { kind: "not_taken", retryable: false, reason: "the app is not installed on the shop" };
   const decision = decideAfterCall(outcome, firing.attempts, options.retryDelay);
   const recorded = await recordFiring(db, firing.id, firing.attempts, changesFor(decision, options.now()));

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { failedPayload, FIELD_KEYS, FLOW_TRIGGERS, readPayload, type FlowPayload } from "./triggers";
 
 const message = { id: "m1", shopDomain: "s.myshopify.com", orderId: "5500000000001", orderStatus: "shipped" };
+const parsed = (payload: string | undefined) => (payload === undefined ? undefined : (JSON.parse(payload) as Record<string, unknown>));
 
 interface ExtensionToml {
   extensions: Array<{ name: string; type: string; handle: string }>;
@@ -22,20 +23,24 @@ function declaredKeys(toml: ExtensionToml): string[] {
 
 describe("the triggers' payloads", () => {
   it("GIVEN a read message THEN the payload names the order by its numeric id and the status, nothing else", () => {
-    expect(readPayload(message)).toEqual({ order_id: 5500000000001, "Order status": "shipped" });
+    expect(parsed(readPayload(message))).toEqual({ order_id: 5500000000001, "Order status": "shipped" });
   });
 
   it("GIVEN a failed message THEN the payload adds the code and the explanation", () => {
-    expect(failedPayload(message, { code: "131026", explanation: "Not on WhatsApp." })).toEqual({
+    expect(parsed(failedPayload(message, { code: "131026", explanation: "Not on \"WhatsApp\"." }))).toEqual({
       order_id: 5500000000001,
       "Order status": "shipped",
       "Error code": "131026",
-      "Error explanation": "Not on WhatsApp.",
+      "Error explanation": 'Not on "WhatsApp".',
     });
-    expect(failedPayload(message, { code: null, explanation: "x" })?.["Error code"]).toBe("");
+    expect(parsed(failedPayload(message, { code: null, explanation: "x" }))?.["Error code"]).toBe("");
   });
 
-  it.each(["", "not-an-order", "0", "99999999999999999999"])("GIVEN a message about no Shopify order (%j) THEN no payload", (orderId) => {
+  it("GIVEN a 64-bit order id beyond JavaScript's exact integers THEN the JSON keeps every digit", () => {
+    expect(readPayload({ ...message, orderId: "820982911946154500" })).toBe('{"order_id":820982911946154500,"Order status":"shipped"}');
+  });
+
+  it.each(["", "not-an-order", "0", "0123", "1".repeat(21)])("GIVEN a message about no Shopify order (%j) THEN no payload", (orderId) => {
     expect(readPayload({ ...message, orderId })).toBeUndefined();
     expect(failedPayload({ ...message, orderId }, { code: "1", explanation: "x" })).toBeUndefined();
   });
@@ -52,7 +57,7 @@ describe("the extensions declare what the app sends", () => {
     expect(toml.extensions).toHaveLength(1);
     expect(toml.extensions[0]).toMatchObject({ type: "flow_trigger", handle });
     expect(handle.length).toBeLessThanOrEqual(30);
-    expect(declaredKeys(toml)).toEqual(Object.keys(samples[handle] ?? {}).sort());
+    expect(declaredKeys(toml)).toEqual(Object.keys(parsed(samples[handle]) ?? {}).sort());
   });
 
   it("GIVEN the custom field keys THEN each is letters and spaces only, as Flow requires", () => {

@@ -36,22 +36,33 @@ export interface FailureWords {
   explanation: string;
 }
 
-export type FlowPayload = Record<string, string | number>;
+/** A flowTriggerReceive payload as JSON text (so that a 64-bit order id keeps every digit). */
+export type FlowPayload = string;
 
-/** Shopify's numeric order id, or undefined for a message about no order (a STOP reply). */
-function orderReference(orderId: string): number | undefined {
-  const id = /^\d{1,15}$/.test(orderId) ? Number(orderId) : NaN;
-  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+/** Shopify's order id as its digits, or undefined for a message about no order (a STOP reply). */
+function orderDigits(orderId: string): string | undefined {
+  return /^[1-9]\d{0,19}$/.test(orderId) ? orderId : undefined;
+}
+
+/**
+ * The payload's JSON: `order_id` as a JSON number written from the id's digits (Shopify's ids
+ * are 64-bit: a JavaScript number would round the largest), then the fields.
+ */
+function payloadJson(orderId: string, fields: Record<string, string>): FlowPayload | undefined {
+  const digits = orderDigits(orderId);
+  if (digits === undefined) return undefined;
+  const rest = JSON.stringify(fields).slice(1);
+  return `{"order_id":${digits}${rest === "}" ? "" : ","}${rest}`;
 }
 
 export function readPayload(message: TriggerMessage): FlowPayload | undefined {
-  const orderIdRef = orderReference(message.orderId);
-  if (orderIdRef === undefined) return undefined;
-  return { order_id: orderIdRef, [FIELD_KEYS.status]: message.orderStatus };
+  return payloadJson(message.orderId, { [FIELD_KEYS.status]: message.orderStatus });
 }
 
 export function failedPayload(message: TriggerMessage, failure: FailureWords): FlowPayload | undefined {
-  const base = readPayload(message);
-  if (!base) return undefined;
-  return { ...base, [FIELD_KEYS.code]: failure.code ?? "", [FIELD_KEYS.explanation]: failure.explanation };
+  return payloadJson(message.orderId, {
+    [FIELD_KEYS.status]: message.orderStatus,
+    [FIELD_KEYS.code]: failure.code ?? "",
+    [FIELD_KEYS.explanation]: failure.explanation,
+  });
 }
