@@ -1,7 +1,7 @@
 import type { Insertable, Selectable, Updateable } from "kysely";
 import type { FlowTriggerFiring } from "../generated/kysely";
 import { insertUnlessKeyTaken, queries } from "../kysely.server";
-import type { SqlExecutor } from "../sql.server";
+import type { SqlDatabase, SqlExecutor } from "../sql.server";
 
 /** The FlowTriggerFiring table: the Shopify Flow triggers owed per message, and what became of each. */
 export type FlowTriggerFiringRecord = Selectable<FlowTriggerFiring>;
@@ -16,10 +16,17 @@ export async function insertFiring(tx: SqlExecutor, row: Insertable<FlowTriggerF
 
 /**
  * Marks up to `limit` due pending firings `firing` until `leaseUntil` and returns them, in one
- * statement: the mark is committed before any call goes out. Concurrent workers on PostgreSQL
- * pass each other's rows (SKIP LOCKED); SQLite has one writer.
+ * statement: the mark is on disk before any call goes out (on SQLite a durable commit, which
+ * survives a power cut too, unlike the worker's other commits). Concurrent workers on
+ * PostgreSQL pass each other's rows (SKIP LOCKED); SQLite has one writer.
  */
-export async function claimDueFirings(db: SqlExecutor, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedFiring[]> {
+export async function claimDueFirings(db: SqlDatabase, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedFiring[]> {
+  const claim = (executor: SqlExecutor) => claimStatement(executor, now, leaseUntil, limit);
+  // PostgreSQL commits a lone statement durably.
+  return db.provider === "postgresql" ? claim(db) : db.transaction(claim, { durable: true });
+}
+
+function claimStatement(db: SqlExecutor, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedFiring[]> {
   const q = queries(db);
   const due = q
     .selectFrom("FlowTriggerFiring")
