@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queueReadTrigger } from "../app/flow-triggers/queue.server";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
 import { startDeliveryWorker } from "../app/outbox/worker.server";
 import {
@@ -19,7 +20,7 @@ import { waitFor } from "./helpers/process";
 let pipeline: Pipeline;
 
 /** Every table of the schema: redaction is checked against all of them, not a list of known places. */
-const TABLES = ["Session", "Shop", "Template", "WebhookEvent", "WebhookBody", "OrderState", "Message", "SendWindow", "RecipientPace", "DataRequest"];
+const TABLES = ["Session", "Shop", "Template", "WebhookEvent", "WebhookBody", "OrderState", "Message", "SendWindow", "RecipientPace", "DataRequest", "FlowTriggerFiring"];
 
 beforeAll(async () => {
   pipeline = await startPipeline();
@@ -143,7 +144,10 @@ describe("webhook record retention", () => {
     await pipeline.settle();
     await post("customers/data_request", { shop_id: 2, shop_domain: shop, customer: { id: 7701 }, orders_requested: [7702] }, shop);
     await insertRecords(shop, new Date(), "s-any");
-    for (const table of ["WebhookEvent", "WebhookBody", "RecipientPace", "DataRequest", "Message"]) {
+    // The shopper read it: a Flow trigger is owed (the worker here fires none).
+    const [message] = await pipeline.db.query<{ id: string; orderId: string; orderStatus: string }>(`SELECT "id", "orderId", "orderStatus" FROM "Message" WHERE "shopDomain" = ?`, [shop]);
+    await pipeline.db.transaction((tx) => queueReadTrigger(tx, { ...message!, shopDomain: shop }, new Date()));
+    for (const table of ["WebhookEvent", "WebhookBody", "RecipientPace", "DataRequest", "Message", "FlowTriggerFiring"]) {
       expect(await pipeline.db.query(`SELECT 1 FROM "${table}" WHERE "shopDomain" = ?`, [shop]), table).not.toHaveLength(0);
     }
 
