@@ -20,7 +20,7 @@ import { kaleyraStatusCallback } from "../app/receipts/__fixtures__/callbacks";
 import { DELIVERY_ERRORS } from "../app/receipts/delivery-errors";
 import { refFor } from "../app/receipts/kaleyra-callback";
 import { CALLBACK_SECRET_HEADER, issueCallbackCredentials } from "../app/receipts/receive.server";
-import { ACCOUNT, makeMessage, makeShop } from "./factories";
+import { ACCOUNT, makeMessage, makeShop, makeWhatsAppTemplate } from "./factories";
 import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
 import { waitFor } from "./helpers/process";
 import { postWebhook } from "./helpers/webhooks";
@@ -229,6 +229,29 @@ describe("WhatsApp message failed", () => {
       "Error code": "131026",
       "Error explanation": DELIVERY_ERRORS["131026"]!.explanation,
     });
+  });
+
+  it("GIVEN WhatsApp refuses an interactive message outside the window (131047) WHEN the update goes out again as the approved template THEN the first does not fire 'failed'; the template, read, fires 'read'", async () => {
+    startFlowWorker();
+    await makeWhatsAppTemplate(pipeline.db, SHOP, { status: "processing", name: "order_confirmed" });
+    pipeline.sandbox.setFaults({ callbacks: { failNext: { code: 131047, count: 1 } } });
+    const { orderId } = await newOrder();
+    const rows = await waitFor(
+      async () => {
+        const all = await pipeline.db.query<{ id: string; form: string; state: string; fallbackOf: string | null }>(
+          `SELECT "id", "form", "state", "fallbackOf" FROM "Message" WHERE "shopDomain" = ? AND "orderId" = ? ORDER BY "createdAt", "id"`,
+          [SHOP, orderId],
+        );
+        return all.length === 2 && all[1]?.state === "sent" ? all : undefined;
+      },
+      30_000,
+      "the template fallback to be sent",
+    );
+    expect(rows[0]).toMatchObject({ form: "interactive", state: "failed" });
+    expect(rows[1]).toMatchObject({ form: "template", fallbackOf: rows[0]!.id });
+    expect(await settledFiring(rows[1]!.id, FLOW_TRIGGERS.read)).toMatchObject({ state: "fired" });
+    expect(await firingsOfMessage(pipeline.db, rows[0]!.id)).toEqual([]);
+    expect(requestsFor(orderId).map((request) => request.handle)).toEqual(["whatsapp-message-read"]);
   });
 
   it("GIVEN Kaleyra refuses a message when it is sent (WA400) THEN 'failed' fires once, with Kaleyra's code and the app's explanation of it", async () => {

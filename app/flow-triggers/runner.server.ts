@@ -50,15 +50,21 @@ async function fireOne(db: SqlDatabase, firing: ClaimedFiring, options: FlowTrig
   const facts = { shop: firing.shopDomain, messageId: firing.messageId, trigger: firing.trigger, attempts: firing.attempts, state: decision.state };
   if (!recorded) options.log.warn(facts, "a Flow trigger's outcome came after its claim was taken over; not recorded");
   else if (decision.state === "fired") options.log.info(facts, "Flow trigger fired");
-  else options.log.warn({ ...facts, error: "error" in decision ? decision.error : undefined }, "Flow trigger not fired");
+  else options.log[decision.state === "unknown" ? "error" : "warn"]({ ...facts, error: decision.error }, LOG_LINES[decision.state]);
 }
+
+const LOG_LINES = {
+  pending: "Flow trigger not taken by Shopify; retrying later",
+  not_fired: "Flow trigger not fired",
+  unknown: "Flow trigger outcome unknown: not fired again",
+} as const;
 
 /** One pass: lapsed firings given up as unknown, then due ones fired. Returns how many were handled. */
 export async function runDueFlowTriggers(db: SqlDatabase, options: FlowTriggerRunOptions): Promise<{ handled: number }> {
   const now = options.now();
   const lapsed = await abandonLapsedFirings(db, now, LAPSED_REASON);
   for (const firing of lapsed) {
-    options.log.error({ shop: firing.shopDomain, messageId: firing.messageId, trigger: firing.trigger, attempts: firing.attempts }, "Flow trigger outcome unknown: not fired again");
+    options.log.error({ shop: firing.shopDomain, messageId: firing.messageId, trigger: firing.trigger, attempts: firing.attempts }, LOG_LINES.unknown);
   }
   const claimed = await claimDueFirings(db, now, new Date(now.getTime() + options.leaseMs), options.limit ?? 20);
   await Promise.all(claimed.map((firing) => fireOne(db, firing, options)));

@@ -40,18 +40,13 @@ async function actOnFailure(tx: SqlExecutor, shop: string, message: MessageRecor
   }
   const failed = await updateMessage(tx, message.id, { state: "failed", ...common }, ["sent"]);
   if (rule.action === "skip_recipient" && message.recipient) await skipLaterMessagesTo(tx, shop, message.recipient, record.failedAt ?? now, now);
+  const fallback =
+    rule.action === "template_fallback" && message.state === "sent" ? await queueTemplateFallback(tx, message, failure?.code ?? "", now) : undefined;
   // Flow hears of the failure unless the update goes out again as a template: that message
   // owes its own trigger if it fails too.
-  const owesTrigger = async () => {
-    if (failed) await queueFailedTrigger(tx, message, { code: failure?.code ?? null, explanation: rule.explanation }, now);
-  };
-  if (rule.action === "template_fallback" && message.state === "sent") {
-    const fallback = await queueTemplateFallback(tx, message, failure?.code ?? "", now);
-    if (!fallback.queued) await owesTrigger();
-    return fallback.queued ? "failed, sent as template" : `failed, no template: ${fallback.why}`;
-  }
-  await owesTrigger();
-  return "failed";
+  if (failed && !fallback?.queued) await queueFailedTrigger(tx, message, { code: failure?.code ?? null, explanation: rule.explanation }, now);
+  if (!fallback) return "failed";
+  return fallback.queued ? "failed, sent as template" : `failed, no template: ${fallback.why}`;
 }
 
 /** The number cannot be reached: its messages still waiting are skipped now, later ones when planned (enqueue.server.ts). */
