@@ -21,9 +21,22 @@ export async function insertFiring(tx: SqlExecutor, row: Insertable<FlowTriggerF
  * PostgreSQL pass each other's rows (SKIP LOCKED); SQLite has one writer.
  */
 export async function claimDueFirings(db: SqlDatabase, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedFiring[]> {
+  // Most passes find nothing due: one indexed probe, and no write lock or durable commit.
+  if (!(await anyDue(db, now))) return [];
   const claim = (executor: SqlExecutor) => claimStatement(executor, now, leaseUntil, limit);
   // PostgreSQL commits a lone statement durably.
   return db.provider === "postgresql" ? claim(db) : db.transaction(claim, { durable: true });
+}
+
+async function anyDue(db: SqlExecutor, now: Date): Promise<boolean> {
+  const row = await queries(db)
+    .selectFrom("FlowTriggerFiring")
+    .select("id")
+    .where("state", "=", "pending")
+    .where("nextAttemptAt", "<=", now)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 function claimStatement(db: SqlExecutor, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedFiring[]> {
