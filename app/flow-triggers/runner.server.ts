@@ -48,7 +48,7 @@ async function fireOne(db: SqlDatabase, firing: ClaimedFiring, options: FlowTrig
   const decision = decideAfterCall(outcome, firing.attempts, options.retryDelay);
   const recorded = await recordFiring(db, firing.id, firing.attempts, changesFor(decision, options.now()));
   const facts = { shop: firing.shopDomain, messageId: firing.messageId, trigger: firing.trigger, attempts: firing.attempts, state: decision.state };
-  if (!recorded) options.log.warn(facts, "a Flow trigger's outcome came after its claim was taken over; not recorded");
+  if (!recorded) options.log.warn(facts, "a Flow trigger's firing changed during its call (a redaction deleted it?); its outcome is not recorded");
   else if (decision.state === "fired") options.log.info(facts, "Flow trigger fired");
   else options.log[decision.state === "unknown" ? "error" : "warn"]({ ...facts, error: decision.error }, LOG_LINES[decision.state]);
 }
