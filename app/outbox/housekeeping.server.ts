@@ -2,7 +2,7 @@ import { isKeyUnreadable } from "../crypto/secrets.server";
 import { shopsDueToResume, stillPausedFor } from "../db/repositories/shops.server";
 import type { SqlDatabase } from "../db/sql.server";
 import type { Logger } from "../logger.server";
-import { pruneWebhookRecords, WEBHOOK_PRUNE_EVERY_MS } from "../webhooks/retention.server";
+import { pruneFlowActionRuns, pruneWebhookRecords, WEBHOOK_PRUNE_EVERY_MS } from "../webhooks/retention.server";
 import { pruneRateWindows } from "./claim.server";
 import { KEY_UNREADABLE_DETAIL, resumeShop, shopsPausedForUnreadableKey } from "./pause.server";
 
@@ -54,6 +54,8 @@ export function createHousekeeping(options: HousekeepingOptions): (at: Date) => 
     lastWebhookPrune = at.getTime();
     const pruned = await pruneWebhookRecords(db, at);
     if (pruned.rawBodies + pruned.events + pruned.bodies > 0) log.info(pruned, "pruned webhook records past their retention");
+    const flowRuns = await pruneFlowActionRuns(db, at);
+    if (flowRuns > 0) log.info({ flowRuns }, "pruned Shopify Flow action runs past their retention");
   }
 
   return async (at) => {

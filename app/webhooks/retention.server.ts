@@ -1,3 +1,4 @@
+import { deleteFlowActionRunsBefore } from "../db/repositories/flow-action-runs.server";
 import { deleteBodiesBefore } from "../db/repositories/webhook-bodies.server";
 import { deleteEventsBefore, dropDecidedBodiesBefore } from "../db/repositories/webhook-events.server";
 import type { SqlExecutor } from "../db/sql.server";
@@ -28,6 +29,12 @@ export const WEBHOOK_BODY_RETENTION_MS = 30 * DAY_MS;
  * shop/redact drop it earlier).
  */
 export const INBOX_BODY_RETENTION_MS = 3 * DAY_MS;
+
+/**
+ * How long a Shopify Flow action run's answer is kept: Flow retries a step for at most
+ * 36 hours with the same action_run_id; a week is well past that. A run holds no customer data.
+ */
+export const FLOW_ACTION_RUN_RETENTION_MS = 7 * DAY_MS;
 
 /** The worker runs the pruning this often. */
 export const WEBHOOK_PRUNE_EVERY_MS = HOUR_MS;
@@ -60,4 +67,9 @@ export async function pruneWebhookRecords(
   const events = await deleteOlder(db, deleteEventsBefore, new Date(now.getTime() - WEBHOOK_EVENT_RETENTION_MS));
   const bodies = await deleteOlder(db, deleteBodiesBefore, new Date(now.getTime() - WEBHOOK_BODY_RETENTION_MS));
   return { rawBodies, events, bodies };
+}
+
+/** Deletes Flow action runs older than their retention; returns how many. */
+export async function pruneFlowActionRuns(db: SqlExecutor, now: Date): Promise<number> {
+  return deleteOlder(db, deleteFlowActionRunsBefore, new Date(now.getTime() - FLOW_ACTION_RUN_RETENTION_MS));
 }
