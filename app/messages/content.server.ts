@@ -7,7 +7,7 @@
 import { parseBodyParams, previewTemplate, templateParamsFor } from "../templates/approved";
 import { findShopper, saveConsentIfNone, type ShopperRecord } from "../db/repositories/shoppers.server";
 import { findTemplate } from "../db/repositories/templates.server";
-import { whatsAppTemplatesFor, type WhatsAppTemplateRecord } from "../db/repositories/whatsapp-templates.server";
+import { whatsAppTemplatesFor, whatsAppTemplatesNamed, type WhatsAppTemplateRecord } from "../db/repositories/whatsapp-templates.server";
 import type { SqlExecutor } from "../db/sql.server";
 import type { ShopRow } from "../db/repositories/shops.server";
 import { windowOpen } from "../consent/window";
@@ -74,6 +74,12 @@ async function consentOf(tx: SqlExecutor, shop: ShopRow, shopper: ShopperRecord 
   return "opted_in";
 }
 
+/** What the caller asks of one message beyond the shop's settings. */
+export interface PlanOptions {
+  /** Send this approved template (by name) instead of the one the status would take: Shopify Flow's override. */
+  templateName?: string;
+}
+
 interface FormPlan {
   skipReason: string | null;
   form: MessageForm;
@@ -90,10 +96,12 @@ async function planForm(
   phone: string,
   whatsappBorn: boolean,
   now: Date,
+  options: PlanOptions,
 ): Promise<FormPlan> {
   const shopper = await findShopper(tx, shop.domain, phone);
   const consent = await consentOf(tx, shop, shopper, phone, now);
-  const templates = await whatsAppTemplatesFor(tx, shop.domain, status);
+  const requested = options.templateName;
+  const templates = requested === undefined ? await whatsAppTemplatesFor(tx, shop.domain, status) : await whatsAppTemplatesNamed(tx, shop.domain, requested);
   const locale = knowledge.sale?.customerLocale ?? null;
   const utility = chooseTemplate(templates, "utility", locale, shop.templateLanguage);
   const orderStatus = chooseTemplate(templates, "order_status", locale, shop.templateLanguage);
@@ -106,6 +114,7 @@ async function planForm(
     policy: consentPolicyOf(shop.consentPolicy),
     hasUtilityTemplate: utility !== undefined,
     hasOrderStatusTemplate: orderStatus !== undefined,
+    ...(requested === undefined ? {} : { requestedTemplate: requested }),
   });
   if (!choice.send) return { skipReason: choice.reason, form: "interactive", formReason: null, template: undefined };
   const template = choice.form === "template" ? utility : choice.form === "order_status_template" ? orderStatus : undefined;
@@ -130,6 +139,7 @@ export async function planMessageContent(
   fulfillmentId: string | undefined,
   audience: Audience = "buyer",
   now: Date = new Date(),
+  options: PlanOptions = {},
 ): Promise<PlannedContent> {
   const stored = await templateFor(tx, shop.domain, status);
   const wording = wordingFor(knowledge, status, fulfillmentId, audience);
@@ -140,7 +150,7 @@ export async function planMessageContent(
   const values = templateValuesFor(knowledge, { shopName: shopDisplayName(shop), fulfillmentId });
   const rendered = renderMessage(template, values);
   const whatsappBorn = referenceSource.kind === "note_attribute" && reference.ok;
-  const form = recipient.ok ? await planForm(tx, shop, knowledge, status, recipient.e164, whatsappBorn, now) : undefined;
+  const form = recipient.ok ? await planForm(tx, shop, knowledge, status, recipient.e164, whatsappBorn, now, options) : undefined;
   const needsReference = form?.form === "interactive" || form?.form === "order_status_template";
   let skipReason: string | null = null;
   if (!shop.installed || !shop.enabled) skipReason = "sending is switched off for this shop";

@@ -95,3 +95,33 @@ describe("the form decision, row by row from the README's table", () => {
     expect(choice).toEqual({ send: true, form: "interactive", reason: "ordered in WhatsApp, and the shopper wrote within 24 hours" });
   });
 });
+
+describe("a template asked for by name (Shopify Flow's override)", () => {
+  const facts = (changes: Partial<FormFacts>): FormFacts => ({
+    status: "shipped",
+    consent: null,
+    policy: "everyone",
+    forced: "interactive",
+    whatsappBorn: false,
+    windowOpen: true,
+    hasOrderStatusTemplate: false,
+    hasUtilityTemplate: true,
+    requestedTemplate: "delay_notice",
+    ...changes,
+  });
+
+  it("Given a utility template of that name, When the shop sends the interactive message always, Then that template goes, saying Flow asked", () => {
+    expect(decideForm(facts({}))).toEqual({ send: true, form: "template", reason: 'Shopify Flow asked for the template "delay_notice"' });
+  });
+
+  it("Given Meta's order-status template of that name, Then a WhatsApp order takes it and any other order is skipped, saying why", () => {
+    const orderStatus = { hasOrderStatusTemplate: true, hasUtilityTemplate: false };
+    expect(decideForm(facts({ ...orderStatus, whatsappBorn: true }))).toMatchObject({ send: true, form: "order_status_template" });
+    expect(decideForm(facts(orderStatus))).toEqual({ send: false, reason: expect.stringContaining("only an order placed in WhatsApp can take") });
+  });
+
+  it("Given the shopper opted out, or the shop writes only to opted-in shoppers, Then the override changes nothing: skipped", () => {
+    expect(decideForm(facts({ consent: "opted_out" }))).toEqual({ send: false, reason: "the shopper opted out of WhatsApp updates" });
+    expect(decideForm(facts({ policy: "opted_in" }))).toMatchObject({ send: false });
+  });
+});

@@ -12,12 +12,14 @@
  * Rules, first match wins:
  * 1. opted out -> skip (whatever the form).
  * 2. the shop sends only to opted-in shoppers and this one has not opted in -> skip.
- * 3. forced "interactive" -> interactive (the shop sells only in WhatsApp).
- * 4. forced "template" -> order-status template (WhatsApp-born, if the shop has one), else
+ * 3. a template asked for by name (Shopify Flow's override) -> that template: Meta's
+ *    order-status kind only for a WhatsApp-born order, else skip; a utility one always.
+ * 4. forced "interactive" -> interactive (the shop sells only in WhatsApp).
+ * 5. forced "template" -> order-status template (WhatsApp-born, if the shop has one), else
  *    utility template, else skip.
- * 5. WhatsApp-born and window open -> interactive.
- * 6. WhatsApp-born, window closed -> order-status template, else utility template, else skip.
- * 7. any other order -> utility template, else skip (an interactive message would be refused).
+ * 6. WhatsApp-born and window open -> interactive.
+ * 7. WhatsApp-born, window closed -> order-status template, else utility template, else skip.
+ * 8. any other order -> utility template, else skip (an interactive message would be refused).
  */
 import type { MessageForm } from "../kaleyra/forms";
 import { STATUS_LABEL, type OrderStatus } from "../kaleyra/statuses";
@@ -42,6 +44,11 @@ export interface FormFacts {
   hasUtilityTemplate: boolean;
   /** The shop has Meta's order-status template for this status. */
   hasOrderStatusTemplate: boolean;
+  /**
+   * A template asked for by name (Shopify Flow's template override): the two `has...` facts
+   * above are then about the templates of that name.
+   */
+  requestedTemplate?: string;
 }
 
 export type FormChoice =
@@ -71,11 +78,20 @@ function templateFor(facts: FormFacts, why: string): FormChoice {
   return noTemplate(facts.status, facts.whatsappBorn);
 }
 
+/** The template asked for, in the kind this order can take. */
+function requested(facts: FormFacts, name: string): FormChoice {
+  const why = `Shopify Flow asked for the template "${name}"`;
+  if (facts.whatsappBorn && facts.hasOrderStatusTemplate) return send("order_status_template", why);
+  if (facts.hasUtilityTemplate) return send("template", why);
+  return skip(`the template "${name}" is Meta's order-status template, which only an order placed in WhatsApp can take`);
+}
+
 export function decideForm(facts: FormFacts): FormChoice {
   if (facts.consent === "opted_out") return skip("the shopper opted out of WhatsApp updates");
   if (facts.policy === "opted_in" && facts.consent !== "opted_in") {
     return skip("the shop sends only to shoppers who opted in, and this shopper has not: offer the opt-in on the thank-you page");
   }
+  if (facts.requestedTemplate !== undefined) return requested(facts, facts.requestedTemplate);
   if (facts.forced === "interactive") return send("interactive", "the shop sends the interactive order-status message always");
   if (facts.forced === "template") return templateFor(facts, "the shop sends approved templates always");
   if (facts.whatsappBorn && facts.windowOpen) return send("interactive", "ordered in WhatsApp, and the shopper wrote within 24 hours");

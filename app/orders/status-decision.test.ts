@@ -19,7 +19,7 @@ import { createPipeline, statusesOf, type Delivery } from "./__fixtures__/pipeli
 import type { JsonObject } from "./__fixtures__/shopify-samples";
 import { applyFulfillment, applyFulfillmentEvent, applyOrder, emptyKnowledge } from "./knowledge";
 import { parseFulfillmentEventPayload, parseFulfillmentPayload, parseOrderPayload } from "./payloads";
-import { decideMessages, describeDecision, messageKey, type Decision, type PlannedMessage } from "./status-decision";
+import { decideMessages, describeDecision, messageKey, orderStanding, type Decision, type PlannedMessage } from "./status-decision";
 
 // Deliveries of the lifecycle order (line item A x2, line item B x1).
 const created = (changes: JsonObject = {}): Delivery => ({ topic: "orders/create", body: orderPayload(changes) });
@@ -838,3 +838,33 @@ function parsed<T>(result: { ok: true; value: T } | { ok: false; reason: string 
   if (!result.ok) throw new Error(result.reason);
   return result.value;
 }
+
+describe("where an order stands (Shopify Flow's current status)", () => {
+  const order = (changes: JsonObject = {}) => applyOrder(undefined, parsed(parseOrderPayload(orderPayload(changes))));
+  const ship = (k: ReturnType<typeof order>, spec: FulfillmentSpec) => applyFulfillment(k, parsed(parseFulfillmentPayload(fulfillmentPayload(spec))));
+
+  it("GIVEN an order with nothing shipped WHEN asked THEN it is processing", () => {
+    expect(orderStanding(order())).toEqual({ status: "processing" });
+  });
+
+  it("GIVEN part of the order shipped WHEN asked THEN it is partially shipped, with that shipment", () => {
+    expect(orderStanding(ship(order(), { id: "71", status: "success", lines: [[LINE_A, 2]], created: 5 }))).toEqual({ status: "partially_shipped", shipmentId: "71" });
+  });
+
+  it("GIVEN everything shipped, then delivered WHEN asked THEN it is shipped, then completed, with the newest shipment", () => {
+    const shipped = ship(ship(order(), { id: "71", status: "success", lines: [[LINE_A, 2]], created: 5 }), { id: "72", status: "success", lines: [[LINE_B, 1]], created: 9 });
+    expect(orderStanding(shipped)).toEqual({ status: "shipped", shipmentId: "72" });
+    const delivered = ship(ship(shipped, { id: "71", status: "success", lines: [[LINE_A, 2]], created: 5, updated: 20, shipmentStatus: "delivered" }), { id: "72", status: "success", lines: [[LINE_B, 1]], created: 9, updated: 20, shipmentStatus: "delivered" });
+    expect(orderStanding(delivered)).toEqual({ status: "completed", shipmentId: "72" });
+  });
+
+  it("GIVEN a cancelled order WHEN asked THEN it is cancelled, even after shipping", () => {
+    const shipped = ship(order(), { id: "71", status: "success", lines: ALL, created: 5 });
+    expect(orderStanding(applyOrder(shipped, parsed(parseOrderPayload(cancelledOrderPayload(30)))))).toEqual({ status: "cancelled" });
+  });
+
+  it("GIVEN a shipment of an order whose line items the app never read WHEN asked THEN the standing is unknown", () => {
+    const k = applyFulfillment(undefined, parsed(parseFulfillmentPayload(fulfillmentPayload({ id: "71", status: "success", lines: ALL, created: 5 }))));
+    expect(orderStanding(k)).toBeUndefined();
+  });
+});

@@ -206,6 +206,29 @@ function decideLifecycle(input: DecisionInput): Decision {
   return nothing(`nothing has shipped yet; ${event} changes nothing`);
 }
 
+/** Where an order stands by what the app knows, and its newest shipment (whose tracking a message shows). */
+export interface OrderStanding {
+  status: OrderStatus;
+  shipmentId?: string;
+}
+
+/**
+ * The status the order is in by the app's knowledge alone, whatever was sent: cancelled,
+ * then a counter sale's thank-you, then shipping progress (after a lookup: unknown items are
+ * left out). Undefined when a shipment's items cannot be placed: the status is unknown.
+ * Shopify Flow's "current" status reads it.
+ */
+export function orderStanding(k: OrderKnowledge): OrderStanding | undefined {
+  if (k.cancelledAt !== null) return { status: "cancelled" };
+  if (isCounterSale(k)) return { status: "completed" };
+  const shipping = assessShipping(k, true);
+  if (shipping.kind !== "known") return undefined;
+  const newest = shipping.shipments.at(-1);
+  if (newest === undefined) return { status: "processing" };
+  const status: OrderStatus = !shipping.allShipped ? "partially_shipped" : shipping.allDelivered ? "completed" : "shipped";
+  return { status, shipmentId: newest.id };
+}
+
 /** One line for logs and the admin activity list. */
 export function describeDecision(decision: Decision): string {
   switch (decision.kind) {
@@ -342,7 +365,7 @@ function replacementShipment(
   return undefined;
 }
 
-function highestQueued(queued: ReadonlyArray<QueuedMessage>): OrderStatus | null {
+export function highestQueued(queued: ReadonlyArray<QueuedMessage>): OrderStatus | null {
   let highest: OrderStatus | null = null;
   for (const m of queued) {
     if (highest === null || STATUS_RANK[m.status] > STATUS_RANK[highest]) highest = m.status;

@@ -4,10 +4,10 @@ import { config } from "../config.server";
 import { SKIP_RECIPIENT_CODES, unreachableSkipReason } from "../receipts/delivery-errors";
 import type { SqlExecutor } from "../db/sql.server";
 import { STATUS_RANK, type OrderStatus } from "../kaleyra/statuses";
-import { planMessageContent } from "../messages/content.server";
+import { planMessageContent, type PlanOptions } from "../messages/content.server";
 import type { OrderKnowledge } from "../orders/knowledge";
 import { giftRecipientsPref } from "../orders/gift-recipients";
-import { decideMessages, type Decision, type DecisionTrigger, type QueuedMessage } from "../orders/status-decision";
+import { decideMessages, type Decision, type DecisionTrigger, type PlannedMessage, type QueuedMessage } from "../orders/status-decision";
 import type { ShopRow } from "../db/repositories/shops.server";
 
 export interface EnqueueResult {
@@ -26,6 +26,15 @@ async function unreachable(tx: SqlExecutor, shop: string, recipient: string, now
   return failedAt ? unreachableSkipReason(failedAt, hours) : null;
 }
 
+/** The order's messages in the outbox, whatever their state, as the lifecycle rules count them. */
+export async function queuedMessagesOf(tx: SqlExecutor, shop: string, orderId: string): Promise<QueuedMessage[]> {
+  const rows = await orderMessageKinds(tx, shop, orderId);
+  return rows.map((row): QueuedMessage => {
+    const status = row.orderStatus as OrderStatus;
+    return row.fulfillmentId ? { status, fulfillmentId: row.fulfillmentId } : { status };
+  });
+}
+
 /**
  * Decides which messages an order needs now and writes them to the outbox under their
  * unique key, with the recipient, reference id and text fixed at this moment (the log shows
@@ -39,15 +48,9 @@ export async function planAndEnqueue(
   trigger: DecisionTrigger,
   now: Date,
 ): Promise<EnqueueResult> {
-  const alreadyQueued = await orderMessageKinds(tx, shop.domain, knowledge.orderId);
   const decision = decideMessages({
     knowledge,
-    alreadyQueued: alreadyQueued.map(
-      (row): QueuedMessage => {
-        const status = row.orderStatus as OrderStatus;
-        return row.fulfillmentId ? { status, fulfillmentId: row.fulfillmentId } : { status };
-      },
-    ),
+    alreadyQueued: await queuedMessagesOf(tx, shop.domain, knowledge.orderId),
     trigger,
     prefs: {
       sendProcessingOnCreate: shop.sendProcessingOnCreate,
@@ -56,19 +59,49 @@ export async function planAndEnqueue(
     },
   });
   if (decision.kind !== "send") return { decision, enqueued: 0, skipped: 0 };
+  const queued = await enqueuePlanned(tx, shop, knowledge, decision.messages, now);
+  return {
+    decision,
+    enqueued: queued.filter((row) => row.inserted && row.state !== "skipped").length,
+    skipped: queued.filter((row) => row.inserted && row.state === "skipped").length,
+  };
+}
 
-  let enqueued = 0;
-  let skipped = 0;
-  for (const [index, planned] of decision.messages.entries()) {
+/** One planned message as it went into the outbox. */
+export interface QueuedRow {
+  id: string;
+  /** False when the shop already had a message under its key: nothing was written. */
+  inserted: boolean;
+  state: "queued" | "paused" | "skipped";
+  skipReason: string | null;
+}
+
+/**
+ * Writes decided messages to the outbox under their keys, each planned in full now
+ * (messages/content.server.ts), as skipped with the reason when it cannot be sent. The
+ * lifecycle decision above uses it, and so does Shopify Flow's action, which names its
+ * status itself. Runs inside the caller's transaction.
+ */
+export async function enqueuePlanned(
+  tx: SqlExecutor,
+  shop: ShopRow,
+  knowledge: OrderKnowledge,
+  messages: readonly PlannedMessage[],
+  now: Date,
+  options: PlanOptions = {},
+): Promise<QueuedRow[]> {
+  const rows: QueuedRow[] = [];
+  for (const [index, planned] of messages.entries()) {
     const audience = planned.audience ?? "buyer";
-    const drafted = await planMessageContent(tx, shop, knowledge, planned.status, planned.fulfillmentId, audience, now);
+    const drafted = await planMessageContent(tx, shop, knowledge, planned.status, planned.fulfillmentId, audience, now, options);
     const content =
       drafted.skipReason || !drafted.recipient ? drafted : { ...drafted, skipReason: await unreachable(tx, shop.domain, drafted.recipient, now) };
     const state = content.skipReason ? "skipped" : shop.pausedReason ? "paused" : "queued";
     // Messages planned together keep their lifecycle order through createdAt.
     const createdAt = new Date(now.getTime() + index);
+    const id = timeOrderedId();
     const inserted = await insertMessage(tx, {
-      id: timeOrderedId(),
+      id,
       shopDomain: shop.domain,
       orderId: knowledge.orderId,
       orderName: knowledge.orderName,
@@ -83,8 +116,7 @@ export async function planAndEnqueue(
       createdAt,
       updatedAt: now,
     });
-    if (inserted && state === "skipped") skipped += 1;
-    else if (inserted) enqueued += 1;
+    rows.push({ id, inserted, state, skipReason: content.skipReason });
   }
-  return { decision, enqueued, skipped };
+  return rows;
 }

@@ -25,6 +25,11 @@ export async function whatsAppTemplatesFor(db: SqlExecutor, shop: string, status
   return queries(db).selectFrom("WhatsAppTemplate").selectAll().where("shopDomain", "=", shop).where("status", "=", status).execute();
 }
 
+/** The shop's templates of one name (every status, kind and language): a template asked for by name. */
+export async function whatsAppTemplatesNamed(db: SqlExecutor, shop: string, name: string): Promise<WhatsAppTemplateRecord[]> {
+  return queries(db).selectFrom("WhatsAppTemplate").selectAll().where("shopDomain", "=", shop).where("name", "=", name).execute();
+}
+
 export async function findWhatsAppTemplate(db: SqlExecutor, shop: string, id: string): Promise<WhatsAppTemplateRecord | undefined> {
   return queries(db).selectFrom("WhatsAppTemplate").selectAll().where("shopDomain", "=", shop).where("id", "=", id).executeTakeFirst();
 }
