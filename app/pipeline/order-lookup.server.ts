@@ -134,17 +134,26 @@ export function orderPayloadFromGraphql(order: unknown): Json {
   };
 }
 
+/** An Admin GraphQL client: the Shopify library's `admin` of a session. */
+export type AdminGraphql = Awaited<ReturnType<AdminApiFor>>["admin"];
+
+/** Reads one order with `admin`, in the webhook payload shape; null when Shopify has no such order. */
+export async function readOrderWith(admin: AdminGraphql, orderId: string): Promise<Json | null> {
+  const response = await admin.graphql(ORDER_QUERY, {
+    variables: { id: `gid://shopify/Order/${orderId}` },
+  });
+  const body = obj(await response.json());
+  const order = obj(body.data).order;
+  return order ? orderPayloadFromGraphql(order) : null;
+}
+
 /** The production reader: the Admin GraphQL API with the shop's offline session. */
 export function adminApiOrderFetcher(adminFor: AdminApiFor): FetchOrder {
   return async (shop, orderId) => {
     const { admin } = await adminFor(shop);
-    const response = await admin.graphql(ORDER_QUERY, {
-      variables: { id: `gid://shopify/Order/${orderId}` },
-    });
-    const body = obj(await response.json());
-    const order = obj(body.data).order;
+    const order = await readOrderWith(admin, orderId);
     if (!order) throw new Error("the Admin API did not return the order");
-    return orderPayloadFromGraphql(order);
+    return order;
   };
 }
 

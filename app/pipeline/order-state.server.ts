@@ -5,7 +5,8 @@ import {
   saveOrderState,
 } from "../db/repositories/order-states.server";
 import type { SqlExecutor } from "../db/sql.server";
-import type { OrderKnowledge } from "../orders/knowledge";
+import { applyOrder, type OrderKnowledge } from "../orders/knowledge";
+import type { OrderPayload } from "../orders/payloads";
 
 export interface StoredOrder {
   knowledge: OrderKnowledge | undefined;
@@ -61,4 +62,17 @@ export async function replaceKnowledgeIfUnchanged(
   expected: string,
 ): Promise<number> {
   return replaceKnowledgeIf(tx, shop, knowledge.orderId, JSON.stringify(knowledge), expected);
+}
+
+/**
+ * An order read from the Admin API merged into what the app knows, under the order's lock.
+ * A lookup already scheduled stays so: the webhook it waits for is decided when it runs.
+ */
+export async function mergeOrderRead(tx: SqlExecutor, shop: string, order: OrderPayload, now: Date): Promise<OrderKnowledge> {
+  const row = await lockOrderState(tx, shop, order.id, now);
+  const stored = row?.knowledge ? (JSON.parse(row.knowledge) as OrderKnowledge) : undefined;
+  const knowledge = applyOrder(stored, order);
+  if (row?.knowledge) await replaceKnowledgeIf(tx, shop, order.id, JSON.stringify(knowledge), row.knowledge);
+  else await saveOrder(tx, shop, knowledge, { dueAt: null }, now);
+  return knowledge;
 }
