@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { claimFlowActionRun } from "../app/db/repositories/flow-action-runs.server";
 import { queueReadTrigger } from "../app/flow-triggers/queue.server";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
 import { startDeliveryWorker } from "../app/outbox/worker.server";
 import {
+  FLOW_ACTION_RUN_RETENTION_MS,
   INBOX_BODY_RETENTION_MS,
   pruneWebhookRecords,
   WEBHOOK_BODY_RETENTION_MS,
@@ -20,7 +22,7 @@ import { waitFor } from "./helpers/process";
 let pipeline: Pipeline;
 
 /** Every table of the schema: redaction is checked against all of them, not a list of known places. */
-const TABLES = ["Session", "Shop", "Template", "WebhookEvent", "WebhookBody", "OrderState", "Message", "SendWindow", "RecipientPace", "DataRequest", "FlowTriggerFiring"];
+const TABLES = ["Session", "Shop", "Template", "WebhookEvent", "WebhookBody", "OrderState", "Message", "SendWindow", "RecipientPace", "DataRequest", "FlowTriggerFiring", "FlowActionRun"];
 
 beforeAll(async () => {
   pipeline = await startPipeline();
@@ -120,9 +122,13 @@ describe("webhook record retention", () => {
     await insertRecords(SHOP, new Date(now - WEBHOOK_EVENT_RETENTION_MS - 60_000), "r-week");
     await insertRecords(SHOP, new Date(now - WEBHOOK_EVENT_RETENTION_MS - 60_000), "r-failed", "failed");
     await insertRecords(SHOP, new Date(now - WEBHOOK_BODY_RETENTION_MS - 60_000), "r-month");
+    for (const [runId, age] of [["run-fresh", 60_000], ["run-week", FLOW_ACTION_RUN_RETENTION_MS + 60_000]] as const) {
+      await claimFlowActionRun(pipeline.db, { shopDomain: SHOP, actionRunId: runId, orderId: "7800", outcome: "queued", createdAt: new Date(now - age) });
+    }
+    const flowRuns = async () => (await pipeline.db.query<{ actionRunId: string }>(`SELECT "actionRunId" FROM "FlowActionRun" WHERE "orderId" = '7800'`)).map((run) => run.actionRunId);
     const worker = startDeliveryWorker({ db: pipeline.db, idlePollMs: 100, fetchOrder: async () => Promise.reject(new Error("no Admin API")) });
     try {
-      await waitFor(async () => ((await tagsLeft()).events.length === 3 ? true : undefined), 30_000, "old events to be pruned");
+      await waitFor(async () => ((await tagsLeft()).events.length === 3 && (await flowRuns()).length === 1 ? true : undefined), 30_000, "old events and Flow runs to be pruned");
     } finally {
       await worker.stop();
     }
@@ -131,6 +137,9 @@ describe("webhook record retention", () => {
       rawBodies: ["r-failed", "r-fresh"],
       bodies: ["r-days", "r-failed", "r-fresh", "r-week"],
     });
+    expect(await flowRuns()).toEqual(["run-fresh"]);
+    // Flow retries a step for at most 36 hours with the same action_run_id: a run outlives them.
+    expect(FLOW_ACTION_RUN_RETENTION_MS).toBeGreaterThan(36 * 3_600_000);
     // Shopify retries for 4 hours: an event row outlives them; a raw body is dropped before it.
     expect(WEBHOOK_EVENT_RETENTION_MS).toBeGreaterThan(4 * 3_600_000);
     expect(INBOX_BODY_RETENTION_MS).toBeLessThan(WEBHOOK_EVENT_RETENTION_MS);
@@ -147,7 +156,8 @@ describe("webhook record retention", () => {
     // The shopper read it: a Flow trigger is owed (the worker here fires none).
     const [message] = await pipeline.db.query<{ id: string; orderId: string; orderStatus: string }>(`SELECT "id", "orderId", "orderStatus" FROM "Message" WHERE "shopDomain" = ?`, [shop]);
     await pipeline.db.transaction((tx) => queueReadTrigger(tx, { ...message!, shopDomain: shop }, new Date()));
-    for (const table of ["WebhookEvent", "WebhookBody", "RecipientPace", "DataRequest", "Message", "FlowTriggerFiring"]) {
+    await claimFlowActionRun(pipeline.db, { shopDomain: shop, actionRunId: "run-7702", orderId: "7702", outcome: "queued", createdAt: new Date() });
+    for (const table of ["WebhookEvent", "WebhookBody", "RecipientPace", "DataRequest", "Message", "FlowTriggerFiring", "FlowActionRun"]) {
       expect(await pipeline.db.query(`SELECT 1 FROM "${table}" WHERE "shopDomain" = ?`, [shop]), table).not.toHaveLength(0);
     }
 
