@@ -23,6 +23,8 @@ const ACCESS_TOKEN = "shpat_flow_token";
 const adminRequests: Array<{ body: string; token: string }> = [];
 /** Orders the mocked Admin API knows, by id; any other id is answered `order: null` as Shopify does. */
 const shopifyOrders = new Map<string, unknown>();
+/** Order ids whose next read Shopify fails (503), once each. */
+const failNextRead = new Set<string>();
 
 function graphqlOrder(orderId: string) {
   return {
@@ -58,8 +60,10 @@ beforeAll(async () => {
       const headers = options.headers as Record<string, string>;
       adminRequests.push({ body: String(options.body), token: headers["X-Shopify-Access-Token"] ?? headers["x-shopify-access-token"] ?? "" });
       const { variables } = JSON.parse(String(options.body)) as { variables: { id: string } };
-      const order = shopifyOrders.get(variables.id.split("/").pop() ?? "") ?? null;
-      return { statusCode: 200, data: { data: { order } }, responseOptions: { headers: { "content-type": "application/json" } } };
+      const orderId = variables.id.split("/").pop() ?? "";
+      const failing = failNextRead.delete(orderId);
+      const data: Record<string, unknown> = failing ? { errors: "Service unavailable" } : { data: { order: shopifyOrders.get(orderId) ?? null } };
+      return { statusCode: failing ? 503 : 200, data, responseOptions: { headers: { "content-type": "application/json" } } };
     })
     .persist();
   setGlobalDispatcher(mock);
@@ -274,5 +278,33 @@ describe("an order the app never saw", () => {
     const answer = await runAction({ order_id: "5199000999" });
     expect(answer).toMatchObject({ status: 422, body: { outcome: "refused", message: "not sent: Shopify has no order 5199000999 in this shop" } });
     expect(await messagesOf("5199000999")).toEqual([]);
+  });
+
+  it("GIVEN Shopify failing to answer WHEN Flow asks THEN 503 and nothing recorded; WHEN Flow retries the run THEN the order is read and told once", async () => {
+    const orderId = "5199000002";
+    shopifyOrders.set(orderId, graphqlOrder(orderId));
+    failNextRead.add(orderId);
+    const runId = randomUUID();
+    const failed = await runAction({ order_id: orderId }, { runId });
+    expect(failed).toMatchObject({ status: 503, body: { outcome: "retry" } });
+    expect(await runsOf(orderId)).toEqual([]);
+    expect(await messagesOf(orderId)).toEqual([]);
+    expect(await runAction({ order_id: orderId }, { runId })).toMatchObject({ status: 200, body: { outcome: "queued", status: "processing" } });
+    await pipeline.settle();
+    expect(pipeline.statusesFor(orderId)).toEqual(["processing"]);
+  });
+});
+
+describe("a shop whose sending is paused", () => {
+  it("GIVEN the shop's queue paused (low balance) WHEN Flow asks THEN 200: the message waits as paused and goes when sending resumes", async () => {
+    const order = await placeOrder();
+    await pipeline.db.execute(`UPDATE "Shop" SET "pausedReason" = 'low_balance' WHERE "domain" = ?`, [SHOP]);
+    try {
+      const answer = await runAction({ order_id: order.id });
+      expect(answer).toMatchObject({ status: 200, body: { outcome: "paused", message: expect.stringContaining("sending is paused for this shop (low_balance)") } });
+      expect((await messagesOf(order.id)).find((message) => message.id === answer.body.messageId)).toMatchObject({ state: "paused" });
+    } finally {
+      await pipeline.db.execute(`UPDATE "Shop" SET "pausedReason" = NULL WHERE "domain" = ?`, [SHOP]);
+    }
   });
 });
