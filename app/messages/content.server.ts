@@ -1,8 +1,9 @@
 /**
  * What one message will say, to whom and in which form: its recipient, reference id, text,
  * and the form WhatsApp will deliver (./form-decision.ts) with the approved template's
- * parameters when it is one. The pipeline plans a message this way when it queues it, and
- * the admin's Retry plans a skipped or failed one again the same way.
+ * parameters when it is one. The pipeline plans a message this way when it queues it (for
+ * webhooks and for Shopify Flow's action), and the admin's Retry plans a skipped or failed
+ * one again the same way.
  */
 import { parseBodyParams, previewTemplate, templateParamsFor } from "../templates/approved";
 import { findShopper, saveConsentIfNone, type ShopperRecord } from "../db/repositories/shoppers.server";
