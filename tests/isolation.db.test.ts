@@ -38,6 +38,8 @@ import { postWebhook } from "./helpers/webhooks";
 import { kaleyraStatusCallback } from "../app/receipts/__fixtures__/callbacks";
 import { refFor } from "../app/receipts/kaleyra-callback";
 import { CALLBACK_SECRET_HEADER, issueCallbackCredentials } from "../app/receipts/receive.server";
+import { claimFlowActionRun } from "../app/db/repositories/flow-action-runs.server";
+import { webhookHmac } from "../app/webhooks/hmac.server";
 
 const A = "isolation-a.myshopify.com";
 const B = "isolation-b.myshopify.com";
@@ -83,6 +85,7 @@ async function snapshotOf(shop: string): Promise<unknown> {
     dataRequests: await byShop("DataRequest", "id"),
     whatsAppTemplates: await byShop("WhatsAppTemplate", "id"),
     shoppers: await byShop("Shopper", "phone"),
+    flowRuns: await byShop("FlowActionRun", "actionRunId"),
     sessions: await db.query(`SELECT * FROM "Session" WHERE "shop" = ? ORDER BY "id"`, [shop]),
   };
 }
@@ -142,6 +145,17 @@ const SETTINGS_FORM = {
   referenceIdSource: "order_id",
   sendProcessingOnCreate: "true",
 };
+
+/** A run of Shopify Flow's action for `shop`, signed as Flow signs it (with the app's secret unless told). */
+async function flowRun(shop: string, properties: Record<string, unknown>, actionRunId: string, secret = process.env.SHOPIFY_API_SECRET ?? "") {
+  const body = JSON.stringify({ shop_id: 1, shopify_domain: shop, action_run_id: actionRunId, handle: "send-whatsapp-update", properties });
+  const response = await fetch(`${app.url}/flow/actions/send-order-update`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-shopify-hmac-sha256": webhookHmac(body, secret) },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
 
 // ---------------------------------------------------------------------------------------
 // The checks, by route file.
@@ -586,6 +600,34 @@ const ROUTE_CHECKS: Record<string, Check[]> = {
   ],
 
   // Kaleyra's status callbacks: C's URL token and secret name B's message.
+  // Shopify Flow's action: the signed body names its shop; a run acts in that shop only.
+  "flow.actions.send-order-update.tsx": [
+    [
+      "GIVEN A's Flow run naming an order id B also has, with an action_run_id B used WHEN sent THEN A's own run and message, and nothing of B changes",
+      async () => {
+        await claimFlowActionRun(db, { shopDomain: B, actionRunId: "run-shared", orderId: B_ORDER_ID, outcome: "refused", reason: "a reason only B has", createdAt: new Date() });
+        const parsed = parseOrderPayload(orderPayload({ id: B_ORDER_ID, name: "#A-7777" }));
+        if (!parsed.ok) throw new Error(parsed.reason);
+        await saveOrder(db, A, applyOrder(undefined, parsed.value), { dueAt: null }, new Date());
+        const before = await snapshotOfB();
+        const response = await flowRun(A, { order_id: B_ORDER_ID }, "run-shared");
+        // B's messages of that order (shipped) do not count: A's order is only placed.
+        expect(response).toMatchObject({ status: 200, body: { outcome: "queued", status: "processing" } });
+        expect(JSON.stringify(response.body)).not.toContain("a reason only B has");
+        expect(await db.query(`SELECT "shopDomain" FROM "Message" WHERE "dedupeKey" LIKE '%:flow:run-shared'`)).toEqual([{ shopDomain: A }]);
+        expect(await snapshotOfB()).toEqual(before);
+      },
+    ],
+    [
+      "GIVEN a Flow body naming B WHEN signed with another secret THEN 401 and nothing of B changes",
+      async () => {
+        const before = await snapshotOfB();
+        const response = await flowRun(B, { order_id: B_ORDER_ID, status: "cancelled" }, "run-forged", "another app's secret");
+        expect(response.status).toBe(401);
+        expect(await snapshotOfB()).toEqual(before);
+      },
+    ],
+  ],
   "kaleyra.callbacks.$token.tsx": [
     [
       "GIVEN C's callback URL and secret WHEN a callback names B's message THEN it is kept for C, as ignored, and nothing of B changes",
