@@ -88,10 +88,10 @@ interface FlowAnswer {
 }
 
 /** Flow's request for one run of the action, signed as Flow signs it (HMAC-SHA256 of the body, base64). */
-async function runAction(properties: Record<string, unknown>, options: { runId?: string; hmac?: string | null } = {}): Promise<FlowAnswer> {
+async function runAction(properties: Record<string, unknown>, options: { runId?: string; hmac?: string | null; shop?: string } = {}): Promise<FlowAnswer> {
   const body = JSON.stringify({
     shop_id: 1,
-    shopify_domain: SHOP,
+    shopify_domain: options.shop ?? SHOP,
     action_run_id: options.runId ?? randomUUID(),
     action_definition_id: "send-whatsapp-update",
     handle: "send-whatsapp-update",
@@ -166,6 +166,18 @@ describe("the signature", () => {
     await pipeline.settle();
     expect(await messagesOf(order.id)).toEqual(before);
     expect(await runsOf(order.id)).toEqual([]);
+  });
+});
+
+describe("the shop", () => {
+  it("GIVEN a shop with no session (the app not installed there) WHEN a signed run comes for it THEN 422 saying so, nothing recorded", async () => {
+    const answer = await runAction({ order_id: "5100000999" }, { shop: "not-installed.myshopify.com" });
+    expect(answer).toMatchObject({ status: 422, body: { outcome: "refused", message: expect.stringContaining("the app has no access to this shop") } });
+    expect(await pipeline.db.query(`SELECT 1 FROM "FlowActionRun" WHERE "shopDomain" = 'not-installed.myshopify.com'`)).toEqual([]);
+  });
+
+  it("GIVEN a body that is not this action's (no order) WHEN signed and sent THEN 400 naming what is missing", async () => {
+    expect(await runAction({ status: "shipped" })).toMatchObject({ status: 400, body: { outcome: "refused", message: expect.stringContaining("properties.order_id") } });
   });
 });
 
