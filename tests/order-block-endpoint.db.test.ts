@@ -285,10 +285,10 @@ describe("the block's actions", () => {
     expect(await messageRow(ids.read)).toEqual(before);
   });
 
-  it("GIVEN 'send current status again' WHEN posted THEN 501 until it is wired", async () => {
-    const answer = await call(ORDER, { body: { intent: "resend" } });
-    expect(answer.status).toBe(501);
-    expect(JSON.parse(answer.text)).toEqual({ error: "not wired yet" });
+  it("GIVEN a resend without the block's request id WHEN posted THEN 400 and nothing is queued", async () => {
+    const before = await everyMessage();
+    for (const body of [{ intent: "resend" }, { intent: "resend", requestId: "not-a-uuid" }]) expect((await call(ORDER, { body })).status).toBe(400);
+    expect(await everyMessage()).toEqual(before);
   });
 
   it("GIVEN a message Kaleyra refused WHEN retried from the block THEN it is queued again, the answer shows the new timeline, and the sandbox receives it", async () => {
@@ -316,5 +316,54 @@ describe("the block's actions", () => {
     }
     expect(sandbox.received).toHaveLength(1);
     expect(JSON.stringify(sandbox.received[0]!.body)).toContain(SHIPPING_PHONE_E164.slice(1));
+  });
+  it("GIVEN an order the app knows WHEN 'send current status again' is pressed, and the request repeated THEN one message of the order's current status is queued and sent", async () => {
+    sandbox.reset();
+    const requestId = "5f0c1a52-8a43-4b8e-9a53-2f4d7c1e9b10";
+    const before = (await db.query<{ id: string }>(`SELECT "id" FROM "Message" WHERE "orderId" = ?`, [ORDER])).map((row) => row.id);
+
+    const first = await call(ORDER, { body: { intent: "resend", requestId } });
+    const again = await call(ORDER, { body: { intent: "resend", requestId } });
+
+    expect(first.status).toBe(200);
+    const body = JSON.parse(first.text);
+    expect(body).toMatchObject({ ok: true, resent: { outcome: "queued", status: "shipped" } });
+    expect(again.status).toBe(200);
+    expect(JSON.parse(again.text).resent).toEqual(body.resent);
+    const added = await db.query<{ id: string; orderStatus: string; dedupeKey: string }>(
+      `SELECT "id", "orderStatus", "dedupeKey" FROM "Message" WHERE "orderId" = ? AND "id" NOT IN (${before.map(() => "?").join(", ")})`,
+      [ORDER, ...before],
+    );
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({ id: body.resent.messageId, orderStatus: "shipped" });
+    expect(added[0]!.dedupeKey).toContain(`order-block:${requestId}`);
+    expect(body.timeline.messages.map((message: { id: string }) => message.id)).toContain(body.resent.messageId);
+    expectNothingPrivate(first.text);
+
+    const worker = startDeliveryWorker({
+      db,
+      kaleyra: createKaleyraClient({ baseUrlOverride: sandbox.url }),
+      idlePollMs: 100,
+      fetchOrder: async () => Promise.reject(new Error("no Admin API in this test")),
+    });
+    try {
+      await waitFor(async () => ((await messageRow(added[0]!.id))?.state === "sent" ? true : undefined), 20_000, "the resent update to be sent");
+    } finally {
+      await worker.stop();
+    }
+    expect(sandbox.received).toHaveLength(1);
+  });
+
+  it("GIVEN a shopper who sent STOP WHEN 'send current status again' is pressed THEN 422 with the reason, and the update is kept as skipped", async () => {
+    await saveConsent(db, SHOP, SHIPPING_PHONE_E164, { consent: "opted_out", at: at(30), source: "inbound", wording: "STOP" }, at(30));
+    try {
+      const answer = await call(ORDER, { body: { intent: "resend", requestId: "0b6f3c8e-2d1a-4c55-8f0e-6a7b9c1d2e3f" } });
+      expect(answer.status).toBe(422);
+      expect(JSON.parse(answer.text).error).toMatch(/opted out/i);
+      const skipped = await db.query<{ state: string }>(`SELECT "state" FROM "Message" WHERE "dedupeKey" LIKE ?`, ["%order-block:0b6f3c8e-2d1a-4c55-8f0e-6a7b9c1d2e3f%"]);
+      expect(skipped.map((row) => row.state)).toEqual(["skipped"]);
+    } finally {
+      await saveConsent(db, SHOP, SHIPPING_PHONE_E164, { consent: "opted_in", at: at(31), source: "order", wording: "the shop's checkout collects WhatsApp consent" }, at(31));
+    }
   });
 });

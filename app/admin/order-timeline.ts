@@ -25,10 +25,11 @@ export function parseOrderId(raw: string | undefined): string | null {
   return ORDER_GID.exec(raw)?.[1] ?? null;
 }
 
-/** What the block may ask for. `resend` is answered 501 until it is wired to the shared re-queue. */
+/** What the block may ask for: retry a message, or send the order's current status again (a run of the Flow action). */
 export const orderActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("retry"), messageId: z.string().trim().min(1).max(100) }),
-  z.object({ intent: z.literal("resend") }),
+  // The block's id for one press of the button: a repeated request sends nothing more.
+  z.object({ intent: z.literal("resend"), requestId: z.string().uuid() }),
 ]);
 export type OrderAction = z.infer<typeof orderActionSchema>;
 

@@ -33,7 +33,8 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-function flowDeps(admin: AdminGraphql): FlowActionDeps {
+/** A run's dependencies for a shop whose Admin API client the caller authenticated (Flow's, or the order block's). */
+export function requestedUpdateDeps(admin: AdminGraphql): FlowActionDeps {
   return {
     sql: sql(),
     now: () => new Date(),
@@ -61,7 +62,7 @@ export async function receiveFlowAction(request: Request, authenticateFlow: Auth
   const parsed = parseFlowRequest(flow.payload);
   if (!parsed.ok) return answer(400, "refused", parsed.reason);
   try {
-    const run = answerOf(await runFlowAction(flowDeps(flow.admin), parsed.value));
+    const run = answerOf(await runFlowAction(requestedUpdateDeps(flow.admin), parsed.value));
     return Response.json(run.body, { status: run.httpStatus });
   } catch (error) {
     // Nothing was recorded for the run: Flow retries it with the same action_run_id.

@@ -127,6 +127,15 @@ export function chooseFlowStatus(requested: RequestedStatus, standing: OrderStan
   return showsShipment && standing?.shipmentId !== undefined ? { ok: true, status, shipmentId: standing.shipmentId } : { ok: true, status };
 }
 
+/**
+ * The order page block's "send the current status again": a run of this action with the
+ * block's id for the press, so that a repeated request sends nothing more, under the same
+ * rules as Flow's (consent, form, never an earlier status).
+ */
+export function orderBlockRequest(shop: string, orderId: string, requestId: string): FlowRequest {
+  return { shop, actionRunId: `order-block:${requestId}`, orderId, status: "current", templateName: undefined };
+}
+
 /** A run's message key: its own, so a run sends once and a lifecycle message keeps its key. */
 export function flowMessageKey(orderId: string, status: OrderStatus, actionRunId: string): string {
   return `${orderId}:${status}:flow:${actionRunId}`;

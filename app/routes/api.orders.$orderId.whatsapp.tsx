@@ -8,6 +8,10 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { adminDeps } from "../admin/deps.server";
 import { orderActionSchema, parseOrderId } from "../admin/order-timeline";
 import { loadOrderTimeline, retryOrderMessage } from "../admin/order-timeline.server";
+import { requestedUpdateDeps } from "../flow/receive.server";
+import { answerOf, orderBlockRequest } from "../flow/send-action";
+import { runFlowAction } from "../flow/send-action.server";
+import { logger } from "../logger.server";
 import { authenticate } from "../shopify.server";
 
 // The timeline names the shop's orders and shoppers: no cache may keep it.
@@ -28,13 +32,24 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session, cors } = await authenticate.admin(request);
+  const { session, cors, admin } = await authenticate.admin(request);
   const orderId = parseOrderId(params.orderId);
   if (!orderId) return cors(answer({ error: NOT_AN_ORDER }, 400));
   const parsed = orderActionSchema.safeParse(await request.json().catch(() => undefined));
   if (!parsed.success) return cors(answer({ error: "Unknown action." }, 400));
-  if (parsed.data.intent === "resend") return cors(answer({ error: "not wired yet" }, 501));
   const deps = adminDeps();
+  if (parsed.data.intent === "resend") {
+    // The same run as Shopify Flow's action: the order read from Shopify if the app never saw it.
+    const outcome = await runFlowAction(requestedUpdateDeps(admin), orderBlockRequest(session.shop, orderId, parsed.data.requestId)).catch((error: unknown) => {
+      logger.warn({ err: error, shop: session.shop, orderId }, "order block: the current status could not be queued again");
+      return null;
+    });
+    if (!outcome) return cors(answer({ error: "Shopify did not answer about this order just now; nothing was queued." }, 503));
+    const run = answerOf(outcome);
+    if (run.httpStatus !== 200) return cors(answer({ error: run.body.message }, run.httpStatus));
+    const after = await loadOrderTimeline(deps, session.shop, orderId);
+    return cors(answer({ ok: true, resent: run.body, timeline: after.found ? after.timeline : null }));
+  }
   const retried = await retryOrderMessage(deps, session.shop, orderId, parsed.data.messageId);
   if (!retried.ok && retried.reason === "not_found") return cors(answer({ error: "Message not found." }, 404));
   if (!retried.ok) return cors(answer({ error: "Only failed or skipped messages can be retried." }, 409));

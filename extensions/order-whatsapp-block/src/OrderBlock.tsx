@@ -92,7 +92,8 @@ function OrderBlock() {
     if (!orderId) return;
     setBusy("resend");
     setNotice(null);
-    const answer = await ask(endpointFor(orderId), { intent: "resend" });
+    // One id per press: if the request is repeated, the app sends nothing more.
+    const answer = await ask(endpointFor(orderId), { intent: "resend", requestId: crypto.randomUUID() });
     setBusy(null);
     if (answer.status !== 200) return setNotice(failureNotice(answer.status, answer.json));
     setNotice({ tone: "success", heading: "Current status queued", text: null });

@@ -173,7 +173,7 @@ describe("what the block says after an action", () => {
 
   it("GIVEN each kind of failure THEN what the merchant can do", () => {
     expect(failureNotice(401, null).heading).toBe("Your session has expired");
-    expect(failureNotice(501, { error: "not wired yet" }).heading).toBe("Not available yet");
+    expect(failureNotice(422, { error: "not sent: the shopper opted out" })).toEqual({ tone: "warning", heading: "Not sent", text: "not sent: the shopper opted out" });
     expect(failureNotice(409, { error: "Only failed or skipped messages can be retried." }).text).toBe("Only failed or skipped messages can be retried.");
     expect(failureNotice(500, null)).toEqual({ tone: "critical", heading: "The app could not be reached", text: "It answered HTTP 500. Try again in a moment." });
     expect(failureNotice(0, null).text).toBe("It did not answer. Try again in a moment.");

@@ -233,7 +233,7 @@ export function retryNotice(retried: RetryAnswer["retried"]): Notice {
 export function failureNotice(status: number, json: unknown): Notice {
   const said = isObject(json) && typeof json.error === "string" ? json.error : null;
   if (status === 401) return { tone: "critical", heading: "Your session has expired", text: "Reload the page to sign in again." };
-  if (status === 501) return { tone: "info", heading: "Not available yet", text: "Sending the order's current status again is coming soon; for now, use Retry on a failed message." };
+  if (status === 422) return { tone: "warning", heading: "Not sent", text: said };
   if (status === 404) return { tone: "warning", heading: "Not found", text: said ?? "This message is no longer part of this order." };
   if (status === 409) return { tone: "warning", heading: "Cannot be retried", text: said };
   return { tone: "critical", heading: "The app could not be reached", text: `${said ?? (status === 0 ? "It did not answer." : `It answered HTTP ${status}.`)} Try again in a moment.` };

@@ -244,14 +244,29 @@ describe("the order details block", () => {
     }
   });
 
-  it("GIVEN 'Send current status again' WHEN pressed before it is wired THEN it posts the resend and says it is not available yet", async () => {
-    const { extension, page, calls } = await open([{ status: 200, body: timeline() }, { status: 501, body: { error: "not wired yet" } }]);
+  it("GIVEN 'Send current status again' WHEN pressed THEN it posts the resend with an id for the press and says the status is queued", async () => {
+    const { extension, page, calls } = await open([
+      { status: 200, body: timeline() },
+      { status: 200, body: { ok: true, resent: { outcome: "queued", message: "queued", status: "shipped" }, timeline: timeline() } },
+      { status: 200, body: timeline() },
+    ]);
     try {
       await page.locator("s-button", { hasText: "Send current status again" }).click();
-      await expect.poll(() => page.locator("s-banner[heading='Not available yet']").count()).toBe(1);
-      expect(calls[1]).toEqual({ method: "POST", path: ENDPOINT, body: { intent: "resend" } });
-      expect(await page.locator("s-box").count()).toBe(3);
-      expect(unexpectedProblems(extension, [501])).toEqual([]);
+      await expect.poll(() => page.locator("s-banner[heading='Current status queued']").count()).toBe(1);
+      expect(calls[1]).toMatchObject({ method: "POST", path: ENDPOINT, body: { intent: "resend" } });
+      expect((calls[1]!.body as { requestId: string }).requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(unexpectedProblems(extension, [])).toEqual([]);
+    } finally {
+      await extension.close();
+    }
+  });
+
+  it("GIVEN a shopper who opted out WHEN 'Send current status again' is pressed THEN the app's reason is shown", async () => {
+    const { extension, page } = await open([{ status: 200, body: timeline() }, { status: 422, body: { error: "the WhatsApp update \"Shipped\" is not sent: the shopper opted out" } }]);
+    try {
+      await page.locator("s-button", { hasText: "Send current status again" }).click();
+      await expect.poll(() => page.locator("s-banner[heading='Not sent']").textContent()).toContain("the shopper opted out");
+      expect(unexpectedProblems(extension, [422])).toEqual([]);
     } finally {
       await extension.close();
     }
