@@ -93,13 +93,14 @@ describe("the order id in the block's URL", () => {
 });
 
 describe("the block's actions", () => {
-  it("GIVEN a retry with its message or a resend WHEN parsed THEN accepted", () => {
+  it("GIVEN a retry with its message or a resend with the press's id WHEN parsed THEN accepted", () => {
+    const requestId = "5f0c1a52-8a43-4b8e-9a53-2f4d7c1e9b10";
     expect(orderActionSchema.parse({ intent: "retry", messageId: "msg-1" })).toEqual({ intent: "retry", messageId: "msg-1" });
-    expect(orderActionSchema.parse({ intent: "resend" })).toEqual({ intent: "resend" });
+    expect(orderActionSchema.parse({ intent: "resend", requestId })).toEqual({ intent: "resend", requestId });
   });
 
   it("GIVEN a retry without a message, another intent or no object WHEN parsed THEN refused", () => {
-    for (const body of [{ intent: "retry" }, { intent: "retry", messageId: " " }, { intent: "delete" }, "retry", null]) {
+    for (const body of [{ intent: "retry" }, { intent: "retry", messageId: " " }, { intent: "resend" }, { intent: "resend", requestId: "1" }, { intent: "delete" }, "retry", null]) {
       expect(orderActionSchema.safeParse(body).success).toBe(false);
     }
   });
