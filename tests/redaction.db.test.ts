@@ -14,6 +14,7 @@ import {
 import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
 import { makeShop } from "./factories";
 import { waitFor } from "./helpers/process";
+import { extensionToken, postOptIn } from "./helpers/extension-requests";
 
 /**
  * Redaction leaves nothing of the shopper (customers/redact) or the shop (shop/redact), and
@@ -22,7 +23,7 @@ import { waitFor } from "./helpers/process";
 let pipeline: Pipeline;
 
 /** Every table of the schema: redaction is checked against all of them, not a list of known places. */
-const TABLES = ["Session", "Shop", "Template", "WebhookEvent", "WebhookBody", "OrderState", "Message", "SendWindow", "RecipientPace", "DataRequest", "FlowTriggerFiring", "FlowActionRun"];
+const TABLES = ["Session", "Shop", "Template", "WebhookEvent", "WebhookBody", "OrderState", "Message", "SendWindow", "RecipientPace", "DataRequest", "FlowTriggerFiring", "FlowActionRun", "Shopper", "OrderOptIn"];
 
 beforeAll(async () => {
   pipeline = await startPipeline();
@@ -91,6 +92,27 @@ describe("customers/redact", () => {
     // The log still says a message was sent for the order.
     const log = await pipeline.db.query<{ state: string }>(`SELECT "state" FROM "Message" WHERE "orderId" = '7701'`);
     expect(log.map((m) => m.state)).toEqual(["sent"]);
+  });
+});
+
+describe("customers/redact after the WhatsApp opt-in block", () => {
+  it("GIVEN a consent from the thank-you page and a choice still waiting for its order WHEN customers/redact lists both orders THEN neither number is left", async () => {
+    await post("orders/create", shopperOrder("7711", "(502) 555-0177", "Ysoldeline"));
+    await pipeline.settle();
+    const bearer = await extensionToken(SHOP);
+    const wording = "Get order updates from Test Shop on WhatsApp at (502) 555-0177.";
+    expect((await postOptIn(pipeline.app.url, "/api/opt-in/thank-you", bearer, { order: "7711", phone: "(502) 555-0177", country: "US", choice: "opted_in", wording })).status).toBe(200);
+    // The second order never arrived: its choice waits, under a number no message ever went to.
+    const waiting = await postOptIn(pipeline.app.url, "/api/opt-in/thank-you", bearer, { order: "7712", phone: "+15025550178", choice: "opted_out", wording });
+    expect(await waiting.json()).toMatchObject({ pending: true });
+    expect(await tablesHolding("5025550177")).toEqual(expect.arrayContaining([expect.stringMatching(/^Shopper: /)]));
+    expect(await tablesHolding("5025550178")).toEqual([expect.stringMatching(/^OrderOptIn: /)]);
+
+    await post("customers/redact", { shop_id: 1, shop_domain: SHOP, customer: { id: 7700, email: "ysolde@example.com", phone: null }, orders_to_redact: [7711, 7712] });
+
+    expect(await tablesHolding("5025550177")).toEqual([]);
+    expect(await tablesHolding("555-0177")).toEqual([]);
+    expect(await tablesHolding("5025550178")).toEqual([]);
   });
 });
 

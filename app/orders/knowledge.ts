@@ -84,6 +84,8 @@ export interface OrderKnowledge {
   noteAttributes: Array<{ name: string; value: string }>;
   /** How the order was sold and is delivered (absent in knowledge stored before it was kept). */
   sale?: SaleFacts;
+  /** The customer's id: the order-status page's opt-in must come from them (absent while unknown). */
+  customerId?: string;
 }
 
 export interface SaleFacts {
@@ -145,6 +147,7 @@ export function applyOrder(knowledge: OrderKnowledge | undefined, order: OrderPa
       sale: saleOf(order, base.sale),
       orderStatusUrl: order.order_status_url ?? base.orderStatusUrl,
       noteAttributes: order.note_attributes.length > 0 ? order.note_attributes : base.noteAttributes,
+      ...customerIdOf(order, base),
     };
   }
   // Line items: the newer payload wins; an older one still fills in what was never known.
@@ -289,6 +292,12 @@ function contactOf(order: OrderPayload): ContactFacts {
     billingAddress: addressContact(order.billing_address),
     orderPhone: order.phone,
   };
+}
+
+/** Only when known, so that knowledge without a customer keeps its shape. */
+function customerIdOf(order: OrderPayload, base: OrderKnowledge): { customerId?: string } {
+  const customerId = order.customer?.id ?? base.customerId;
+  return customerId ? { customerId } : {};
 }
 
 function isFirstOrderPayload(k: OrderKnowledge): boolean {

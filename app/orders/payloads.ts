@@ -169,6 +169,7 @@ export type AddressPayload = NonNullable<z.output<typeof addressSchema>>;
 
 const customerSchema = z
   .object({
+    id,
     first_name: text,
     phone: text,
     default_address: addressSchema.optional().transform((a) => a ?? null),

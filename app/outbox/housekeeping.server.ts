@@ -3,6 +3,7 @@ import { shopsDueToResume, stillPausedFor } from "../db/repositories/shops.serve
 import type { SqlDatabase } from "../db/sql.server";
 import type { Logger } from "../logger.server";
 import { pruneFlowActionRuns, pruneWebhookRecords, WEBHOOK_PRUNE_EVERY_MS } from "../webhooks/retention.server";
+import { pruneStaleOptIns } from "../consent/opt-in.server";
 import { pruneRateWindows } from "./claim.server";
 import { KEY_UNREADABLE_DETAIL, resumeShop, shopsPausedForUnreadableKey } from "./pause.server";
 
@@ -56,6 +57,8 @@ export function createHousekeeping(options: HousekeepingOptions): (at: Date) => 
     if (pruned.rawBodies + pruned.events + pruned.bodies > 0) log.info(pruned, "pruned webhook records past their retention");
     const flowRuns = await pruneFlowActionRuns(db, at);
     if (flowRuns > 0) log.info({ flowRuns }, "pruned Shopify Flow action runs past their retention");
+    const optIns = await pruneStaleOptIns(db, at);
+    if (optIns > 0) log.info({ optIns }, "dropped opt-in choices whose order never arrived");
   }
 
   return async (at) => {

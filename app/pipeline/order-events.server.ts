@@ -7,6 +7,7 @@ import type { OrderTopic } from "../webhooks/topics";
 import { planAndEnqueue } from "./enqueue.server";
 import { loadOrderForUpdate, readOrderKnowledge, replaceKnowledgeIfUnchanged, saveOrder } from "./order-state.server";
 import { sameFacts } from "../orders/knowledge";
+import { applyPendingOptIn } from "../consent/opt-in.server";
 
 /**
  * An order or fulfillment webhook: merge its facts into what the app knows of the order,
@@ -40,6 +41,8 @@ export async function handleOrderTopic(
 
   const stored = await loadOrderForUpdate(tx, shop.domain, event.orderId, now);
   const knowledge = applyOrderWebhook(stored.knowledge, event);
+  // A choice made on the thank-you page before this order arrived counts for its first messages.
+  await applyPendingOptIn(tx, shop.domain, event.orderId, now, knowledge);
   const result = await planAndEnqueue(tx, shop, knowledge, event.trigger, now);
   const deferred = result.decision.kind === "needs_order";
   await saveOrder(

@@ -7,6 +7,9 @@ import { deleteAllShopData } from "../db/repositories/shop-data.server";
 import { deleteFiringsOfOrders } from "../db/repositories/flow-trigger-firings.server";
 import { dropCallbackBodiesNaming, dropOrderBodies } from "../db/repositories/webhook-events.server";
 import { deleteShoppers } from "../db/repositories/shoppers.server";
+import { deleteOrderOptInsOf } from "../db/repositories/order-opt-ins.server";
+import { pickRecipient } from "../orders/recipient";
+import { readOrderKnowledge } from "../pipeline/order-state.server";
 import type { SqlExecutor } from "../db/sql.server";
 import type { TopicResult, WebhookDelivery } from "./types";
 import type { ComplianceTopic } from "./topics";
@@ -90,11 +93,17 @@ async function redactCustomer(tx: SqlExecutor, shop: string, payload: z.infer<ty
   if (ownPhone) phones.add(ownPhone);
   for (const orderId of orders) {
     for (const recipient of await orderRecipients(tx, shop, orderId)) phones.add(recipient);
+    // The order's own number, even when no message went to it (an opt-in on its thank-you page).
+    const knowledge = (await readOrderKnowledge(tx, shop, orderId))?.knowledge;
+    const buyer = knowledge ? pickRecipient(knowledge) : undefined;
+    if (buyer?.ok) phones.add(buyer.e164);
     await deleteOrderState(tx, shop, orderId);
   }
   // Flow trigger payloads hold no phone or name, but a failure's explanation may quote Meta's
   // words for a code the app does not know: the orders' firings go too.
   await deleteFiringsOfOrders(tx, shop, orders);
+  // Choices made on the thank-you page for these orders or numbers, still waiting for their order.
+  for (const phone of await deleteOrderOptInsOf(tx, shop, orders, [...phones])) phones.add(phone);
   for (const orderId of orders) await blankOrderMessages(tx, shop, orderId, now);
   // The orders' raw webhook bodies in the inbox name the shopper too, and so do Kaleyra's
   // status callbacks for her number.

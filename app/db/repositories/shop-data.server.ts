@@ -7,7 +7,7 @@ import type { SqlExecutor } from "../sql.server";
  */
 export async function deleteAllShopData(tx: SqlExecutor, shop: string): Promise<void> {
   const q = queries(tx);
-  for (const table of ["FlowTriggerFiring", "Message", "OrderState", "Template", "DataRequest", "WebhookEvent", "WebhookBody", "RecipientPace", "Shopper", "WhatsAppTemplate", "FlowActionRun"] as const) {
+  for (const table of ["FlowTriggerFiring", "Message", "OrderState", "Template", "DataRequest", "WebhookEvent", "WebhookBody", "RecipientPace", "Shopper", "WhatsAppTemplate", "FlowActionRun", "OrderOptIn"] as const) {
     await q.deleteFrom(table).where("shopDomain", "=", shop).execute();
   }
   await q.deleteFrom("Session").where("shop", "=", shop).execute();
