@@ -4,8 +4,11 @@ import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { ADMIN_API_VERSION } from "./api-version";
 import { COMPLIANCE_TOPICS, SUBSCRIBED_TOPICS } from "./webhooks/topics";
+import { APP_URL } from "../extensions/whatsapp-opt-in/src/app-url";
+import { ORDER_STATUS_ENDPOINT, THANK_YOU_ENDPOINT } from "../extensions/whatsapp-opt-in/src/opt-in-client";
 
 interface AppToml {
+  application_url: string;
   access_scopes: { scopes: string };
   webhooks: {
     api_version: string;
@@ -40,6 +43,28 @@ describe("shopify.app.toml", () => {
 
   it("GIVEN the scopes THEN only reading orders and fulfillments is asked for", () => {
     expect(toml.access_scopes.scopes.split(",").sort()).toEqual(["read_fulfillments", "read_orders"]);
+  });
+});
+
+describe("extensions/whatsapp-opt-in", () => {
+  const extension = parse(readFileSync("extensions/whatsapp-opt-in/shopify.extension.toml", "utf8")) as unknown as {
+    api_version: string;
+    extensions: Array<{ handle: string; type: string; targeting: Array<{ target: string; module: string }>; capabilities: { network_access: boolean } }>;
+  };
+
+  it("GIVEN the opt-in block THEN it renders on the thank-you and order-status pages and may call the app", () => {
+    const [block] = extension.extensions;
+    expect(extension.api_version).toBe(ADMIN_API_VERSION);
+    expect(block).toMatchObject({ handle: "whatsapp-opt-in", type: "ui_extension", capabilities: { network_access: true } });
+    expect(block?.targeting).toEqual([
+      { target: "purchase.thank-you.block.render", module: "./src/ThankYou.tsx" },
+      { target: "customer-account.order-status.block.render", module: "./src/OrderStatus.tsx" },
+    ]);
+  });
+
+  it("GIVEN the block's endpoints THEN they are the app's URL and routes", () => {
+    expect(APP_URL).toBe(toml.application_url);
+    for (const endpoint of [THANK_YOU_ENDPOINT, ORDER_STATUS_ENDPOINT]) expect(existsSync(routeFileFor(endpoint)), endpoint).toBe(true);
   });
 });
 

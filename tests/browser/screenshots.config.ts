@@ -8,8 +8,13 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     root: new URL("../..", import.meta.url).pathname,
-    // The preview's own test and the order block's draw the README's pictures of them when SCREENSHOTS is set.
-    include: ["tests/browser/screenshots.shots.ts", "tests/browser/preview.test.ts", "tests/browser/extensions/order-block.test.ts"],
+    // The preview's own test and the extension blocks' draw the README's pictures of them when SCREENSHOTS is set.
+    include: [
+      "tests/browser/screenshots.shots.ts",
+      "tests/browser/preview.test.ts",
+      "tests/browser/extensions/order-block.test.ts",
+      "tests/browser/extensions/opt-in.test.ts",
+    ],
     environment: "node",
     setupFiles: ["tests/setup.ts"],
     env: { ADMIN_PREVIEW_SHOP: "preview-shop.myshopify.com", SCREENSHOTS: "1" },

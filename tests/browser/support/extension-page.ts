@@ -7,7 +7,7 @@
  * Shopify's Polaris web components (`s-*`) are drawn by the admin and checkout themselves and
  * cannot run here. The page stands in for them with a stylesheet, so screenshots read like the
  * real block, and with the behaviour the tests need: a checkbox or switch toggles `checked` and
- * fires `change`, as Polaris's do.
+ * fires `change`, and says whether it is disabled, as Polaris's do.
  */
 import { readFileSync } from "node:fs";
 import http, { type Server } from "node:http";
@@ -72,6 +72,7 @@ const STAND_IN_STYLES = `
   s-checkbox, s-switch { display: flex; align-items: center; gap: 8px; cursor: pointer; }
   s-checkbox::before, s-switch::before { content: ""; width: 14px; height: 14px; border: 1px solid #8a8a8a; border-radius: 4px; }
   s-checkbox[checked]::before, s-switch[checked]::before { background: #303030; box-shadow: inset 0 0 0 2px #fff; }
+  s-checkbox[disabled], s-switch[disabled] { opacity: .5; cursor: default; }
   s-checkbox::after, s-switch::after { content: attr(label); }
 `;
 
@@ -79,7 +80,7 @@ const STAND_IN_STYLES = `
 const STAND_IN_ELEMENTS = `
   for (const tag of ["s-checkbox", "s-switch"]) {
     customElements.define(tag, class extends HTMLElement {
-      static get observedAttributes() { return ["checked"]; }
+      static get observedAttributes() { return ["checked", "disabled"]; }
       constructor() {
         super();
         this._checked = false;
@@ -95,12 +96,17 @@ const STAND_IN_ELEMENTS = `
         this.toggleAttribute("checked", this._checked);
         this.setAttribute("aria-checked", String(this._checked));
       }
-      attributeChangedCallback() { this._checked = this.hasAttribute("checked"); }
+      attributeChangedCallback() {
+        this._checked = this.hasAttribute("checked");
+        // A disabled control says so to the accessibility tree, as Polaris's does.
+        if (this.isConnected) this.setAttribute("aria-disabled", String(this.hasAttribute("disabled")));
+      }
       // Attributes only once connected: a constructor may not add them.
       connectedCallback() {
         this.setAttribute("role", tag === "s-switch" ? "switch" : "checkbox");
         this.setAttribute("aria-label", this.getAttribute("label") ?? "");
         this.setAttribute("aria-checked", String(this._checked));
+        this.setAttribute("aria-disabled", String(this.hasAttribute("disabled")));
         this.tabIndex = 0;
       }
     });
