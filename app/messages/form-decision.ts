@@ -89,7 +89,7 @@ function requested(facts: FormFacts, name: string): FormChoice {
 export function decideForm(facts: FormFacts): FormChoice {
   if (facts.consent === "opted_out") return skip("the shopper opted out of WhatsApp updates");
   if (facts.policy === "opted_in" && facts.consent !== "opted_in") {
-    return skip("the shop sends only to shoppers who opted in, and this shopper has not: offer the opt-in on the thank-you page");
+    return skip("the shop sends only to shoppers who opted in, and this shopper has not: add the app's WhatsApp opt-in block to your thank-you and order-status pages");
   }
   if (facts.requestedTemplate !== undefined) return requested(facts, facts.requestedTemplate);
   if (facts.forced === "interactive") return send("interactive", "the shop sends the interactive order-status message always");
