@@ -10,6 +10,7 @@
 import { z } from "zod";
 import type { OutcomeHelp } from "../kaleyra/outcome";
 import { maskPhone } from "../orders/recipient";
+import type { ConsentSource } from "../consent/sources";
 import type { MessageDetail } from "./messages.server";
 import type { RetryProgress } from "./message-states";
 import type { Fix } from "./outcome-help";
@@ -141,10 +142,11 @@ export function timelineMessage(detail: MessageDetail): TimelineMessage {
 export const CONSENT_SOURCE_LABEL: Readonly<Record<string, string>> = {
   inbound: "Wrote to your WhatsApp number",
   thank_you_page: "Thank-you page checkbox",
+  order_status_page: "Order-status page checkbox",
   storefront: "Your storefront",
   import: "Imported from your records",
   order: "Counted with the order (your checkout collects WhatsApp consent)",
-};
+} satisfies Record<ConsentSource, string>;
 
 const CONSENT_LABEL = { opted_in: "Opted in", opted_out: "Opted out", unknown: "No answer recorded" } as const;
 

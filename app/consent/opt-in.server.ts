@@ -25,6 +25,7 @@ import {
   type OptInChoice,
   type ShownState,
 } from "./opt-in";
+import { consentSourceOf } from "./sources";
 
 export interface OptInQuestion extends ChoiceRequest {
   shop: string;
@@ -138,8 +139,9 @@ export async function applyPendingOptIn(tx: SqlExecutor, shop: string, orderId: 
   await deleteOrderOptIn(tx, shop, orderId);
   if (!pendingApplies(pending, order, now)) return false;
   const choice = pending.consent === "opted_out" ? "opted_out" : "opted_in";
-  await saveConsent(tx, shop, pending.phone, { consent: choice, at: pending.consentAt, source: pending.source, wording: pending.wording }, now);
-  if (choice === "opted_out") await skipWaitingTo(tx, shop, pending.phone, optOutReason(pending.source, pending.consentAt), now);
+  const source = consentSourceOf(pending.source) ?? OPT_IN_SOURCES.thank_you;
+  await saveConsent(tx, shop, pending.phone, { consent: choice, at: pending.consentAt, source, wording: pending.wording }, now);
+  if (choice === "opted_out") await skipWaitingTo(tx, shop, pending.phone, optOutReason(source, pending.consentAt), now);
   return true;
 }
 

@@ -23,12 +23,13 @@
 import { toE164 } from "../orders/recipient";
 import { SHOP_DOMAIN } from "../shops/domain";
 import type { ConsentPolicy } from "../messages/form-decision";
+import type { ConsentSource } from "./sources";
 
 /** The pages that show the block, and the consent source each records (the Shopper's consentSource). */
 export const OPT_IN_SOURCES = {
   thank_you: "thank_you_page",
   order_status: "order_status_page",
-} as const;
+} as const satisfies Record<string, ConsentSource>;
 
 export type OptInSurface = keyof typeof OPT_IN_SOURCES;
 export type OptInChoice = "opted_in" | "opted_out";

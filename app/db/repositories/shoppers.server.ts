@@ -2,6 +2,7 @@ import type { Selectable } from "kysely";
 import type { Shopper } from "../generated/kysely";
 import { queries } from "../kysely.server";
 import type { SqlExecutor } from "../sql.server";
+import type { ConsentSource } from "../../consent/sources";
 
 /** The Shopper table: per shop and shopper number, the 24-hour window's start and the consent. */
 export type ShopperRecord = Selectable<Shopper>;
@@ -9,7 +10,7 @@ export type ShopperRecord = Selectable<Shopper>;
 export interface ConsentChange {
   consent: "opted_in" | "opted_out";
   at: Date;
-  source: string;
+  source: ConsentSource;
   wording: string | null;
 }
 
