@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fulfillmentPayload, LINE_A, LINE_B, orderPayload } from "../app/orders/__fixtures__/lifecycle";
 import { OPT_IN_PHONE_HEADER } from "../app/consent/opt-in-http.server";
+import { PENDING_OPT_IN_MS } from "../app/consent/opt-in";
+import { pruneStaleOptIns } from "../app/consent/opt-in.server";
 import { makeShop } from "./factories";
 import { customerAccountToken, EXTENSION_BROWSER_HEADERS, extensionToken, postOptIn } from "./helpers/extension-requests";
 import { startPipeline, type Pipeline } from "./helpers/pipeline";
@@ -186,6 +188,22 @@ describe("the thank-you page", () => {
     const refused = await postChoice(ORDER_STATUS, await customerToken(other, "4400"), { order: order.id, phone: to, choice: "opted_out" });
     expect(refused.status).toBe(404);
     expect(await shopper(owner, to)).toBeUndefined();
+  });
+});
+
+describe("choices whose order never came", () => {
+  it("GIVEN waiting choices older and younger than an hour WHEN the worker's housekeeping prunes THEN only the stale one goes", async () => {
+    const shop = await newShop();
+    const now = new Date();
+    for (const [orderId, age] of [["6601", PENDING_OPT_IN_MS + 60_000], ["6602", 60_000]] as const) {
+      await pipeline.db.execute(
+        `INSERT INTO "OrderOptIn" ("shopDomain", "orderId", "phone", "consent", "consentAt", "source", "wording") VALUES (?, ?, '+919812345900', 'opted_in', ?, 'thank_you_page', ?)`,
+        [shop, orderId, new Date(now.getTime() - age), WORDING],
+      );
+    }
+    expect(await pruneStaleOptIns(pipeline.db, now)).toBeGreaterThanOrEqual(1);
+    const left = await pipeline.db.query<{ orderId: string }>(`SELECT "orderId" FROM "OrderOptIn" WHERE "shopDomain" = ?`, [shop]);
+    expect(left.map((row) => row.orderId)).toEqual(["6602"]);
   });
 });
 

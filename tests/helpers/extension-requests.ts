@@ -11,10 +11,15 @@ export const EXTENSION_BROWSER_HEADERS = {
 };
 
 /** A session token for `shop` (no customer unless `claims.sub` names one). */
-export async function extensionToken(shop: string, claims: Record<string, unknown> = {}, secret = process.env.SHOPIFY_API_SECRET ?? ""): Promise<string> {
+export async function extensionToken(
+  shop: string,
+  claims: Record<string, unknown> = {},
+  secret = process.env.SHOPIFY_API_SECRET ?? "",
+  apiKey = process.env.SHOPIFY_API_KEY ?? "",
+): Promise<string> {
   // The helper appends .myshopify.com itself; a checkout's token names the shop without a scheme.
   const store = shop.replace(/\.myshopify\.com$/, "");
-  const { token } = await getJwt(store, process.env.SHOPIFY_API_KEY ?? "", secret, { dest: shop, sub: undefined, ...claims });
+  const { token } = await getJwt(store, apiKey, secret, { dest: shop, sub: undefined, ...claims });
   return token;
 }
 
