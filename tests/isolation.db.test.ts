@@ -35,6 +35,7 @@ import { embeddedUrl, hostParam, sessionToken, storeOfflineSession } from "./bro
 import { startTestApp, type TestApp } from "./helpers/app";
 import { ACCOUNT, makeMessage, makeShop, makeTemplate, makeWhatsAppTemplate } from "./factories";
 import { postWebhook } from "./helpers/webhooks";
+import { customerAccountToken, extensionToken, postOptIn } from "./helpers/extension-requests";
 import { kaleyraStatusCallback } from "../app/receipts/__fixtures__/callbacks";
 import { refFor } from "../app/receipts/kaleyra-callback";
 import { CALLBACK_SECRET_HEADER, issueCallbackCredentials } from "../app/receipts/receive.server";
@@ -86,6 +87,7 @@ async function snapshotOf(shop: string): Promise<unknown> {
     whatsAppTemplates: await byShop("WhatsAppTemplate", "id"),
     shoppers: await byShop("Shopper", "phone"),
     flowRuns: await byShop("FlowActionRun", "actionRunId"),
+    optIns: await byShop("OrderOptIn", "orderId"),
     sessions: await db.query(`SELECT * FROM "Session" WHERE "shop" = ? ORDER BY "id"`, [shop]),
   };
 }
@@ -133,6 +135,16 @@ function expectNothingOfB(text: string): void {
   for (const secret of [B, B_SID, B_ORDER, B_TEMPLATE, bMessages.failed, bMessages.skipped, bMessages.sent, `shpat_test_${B.replace(/\W/g, "_")}`]) {
     expect(text).not.toContain(secret);
   }
+}
+
+const B_PHONE = "+15025550147";
+const OPT_IN_CHOICE = { order: B_ORDER_ID, phone: B_PHONE, choice: "opted_out", wording: "Get order updates on WhatsApp: the shop will message you on WhatsApp." };
+
+/** What B's app knows of B's order (its buyer's number), as its webhooks would have told it. */
+async function knowBOrder(): Promise<void> {
+  const parsed = parseOrderPayload(orderPayload({ id: B_ORDER_ID, name: B_ORDER, phone: B_PHONE }));
+  if (!parsed.ok) throw new Error(parsed.reason);
+  await saveOrder(db, B, applyOrder(undefined, parsed.value), { dueAt: null }, new Date());
 }
 
 const SETTINGS_FORM = {
@@ -515,6 +527,53 @@ const ROUTE_CHECKS: Record<string, Check[]> = {
         });
         expect(response.status).toBe(401);
         expectNothingOfB(await response.text());
+      },
+    ],
+  ],
+
+  // The WhatsApp opt-in block on the thank-you and order-status pages: an extension's token of shop A.
+  "api.opt-in.thank-you.tsx": [
+    [
+      "GIVEN B's order and its number WHEN A's thank-you page posts a choice for it THEN nothing of B changes or is answered",
+      async () => {
+        await knowBOrder();
+        const before = await snapshotOfB();
+        const response = await postOptIn(app.url, "/api/opt-in/thank-you", await extensionToken(A), { ...OPT_IN_CHOICE, order: `gid://shopify/OrderIdentity/${B_ORDER_ID}` });
+        // A has no such order: the choice waits under A for an order that will never come to A.
+        expect(response.status).toBe(200);
+        expectNothingOfB(await response.text());
+        expect(await snapshotOfB()).toEqual(before);
+      },
+    ],
+    [
+      "GIVEN B's session token forged without the app's secret WHEN a choice is posted THEN 401 and nothing of B changes",
+      async () => {
+        const before = await snapshotOfB();
+        const response = await postOptIn(app.url, "/api/opt-in/thank-you", forgedTokenOfB(), OPT_IN_CHOICE);
+        expect(response.status).toBe(401);
+        expect(await snapshotOfB()).toEqual(before);
+      },
+    ],
+  ],
+  "api.opt-in.order-status.tsx": [
+    [
+      "GIVEN B's order WHEN A's signed-in customer posts a choice for it THEN 404 and nothing of B changes",
+      async () => {
+        await knowBOrder();
+        const before = await snapshotOfB();
+        const response = await postOptIn(app.url, "/api/opt-in/order-status", await customerAccountToken(A, "4400"), OPT_IN_CHOICE);
+        expect(response.status).toBe(404);
+        expectNothingOfB(await response.text());
+        expect(await snapshotOfB()).toEqual(before);
+      },
+    ],
+    [
+      "GIVEN B's session token forged without the app's secret WHEN a choice is posted THEN 401 and nothing of B changes",
+      async () => {
+        const before = await snapshotOfB();
+        const response = await postOptIn(app.url, "/api/opt-in/order-status", forgedTokenOfB(), OPT_IN_CHOICE);
+        expect(response.status).toBe(401);
+        expect(await snapshotOfB()).toEqual(before);
       },
     ],
   ],
