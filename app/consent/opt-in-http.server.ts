@@ -78,9 +78,9 @@ export async function optInAction(surface: OptInSurface, request: Request, authe
   if (request.method !== "POST") return cors(new Response(undefined, { status: 405, headers: { Allow: "GET, POST, OPTIONS" } }));
   const parsed = choiceSchema.safeParse(await request.json().catch(() => undefined));
   if (!parsed.success) return invalid(cors);
-  const { order: orderId, phone: shown, country: from, choice, wording } = parsed.data;
-  const choiceRequest = { shop, surface, tokenCustomerId: customerId, orderId, phone: shown, country: from, choice, wording };
+  const { order: orderId, ...choice } = parsed.data;
+  const choiceRequest = { shop, surface, tokenCustomerId: customerId, orderId, ...choice };
   const result = await recordOptIn(sql(), choiceRequest, new Date());
-  if (result.status === 200) log.info({ shop, surface, orderId, choice, pending: result.body.pending }, "opt-in choice recorded");
+  if (result.status === 200) log.info({ shop, surface, orderId, choice: choice.choice, pending: result.body.pending }, "opt-in choice recorded");
   return answer(surface, choiceRequest, result, cors);
 }
