@@ -143,6 +143,8 @@ describe("the thank-you page", () => {
     const posted = await postChoice(THANK_YOU, bearer, { order: `gid://shopify/OrderIdentity/${order.id}`, phone: to, choice: "opted_in" });
     expect(await posted.json()).toEqual({ on: true, consent: "opted_in", pending: true });
     expect(await shopper(shop, to)).toBeUndefined();
+    // Waiting on the order's row (PostgreSQL) leaves no row behind.
+    expect(await pipeline.db.query(`SELECT 1 FROM "OrderState" WHERE "shopDomain" = ?`, [shop])).toHaveLength(0);
     expect(await (await getState(THANK_YOU, bearer, order.id, to)).json()).toEqual({ on: true, consent: "opted_in", pending: true });
 
     await placeOrder(shop, order.body);

@@ -6,7 +6,7 @@
  */
 import { skipWaitingTo } from "../db/repositories/messages.server";
 import { deleteOrderOptIn, deleteOrderOptInsBefore, findOrderOptIn, saveOrderOptIn } from "../db/repositories/order-opt-ins.server";
-import { readKnowledgeText } from "../db/repositories/order-states.server";
+import { deleteEmptyOrderState, lockOrderState, readKnowledgeText } from "../db/repositories/order-states.server";
 import { findShopper, saveConsent } from "../db/repositories/shoppers.server";
 import { readShop } from "../db/repositories/shops.server";
 import type { SqlDatabase, SqlExecutor } from "../db/sql.server";
@@ -121,8 +121,7 @@ export async function recordOptIn(db: SqlDatabase, request: OptInChoiceRequest, 
     return bound;
   });
   if (binding.kind === "refused") return refused(binding);
-  // The order may have been decided while the choice was written: apply it now rather than never.
-  if (binding.kind === "pending") await db.transaction((tx) => applyPendingOptIn(tx, request.shop, request.orderId, now));
+  if (binding.kind === "pending") await db.transaction((tx) => applyPendingIfOrderCame(tx, request.shop, request.orderId, now));
   return { status: 200, body: { ...shownState(request.choice, shop), pending: binding.kind === "pending" } };
 }
 
@@ -143,6 +142,19 @@ export async function applyPendingOptIn(tx: SqlExecutor, shop: string, orderId: 
   await saveConsent(tx, shop, pending.phone, { consent: choice, at: pending.consentAt, source, wording: pending.wording }, now);
   if (choice === "opted_out") await skipWaitingTo(tx, shop, pending.phone, optOutReason(source, pending.consentAt), now);
   return true;
+}
+
+/**
+ * The order may have been decided while the choice was written, without seeing it. On
+ * PostgreSQL the order's row lock (which its decision holds) is taken first, so either that
+ * decision saw the choice or this sees its order; a row created only to wait is removed.
+ * On SQLite writes are serialised, so the read alone is enough.
+ */
+async function applyPendingIfOrderCame(tx: SqlExecutor, shop: string, orderId: string, now: Date): Promise<boolean> {
+  const row = await lockOrderState(tx, shop, orderId, now);
+  if (row?.knowledge === "") await deleteEmptyOrderState(tx, shop, orderId);
+  const knowledge = row?.knowledge ? (JSON.parse(row.knowledge) as OrderKnowledge) : undefined;
+  return knowledge ? applyPendingOptIn(tx, shop, orderId, now, knowledge) : false;
 }
 
 /** Choices whose order never came within PENDING_OPT_IN_MS (the worker's housekeeping). */

@@ -91,3 +91,8 @@ export async function cancelLookup(tx: SqlExecutor, shop: string, orderId: strin
 export async function deleteOrderState(tx: SqlExecutor, shop: string, orderId: string): Promise<void> {
   await queries(tx).deleteFrom("OrderState").where("shopDomain", "=", shop).where("orderId", "=", orderId).execute();
 }
+
+/** Deletes the row only while it holds no knowledge: one `lockOrderState` created just to wait on the order. */
+export async function deleteEmptyOrderState(tx: SqlExecutor, shop: string, orderId: string): Promise<void> {
+  await queries(tx).deleteFrom("OrderState").where("shopDomain", "=", shop).where("orderId", "=", orderId).where("knowledge", "=", "").execute();
+}
