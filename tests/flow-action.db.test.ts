@@ -7,9 +7,10 @@
 import { randomUUID } from "node:crypto";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
+import { adminApiOrder } from "../app/orders/__fixtures__/admin-api-order";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveConsent } from "../app/db/repositories/shoppers.server";
-import { LINE_A, LINE_B, ORDER_NAME, orderPayload, SHIPPING_PHONE_E164 } from "../app/orders/__fixtures__/lifecycle";
+import { ORDER_NAME, orderPayload, SHIPPING_PHONE_E164 } from "../app/orders/__fixtures__/lifecycle";
 import { makeWhatsAppTemplate } from "./factories";
 import { ALL_LINES, orderSequence, SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
 
@@ -27,25 +28,7 @@ const shopifyOrders = new Map<string, unknown>();
 const failNextRead = new Set<string>();
 
 function graphqlOrder(orderId: string) {
-  return {
-    legacyResourceId: orderId,
-    name: `#${orderId.slice(-4)}`,
-    updatedAt: "2025-03-01T10:30:00Z",
-    cancelledAt: null,
-    phone: null,
-    statusPageUrl: "https://example.com/orders/status",
-    customAttributes: [],
-    customer: { firstName: "Asha", phone: null, defaultAddress: null },
-    shippingAddress: { firstName: "Asha", phone: "(502) 555-0147", countryCodeV2: "US" },
-    billingAddress: null,
-    lineItems: {
-      nodes: [
-        { id: `gid://shopify/LineItem/${LINE_A}`, quantity: 2, currentQuantity: 2, unfulfilledQuantity: 2, requiresShipping: true },
-        { id: `gid://shopify/LineItem/${LINE_B}`, quantity: 1, currentQuantity: 1, unfulfilledQuantity: 1, requiresShipping: true },
-      ],
-    },
-    fulfillments: [],
-  };
+  return adminApiOrder(orderId, { name: `#${orderId.slice(-4)}`, unfulfilled: true });
 }
 
 beforeAll(async () => {

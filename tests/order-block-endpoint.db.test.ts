@@ -67,6 +67,21 @@ async function everyMessage(): Promise<unknown> {
   return db.query(`SELECT * FROM "Message" ORDER BY "id"`);
 }
 
+/** Runs a delivery worker against the sandbox until the message is sent. */
+async function sendQueued(messageId: string, what: string): Promise<void> {
+  const worker = startDeliveryWorker({
+    db,
+    kaleyra: createKaleyraClient({ baseUrlOverride: sandbox.url }),
+    idlePollMs: 100,
+    fetchOrder: async () => Promise.reject(new Error("no Admin API in this test")),
+  });
+  try {
+    await waitFor(async () => ((await messageRow(messageId))?.state === "sent" ? true : undefined), 20_000, what);
+  } finally {
+    await worker.stop();
+  }
+}
+
 /** Neither the shopper's number nor a secret in an answer. */
 function expectNothingPrivate(text: string): void {
   for (const secret of [SHIPPING_PHONE_E164, SHIPPING_PHONE_E164.slice(1), ACCOUNT.apiKey, process.env.SHOPIFY_API_SECRET ?? "", "shpat_"]) {
@@ -303,17 +318,7 @@ describe("the block's actions", () => {
     expect(await messageRow(ids.refused)).toMatchObject({ state: "queued", attempts: 0 });
     expectNothingPrivate(answer.text);
 
-    const worker = startDeliveryWorker({
-      db,
-      kaleyra: createKaleyraClient({ baseUrlOverride: sandbox.url }),
-      idlePollMs: 100,
-      fetchOrder: async () => Promise.reject(new Error("no Admin API in this test")),
-    });
-    try {
-      await waitFor(async () => ((await messageRow(ids.refused))?.state === "sent" ? true : undefined), 20_000, "the retried message to be sent");
-    } finally {
-      await worker.stop();
-    }
+    await sendQueued(ids.refused, "the retried message to be sent");
     expect(sandbox.received).toHaveLength(1);
     expect(JSON.stringify(sandbox.received[0]!.body)).toContain(SHIPPING_PHONE_E164.slice(1));
   });
@@ -340,17 +345,7 @@ describe("the block's actions", () => {
     expect(body.timeline.messages.map((message: { id: string }) => message.id)).toContain(body.resent.messageId);
     expectNothingPrivate(first.text);
 
-    const worker = startDeliveryWorker({
-      db,
-      kaleyra: createKaleyraClient({ baseUrlOverride: sandbox.url }),
-      idlePollMs: 100,
-      fetchOrder: async () => Promise.reject(new Error("no Admin API in this test")),
-    });
-    try {
-      await waitFor(async () => ((await messageRow(added[0]!.id))?.state === "sent" ? true : undefined), 20_000, "the resent update to be sent");
-    } finally {
-      await worker.stop();
-    }
+    await sendQueued(added[0]!.id, "the resent update to be sent");
     expect(sandbox.received).toHaveLength(1);
   });
 

@@ -1,4 +1,5 @@
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
+import { adminApiOrder } from "../app/orders/__fixtures__/admin-api-order";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fulfillmentPayload, LINE_A, LINE_B, SHIPPING_PHONE_E164 } from "../app/orders/__fixtures__/lifecycle";
 import { adminApiOrderFetcher, type FetchOrder } from "../app/pipeline/order-lookup.server";
@@ -28,29 +29,7 @@ const recordingReader: FetchOrder = async (shop, orderId) => {
 };
 
 function graphqlOrder(orderId: string) {
-  return {
-    data: {
-      order: {
-        legacyResourceId: orderId,
-        name: "#4242",
-        updatedAt: "2025-03-01T10:30:00Z",
-        cancelledAt: null,
-        phone: null,
-        statusPageUrl: "https://example.com/orders/status",
-        customAttributes: [],
-        customer: { firstName: "Asha", phone: null, defaultAddress: null },
-        shippingAddress: { firstName: "Asha", phone: "(502) 555-0147", countryCodeV2: "US" },
-        billingAddress: null,
-        lineItems: {
-          nodes: [
-            { id: `gid://shopify/LineItem/${LINE_A}`, quantity: 2, currentQuantity: 2, unfulfilledQuantity: 0, requiresShipping: true },
-            { id: `gid://shopify/LineItem/${LINE_B}`, quantity: 1, currentQuantity: 1, unfulfilledQuantity: 0, requiresShipping: true },
-          ],
-        },
-        fulfillments: [],
-      },
-    },
-  };
+  return { data: { order: adminApiOrder(orderId, { name: "#4242", unfulfilled: false }) } };
 }
 
 beforeAll(async () => {
