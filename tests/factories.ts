@@ -146,6 +146,21 @@ export async function makeWhatsAppTemplate(db: SqlExecutor, shopDomain: string, 
 }
 
 /**
+ * The shop's offline session as Shopify's library keeps it after an install: what the worker's
+ * Admin API calls (order lookups, Flow triggers) and `authenticate.flow` find. The token is
+ * stored as written; the app's session storage reads such a row as it reads a legacy one.
+ */
+export async function makeOfflineSession(db: SqlExecutor, shop: string, accessToken: string, scope = "read_orders,read_fulfillments"): Promise<void> {
+  await db.execute(`INSERT INTO "Session" ("id", "shop", "state", "isOnline", "scope", "accessToken") VALUES (?, ?, 'state', ?, ?, ?)`, [
+    `offline_${shop}`,
+    shop,
+    false,
+    scope,
+    accessToken,
+  ]);
+}
+
+/**
  * What the app knows of an order, stored as the pipeline stores it: the lifecycle fixture's
  * order (its shipping phone is valid) with the given payload changes. Returns the knowledge.
  */

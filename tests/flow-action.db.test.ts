@@ -11,7 +11,7 @@ import { adminApiOrder } from "../app/orders/__fixtures__/admin-api-order";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveConsent } from "../app/db/repositories/shoppers.server";
 import { ORDER_NAME, orderPayload, SHIPPING_PHONE_E164 } from "../app/orders/__fixtures__/lifecycle";
-import { makeWhatsAppTemplate } from "./factories";
+import { makeOfflineSession, makeWhatsAppTemplate } from "./factories";
 import { ALL_LINES, orderSequence, SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
 
 let pipeline: Pipeline;
@@ -52,10 +52,7 @@ beforeAll(async () => {
   setGlobalDispatcher(mock);
   pipeline = await startPipeline();
   // authenticate.flow finds the shop's offline session, as after an install.
-  await pipeline.db.execute(
-    `INSERT INTO "Session" ("id", "shop", "state", "isOnline", "scope", "accessToken") VALUES (?, ?, 'state', ?, ?, ?)`,
-    [`offline_${SHOP}`, SHOP, false, "read_orders,read_fulfillments", ACCESS_TOKEN],
-  );
+  await makeOfflineSession(pipeline.db, SHOP, ACCESS_TOKEN);
 }, 60_000);
 
 afterAll(async () => {

@@ -20,7 +20,7 @@ import { kaleyraStatusCallback } from "../app/receipts/__fixtures__/callbacks";
 import { DELIVERY_ERRORS } from "../app/receipts/delivery-errors";
 import { refFor } from "../app/receipts/kaleyra-callback";
 import { CALLBACK_SECRET_HEADER, issueCallbackCredentials } from "../app/receipts/receive.server";
-import { ACCOUNT, makeMessage, makeShop, makeWhatsAppTemplate } from "./factories";
+import { ACCOUNT, makeMessage, makeOfflineSession, makeShop, makeWhatsAppTemplate } from "./factories";
 import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
 import { waitFor } from "./helpers/process";
 import { postWebhook } from "./helpers/webhooks";
@@ -94,10 +94,7 @@ function standIn(shop: string, first?: { error: string; times: number }): void {
 }
 
 async function addOfflineSession(shop: string): Promise<void> {
-  await pipeline.db.execute(
-    `INSERT INTO "Session" ("id", "shop", "state", "isOnline", "scope", "accessToken") VALUES (?, ?, 'state', ?, ?, ?)`,
-    [`offline_${shop}`, shop, false, "read_orders,read_fulfillments", TOKEN],
-  );
+  await makeOfflineSession(pipeline.db, shop, TOKEN);
 }
 
 /** A worker that fires Flow triggers (the pipeline's own does not), with short retries and lease. */

@@ -1,6 +1,7 @@
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
 import { adminApiOrder } from "../app/orders/__fixtures__/admin-api-order";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeOfflineSession } from "./factories";
 import { fulfillmentPayload, LINE_A, LINE_B, SHIPPING_PHONE_E164 } from "../app/orders/__fixtures__/lifecycle";
 import { adminApiOrderFetcher, type FetchOrder } from "../app/pipeline/order-lookup.server";
 import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
@@ -50,10 +51,7 @@ beforeAll(async () => {
     .persist();
   setGlobalDispatcher(mock);
   pipeline = await startPipeline({ fetchOrder: recordingReader });
-  await pipeline.db.execute(
-    `INSERT INTO "Session" ("id", "shop", "state", "isOnline", "scope", "accessToken") VALUES (?, ?, 'state', ?, ?, 'shpat_lookup_token')`,
-    [`offline_${SHOP}`, SHOP, false, "read_orders,read_fulfillments"],
-  );
+  await makeOfflineSession(pipeline.db, SHOP, "shpat_lookup_token");
 });
 
 afterAll(async () => {

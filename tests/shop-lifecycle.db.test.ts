@@ -3,7 +3,7 @@ import { loadSample } from "../app/orders/__fixtures__/shopify-samples";
 import { orderPayload } from "../app/orders/__fixtures__/lifecycle";
 import { COMPLIANCE_TOPICS, SUBSCRIBED_TOPICS } from "../app/webhooks/topics";
 import { SHOP, startPipeline, type Pipeline } from "./helpers/pipeline";
-import { makeShop } from "./factories";
+import { makeOfflineSession, makeShop } from "./factories";
 
 /**
  * Shopify's own sample payloads for every subscribed topic, and the shop lifecycle:
@@ -20,10 +20,7 @@ afterAll(async () => {
 });
 
 async function storeSession(shop: string): Promise<void> {
-  await pipeline.db.execute(
-    `INSERT INTO "Session" ("id", "shop", "state", "isOnline", "scope", "accessToken") VALUES (?, ?, 'state', ?, 'read_orders', 'shpat_test')`,
-    [`offline_${shop}`, shop, false],
-  );
+  await makeOfflineSession(pipeline.db, shop, "shpat_test", "read_orders");
 }
 
 const TOPIC_ORDER = [...SUBSCRIBED_TOPICS, ...COMPLIANCE_TOPICS];
