@@ -53,12 +53,21 @@ const WRITES = /^\s*(WITH|INSERT|UPDATE|DELETE)\b/i;
  * and each writing statement's outside one (PostgreSQL keeps a delivery in one statement).
  */
 function watched(inner: SqlDatabase, seen: Array<Record<string, unknown>>): SqlDatabase {
+  const watch = async (sql: string) => {
+    if (WRITES.test(sql)) seen.push(await durabilitySettings(inner));
+  };
   return {
     provider: inner.provider,
-    query: (sql, params) => inner.query(sql, params),
-    execute: (sql, params) => inner.execute(sql, params),
+    query: async (sql, params) => {
+      await watch(sql);
+      return inner.query(sql, params);
+    },
+    execute: async (sql, params) => {
+      await watch(sql);
+      return inner.execute(sql, params);
+    },
     executeQuery: async (sql, params) => {
-      if (WRITES.test(sql)) seen.push(await durabilitySettings(inner));
+      await watch(sql);
       return inner.executeQuery(sql, params);
     },
     close: () => inner.close(),

@@ -1,5 +1,4 @@
-import type { OnConflictBuilder } from "kysely";
-import { deleteReceivedBefore, queries, type DB } from "../kysely.server";
+import { deleteReceivedBefore, queries } from "../kysely.server";
 import type { SqlExecutor } from "../sql.server";
 
 /** The WebhookBody table: the hash of every accepted webhook body, with its shop and topic. */
@@ -14,15 +13,18 @@ export async function claimBody(
   tx: SqlExecutor,
   body: { hash: string; shopDomain: string; topic: string; receivedAt: Date },
 ): Promise<{ topic: string | null } | undefined> {
-  return queries(tx).insertInto("WebhookBody").values(body).onConflict(claimOnConflict).returning("topic").executeTakeFirst();
-}
-
-/** claimBody's answer to a hash already kept: bind a topic-less row to its own shop's topic. */
-export function claimOnConflict<D extends DB>(conflict: OnConflictBuilder<D, "WebhookBody">) {
-  return (conflict as unknown as OnConflictBuilder<DB, "WebhookBody">)
-    .column("hash")
-    .doUpdateSet((eb) => ({ topic: eb.fn.coalesce("WebhookBody.topic", "excluded.topic") }))
-    .whereRef("WebhookBody.shopDomain", "=", "excluded.shopDomain");
+  return queries(tx)
+    .insertInto("WebhookBody")
+    .values(body)
+    // A hash already kept: bind a topic-less row to its own shop's topic.
+    .onConflict((conflict) =>
+      conflict
+        .column("hash")
+        .doUpdateSet((eb) => ({ topic: eb.fn.coalesce("WebhookBody.topic", "excluded.topic") }))
+        .whereRef("WebhookBody.shopDomain", "=", "excluded.shopDomain"),
+    )
+    .returning("topic")
+    .executeTakeFirst();
 }
 
 /** Deletes up to `limit` hashes kept before `before`; returns how many. */

@@ -1,8 +1,9 @@
 import { sql, type Insertable, type QueryCreator, type Selectable } from "kysely";
 import type { WebhookEvent } from "../generated/kysely";
 import { insertUnlessKeyTaken, queries, type DB } from "../kysely.server";
+import { gather } from "../gather";
 import type { SqlDatabase, SqlExecutor } from "../sql.server";
-import { claimBody, claimOnConflict } from "./webhook-bodies.server";
+import { claimBody } from "./webhook-bodies.server";
 
 /**
  * The WebhookEvent table: the inbox. Every delivery the app accepted, one per shop and event
@@ -16,11 +17,28 @@ export type LaneHead = Pick<InboxEvent, "id" | "shopDomain" | "lane">;
 /** Outcomes that end a delivery; `received` waits, `failed` waits for a replay. */
 const DONE = ["processed", "ignored", "deferred"] as const;
 
+/** The columns a Shopify delivery is kept with; the others take their defaults. */
+type KeptColumns =
+  | "shopDomain"
+  | "eventKey"
+  | "webhookId"
+  | "topic"
+  | "lane"
+  | "triggeredAt"
+  | "receivedAt"
+  | "outcome"
+  | "reason"
+  | "body"
+  | "processedAt";
+
 /** A delivery to keep, with the hash and topic its body is claimed under (WebhookBody). */
 export interface DeliveryToKeep {
-  event: Insertable<WebhookEvent> & { id: string; shopDomain: string; webhookId: string; receivedAt: Date };
+  event: { id: string; receivedAt: Date } & Required<Pick<Insertable<WebhookEvent>, KeptColumns>>;
   body: { hash: string; topic: string };
 }
+
+/** A Kaleyra delivery to keep (keepShopDelivery). */
+type ShopDeliveryToKeep = Insertable<WebhookEvent> & { id: string; shopDomain: string; receivedAt: Date };
 
 /** Kept; already kept (its shop has its event key); or refused as a replay, with nothing written. */
 export type KeepResult = "kept" | "duplicate" | "replay";
@@ -30,7 +48,7 @@ export type KeepResult = "kept" | "duplicate" | "replay";
  * URL token and secret already name its one shop, and whose event key is its body's hash.
  * One insert, durable once it resolves.
  */
-export async function keepShopDelivery(db: SqlDatabase, event: DeliveryToKeep["event"]): Promise<Exclude<KeepResult, "replay">> {
+export async function keepShopDelivery(db: SqlDatabase, event: ShopDeliveryToKeep): Promise<Exclude<KeepResult, "replay">> {
   const insert = (executor: SqlExecutor) => insertUnlessKeyTaken(executor, "WebhookEvent", event, ["shopDomain", "eventKey"]);
   // PostgreSQL commits a lone statement durably, in one round trip (BEGIN/COMMIT would be three).
   const inserted = db.provider === "postgresql" ? await insert(db) : await db.transaction(insert, { durable: true });
@@ -42,11 +60,12 @@ export async function keepShopDelivery(db: SqlDatabase, event: DeliveryToKeep["e
  * another shop, or its body already claimed for another shop or topic (claimBody). Nothing
  * is written for a replay. Durable once it resolves.
  *
- * PostgreSQL: one statement, so one round trip and its own commit (a webhook's answer waits
- * for it). SQLite: the same steps in one group-committed transaction.
+ * PostgreSQL: deliveries arriving together are kept by one statement (one round trip and one
+ * commit for all; a webhook's answer waits for it). SQLite: the same steps in one
+ * group-committed transaction per delivery.
  */
 export async function keepDelivery(db: SqlDatabase, delivery: DeliveryToKeep): Promise<KeepResult> {
-  if (db.provider === "postgresql") return keepInOneStatement(db, delivery);
+  if (db.provider === "postgresql") return pgKeeper(db)(delivery);
   return db.transaction(async (tx) => {
     if (await webhookIdSeenElsewhere(tx, delivery.event.webhookId, delivery.event.shopDomain)) return "replay";
     const owner = await claimBody(tx, { ...delivery.body, shopDomain: delivery.event.shopDomain, receivedAt: delivery.event.receivedAt });
@@ -70,48 +89,94 @@ function seenElsewhere(db: QueryCreator<DB>, webhookId: string, shop: string) {
     .limit(1);
 }
 
-/** keepDelivery's steps as one statement: each step runs only if the one before let it. */
-async function keepInOneStatement(db: SqlExecutor, { event, body }: DeliveryToKeep): Promise<KeepResult> {
-  const shop = event.shopDomain;
-  const columns = (Object.keys(event) as Array<keyof typeof event>).filter((column) => event[column] !== undefined);
-  const row = await queries(db)
-    .with("seen", (q) => seenElsewhere(q, event.webhookId, shop))
-    .with("claim", (q) =>
-      q
-        .insertInto("WebhookBody")
-        .columns(["hash", "shopDomain", "topic", "receivedAt"])
-        .expression(
-          q
-            .selectNoFrom((eb) => [
-              eb.val(body.hash).as("hash"),
-              eb.val(shop).as("shopDomain"),
-              eb.val(body.topic).as("topic"),
-              eb.val(event.receivedAt).as("receivedAt"),
-            ])
-            .where(({ not, exists }) => not(exists(q.selectFrom("seen").select("id")))),
-        )
-        .onConflict(claimOnConflict)
-        .returning("topic"),
-    )
-    .with("kept", (q) =>
-      q
-        .insertInto("WebhookEvent")
-        .columns(columns)
-        .expression(
-          q
-            .selectNoFrom((eb) => columns.map((column) => eb.val(event[column]).as(column)))
-            .where(({ exists }) => exists(q.selectFrom("claim").select("topic").where("topic", "=", body.topic))),
-        )
-        .onConflict((conflict) => conflict.columns(["shopDomain", "eventKey"]).doNothing())
-        .returning("id"),
-    )
-    .selectNoFrom(({ exists, selectFrom }) => [
-      exists(selectFrom("claim").select("topic").where("topic", "=", body.topic)).as("owned"),
-      exists(selectFrom("kept").select("id")).as("inserted"),
-    ])
-    .executeTakeFirstOrThrow();
-  if (!row.owned) return "replay";
-  return row.inserted ? "kept" : "duplicate";
+const pgKeepers = new WeakMap<SqlDatabase, (delivery: DeliveryToKeep) => Promise<KeepResult>>();
+
+/** The handle's gatherer of keepDelivery calls. */
+function pgKeeper(db: SqlDatabase) {
+  let keeper = pgKeepers.get(db);
+  if (keeper === undefined) {
+    keeper = gather((deliveries: DeliveryToKeep[]) => keepTogether(db, deliveries), {
+      maxBatch: 64,
+      inFlight: 2,
+      // The statement sees only rows kept before it: a body or webhook id twice in one batch
+      // would not see its own first copy (and one body twice cannot be claimed in one statement).
+      fits: (batch, next) => !batch.some((kept) => kept.body.hash === next.body.hash || kept.event.webhookId === next.event.webhookId),
+    });
+    pgKeepers.set(db, keeper);
+  }
+  return keeper;
+}
+
+/**
+ * keepDelivery's steps for many deliveries in one statement: each step runs for a delivery
+ * only if the one before let it. One row per delivery comes back, in order.
+ */
+async function keepTogether(db: SqlExecutor, deliveries: readonly DeliveryToKeep[]): Promise<KeepResult[]> {
+  const params = deliveries.flatMap(({ event, body }) => [
+    event.id,
+    event.shopDomain,
+    event.eventKey,
+    event.webhookId,
+    event.topic,
+    event.lane,
+    event.triggeredAt,
+    event.receivedAt,
+    event.outcome,
+    event.reason,
+    event.body,
+    event.processedAt,
+    body.hash,
+    body.topic,
+  ]);
+  const rows = await db.query<{ n: number; owned: boolean; inserted: boolean }>(keepTogetherStatement(deliveries.length), params);
+  return rows.map((row) => (!row.owned ? "replay" : row.inserted ? "kept" : "duplicate"));
+}
+
+// One parameter per value, not one array per column: a body in an array literal is escaped
+// (every quote of its JSON) and parsed again, which cost more than the rest of the statement.
+const ROW = `(?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::timestamp(3), ?::timestamp(3), ?::text, ?::text, ?::text, ?::timestamp(3), ?::text, ?::text, `;
+
+const keepTogetherStatements = new Map<number, string>();
+
+/**
+ * The statement for `size` deliveries, written out rather than built (one text per size,
+ * prepared once per connection). The claim and the insert are claimBody's and
+ * insertUnlessKeyTaken's, row by row.
+ */
+function keepTogetherStatement(size: number): string {
+  let text = keepTogetherStatements.get(size);
+  if (text !== undefined) return text;
+  const rows = Array.from({ length: size }, (_, index) => `${ROW}${index})`).join(",\n    ");
+  text = `
+WITH "input" AS (
+  SELECT * FROM (VALUES
+    ${rows}
+  ) AS i("id", "shopDomain", "eventKey", "webhookId", "topic", "lane", "triggeredAt",
+    "receivedAt", "outcome", "reason", "body", "processedAt", "hash", "bodyTopic", "n")
+), "claim" AS (
+  INSERT INTO "WebhookBody" ("hash", "shopDomain", "topic", "receivedAt")
+  SELECT i."hash", i."shopDomain", i."bodyTopic", i."receivedAt" FROM "input" i
+  WHERE NOT EXISTS (
+    SELECT 1 FROM "WebhookEvent" w WHERE w."webhookId" = i."webhookId" AND w."shopDomain" <> i."shopDomain"
+  )
+  ON CONFLICT ("hash") DO UPDATE SET "topic" = coalesce("WebhookBody"."topic", excluded."topic")
+  WHERE "WebhookBody"."shopDomain" = excluded."shopDomain"
+  RETURNING "hash", "topic"
+), "owned" AS (
+  SELECT i.* FROM "input" i JOIN "claim" c ON c."hash" = i."hash" AND c."topic" = i."bodyTopic"
+), "kept" AS (
+  INSERT INTO "WebhookEvent" ("id", "shopDomain", "eventKey", "webhookId", "topic", "lane", "triggeredAt",
+    "receivedAt", "outcome", "reason", "body", "processedAt")
+  SELECT "id", "shopDomain", "eventKey", "webhookId", "topic", "lane", "triggeredAt",
+    "receivedAt", "outcome", "reason", "body", "processedAt" FROM "owned" ORDER BY "n"
+  ON CONFLICT ("shopDomain", "eventKey") DO NOTHING
+  RETURNING "id"
+)
+SELECT i."n", EXISTS (SELECT 1 FROM "owned" o WHERE o."n" = i."n") AS "owned",
+  EXISTS (SELECT 1 FROM "kept" k WHERE k."id" = i."id") AS "inserted"
+FROM "input" i ORDER BY i."n"`;
+  keepTogetherStatements.set(size, text);
+  return text;
 }
 
 /**
