@@ -1,4 +1,4 @@
-import http, { type Server } from "node:http";
+import http, { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import express, { type Express, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
 import type { AppConfig } from "../config.server";
@@ -30,7 +30,79 @@ export interface HttpAppOptions {
   preview?: Omit<AdminPreviewOptions, "logger">;
 }
 
-export function createHttpApp({ build, clientDir, logger, appUrl, preview }: HttpAppOptions): Express {
+/**
+ * The app's request listener: Shopify's webhooks and Kaleyra's posts take a short path (see
+ * shortPath); everything else goes through express to the static files and Remix.
+ */
+export function createHttpApp(options: HttpAppOptions): RequestListener {
+  const app = expressApp(options);
+  const short = shortPath(options.build, options.logger);
+  return (req, res) => {
+    if (!short(req, res)) app(req, res);
+  };
+}
+
+/**
+ * Deliveries are answered here, before express, by the function every webhook route's action
+ * calls, and without a Fetch Request or Response: routing through Remix and building those
+ * objects were a large share of a webhook's CPU time, express's router and its request
+ * objects a further one (bench/README.md, "Why the code is shaped this way"). The routes
+ * (app/routes/webhooks.*, app/routes/kaleyra.*.$token.tsx) say which paths exist and answer
+ * the same. Returns whether it took the request.
+ */
+function shortPath(build: ServerBuild, logger: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const webhooks = webhookPaths(build);
+  const kaleyra = [[CALLBACK_PATH_PREFIX, "status"], [INBOUND_PATH_PREFIX, "inbound"]] as const;
+  const header = (req: IncomingMessage) => (name: string) => headerValue(req.headers[name.toLowerCase()]);
+  return (req, res) => {
+    if (req.method !== "POST" || req.url === undefined) return false;
+    const path = req.url.split("?", 1)[0]!;
+    let answer: ((body: Buffer) => Promise<number>) | undefined;
+    if (webhooks.has(path)) answer = (body) => answerDelivery(header(req), body);
+    for (const [prefix, kind] of kaleyra) {
+      const token = path.startsWith(prefix) ? pathToken(path.slice(prefix.length)) : undefined;
+      if (token !== undefined) answer = (body) => answerKaleyraPost(kind, token, header(req), body);
+    }
+    if (answer === undefined) return false;
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    acknowledge(async () => {
+      const body = await boundedBody(req, res, path, logger);
+      if (body) endWith(res, await answer(body));
+    }).catch((error: unknown) => {
+      logger.error({ err: error, path }, "request failed");
+      if (!res.headersSent) endWith(res, 500, "Internal Server Error");
+      else res.destroy();
+    });
+    return true;
+  };
+}
+
+/** One path segment as express's `:token` takes it (decoded), or undefined when it is not one. */
+function pathToken(segment: string): string | undefined {
+  if (segment === "" || segment.includes("/")) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A header as express's `req.get` gives it: repeated ones joined by node, set-cookie's first. */
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function endWith(res: ServerResponse, status: number, text?: string): void {
+  res.statusCode = status;
+  if (text === undefined) {
+    res.end();
+    return;
+  }
+  res.setHeader("Content-Type", "text/plain; charset=utf-8");
+  res.end(text);
+}
+
+function expressApp({ build, clientDir, logger, appUrl, preview }: HttpAppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   // Shopify's admin embeds the app in an iframe behind its proxy; trust its forwarding headers.
@@ -66,33 +138,6 @@ export function createHttpApp({ build, clientDir, logger, appUrl, preview }: Htt
     res.status(400).type("text/plain").send("Refusing to redirect there.");
   });
 
-  // Shopify's deliveries are answered here, by the function every webhook route's action
-  // calls, without a Fetch Request or Response: routing through Remix and building those
-  // objects were a large share of a webhook's CPU time (bench/README.md, "Why the code is
-  // shaped this way"). The routes (app/routes/webhooks.*) say which paths exist.
-  const webhooks = webhookPaths(build);
-  app.post("/webhooks/*", (req, res, next) => {
-    if (!webhooks.has(req.path)) {
-      next();
-      return;
-    }
-    acknowledge(async () => {
-      const body = await boundedBody(req, res, logger);
-      if (body) res.status(await answerDelivery((name) => req.get(name), body)).end();
-    }).catch(next);
-  });
-
-  // Kaleyra's status callbacks and inbound messages take the same short way (the routes,
-  // app/routes/kaleyra.*.$token.tsx, answer the same).
-  for (const [prefix, kind] of [[CALLBACK_PATH_PREFIX, "status"], [INBOUND_PATH_PREFIX, "inbound"]] as const) {
-    app.post(`${prefix}:token`, (req, res, next) => {
-      acknowledge(async () => {
-        const body = await boundedBody(req, res, logger);
-        if (body) res.status(await answerKaleyraPost(kind, req.params.token ?? "", (name) => req.get(name), body)).end();
-      }).catch(next);
-    });
-  }
-
   if (preview) mountAdminPreview(app, { ...preview, logger });
 
   app.use("/assets", express.static(`${clientDir}/assets`, { immutable: true, maxAge: "1y" }));
@@ -109,7 +154,7 @@ export function createHttpApp({ build, clientDir, logger, appUrl, preview }: Htt
         logger.info({ path: req.path, method: req.method }, "request refused: its Origin is not this app");
         return new Response(origin === "malformed" ? "Bad Request" : "Forbidden", { status: origin === "malformed" ? 400 : 403 });
       }
-      const body = await boundedBody(req, res, logger);
+      const body = await boundedBody(req, res, req.path, logger);
       if (!body) return undefined;
       return handleRequest(fetchRequest(req, res, body), {});
     };
@@ -124,7 +169,7 @@ export function createHttpApp({ build, clientDir, logger, appUrl, preview }: Htt
  * An HTTP server for the app, with its timeouts and connection cap (SECURITY.md, "Request
  * limits"). `limits` replaces any of them (tests use shorter ones).
  */
-export function createHttpServer(app: Express, limits: Partial<Record<keyof typeof SERVER_LIMITS, number>> = {}): Server {
+export function createHttpServer(app: RequestListener, limits: Partial<Record<keyof typeof SERVER_LIMITS, number>> = {}): Server {
   const chosen = { ...SERVER_LIMITS, ...limits };
   const server = http.createServer(
     {
@@ -143,15 +188,15 @@ export function createHttpServer(app: Express, limits: Partial<Record<keyof type
  * The request's body, read up to its route's limit before anything parses it; or undefined
  * once the answer is given: 413 past the limit (the rest is not kept), nothing at all when the client went away (one info line, no stack).
  */
-async function boundedBody(req: ExpressRequest, res: ExpressResponse, logger: Logger): Promise<Buffer | undefined> {
-  const limit = bodyLimitFor(req.path);
+async function boundedBody(req: IncomingMessage, res: ServerResponse, path: string, logger: Logger): Promise<Buffer | undefined> {
+  const limit = bodyLimitFor(path);
   const read: BodyRead = await readBodyWithin(req, limit);
   if (read.kind === "body") return read.body;
   if (read.kind === "aborted") {
-    logger.info({ path: req.path, method: req.method, bytesRead: read.bytesRead }, "request aborted by the client before its body ended");
+    logger.info({ path, method: req.method, bytesRead: read.bytesRead }, "request aborted by the client before its body ended");
     return undefined;
   }
-  logger.warn({ path: req.path, method: req.method, limit, length: req.headers["content-length"] }, "request body over the size limit");
+  logger.warn({ path, method: req.method, limit, length: req.headers["content-length"] }, "request body over the size limit");
   // Closing at once while the client still sends would reset the connection, and most
   // clients then lose the answer: what follows the answer is discarded (never kept), up to
   // LINGER_BYTES; then reading stops (the client's writes wait) and the connection is cut
@@ -169,7 +214,7 @@ async function boundedBody(req: ExpressRequest, res: ExpressResponse, logger: Lo
     req.on("data", discard);
     req.resume();
   });
-  res.status(413).type("text/plain").send("Payload Too Large");
+  endWith(res, 413, "Payload Too Large");
   return undefined;
 }
 
