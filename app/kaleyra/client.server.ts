@@ -60,7 +60,7 @@ function scrub<T>(value: T, secret: string): T {
   if (!secret) return value;
   const forms = encodedForms(secret);
   const inner = (v: unknown): unknown => {
-    if (typeof v === "string") return forms.reduce((text, form) => text.split(form).join(REDACTED), v);
+    if (typeof v === "string") return forms.reduce((text, form) => (text.includes(form) ? text.split(form).join(REDACTED) : text), v);
     if (Array.isArray(v)) return v.map(inner);
     if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inner(x)]));
     return v;

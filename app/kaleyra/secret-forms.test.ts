@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withoutSecret } from "./secret-forms";
+import { encodedForms, withoutSecret } from "./secret-forms";
 
 const KEY = "Az9Secret0KeyForTests1234567890x3";
 const ODD_KEY = 'Ab+/c"d\\e%f 12345678';
@@ -31,5 +31,18 @@ describe("withoutSecret: a key echoed back in any encoding is masked", () => {
 
   it("GIVEN text without the key THEN it is unchanged", () => {
     expect(withoutSecret("nothing to see: WA202 accepted", KEY, "[redacted]")).toBe("nothing to see: WA202 accepted");
+  });
+});
+
+describe("encodedForms: computed once per key", () => {
+  it("GIVEN the same key twice THEN the forms are the same list, not computed again", () => {
+    expect(encodedForms(KEY)).toBe(encodedForms(KEY));
+  });
+
+  it("GIVEN more keys than are kept WHEN an early key is asked for again THEN its forms are still its own", () => {
+    const first = [...encodedForms(KEY)];
+    for (let i = 0; i < 600; i += 1) encodedForms(`${KEY}-${i}`);
+    expect(encodedForms(KEY)).toEqual(first);
+    expect(withoutSecret(`k=${KEY}`, KEY, "*")).toBe("k=*");
   });
 });
